@@ -1,0 +1,300 @@
+/**
+ * The API between the mini-program and the cloud functions: one place for every action's request and
+ * response, so the client and the functions cannot drift apart. Amounts: cash in integer fen; points
+ * and shared value as decimal strings with 2 decimals (shared value may be shown floored to 2).
+ * Times: epoch milliseconds. Mutating actions carry `requestId` (idempotency key, 8–64 of [A-Za-z0-9_-]).
+ */
+
+export type ApiError = { code: string; message: string };
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+// ---------- user ----------
+export type Role = 'user' | 'merchant' | 'admin';
+
+export interface Me {
+  openid: string;
+  userNo: string; // short number used for transfers
+  nickname: string;
+  avatarUrl: string;
+  roles: Role[];
+  merchantId: string | null;
+  referrerUserNo: string | null;
+  riskAccepted: boolean;
+  createdAt: number;
+}
+
+export interface Assets {
+  sharedValue: string; // current shared value (after lazy settlement), floored to 0.01 for display
+  available: string; // available points
+  escrow: string; // points in market escrow
+  unsettled: string; // released to this user but not yet credited (0 after a settle-on-read)
+  guidePriceFen: number;
+  businessDay: string;
+  nextReleaseAt: number;
+}
+
+export interface LedgerItem {
+  id: string;
+  kind: string; // see LEDGER_KIND_LABELS
+  amount: string; // signed from this user's point of view: "+8.88" / "-50.00"
+  account: string; // which of my accounts it touched ('available' | 'escrow' | 'merchant')
+  at: number;
+  memo: string; // human words, e.g. "3月5日释放", "订单 O123 抵扣"
+}
+
+export interface ReleaseStatement {
+  day: string; // YYYY-MM-DD
+  pointsReceived: string;
+  svConsumed: string;
+  svAfter: string;
+  totalSv: string; // T
+  released: string; // R actually released that day
+  guidePriceFen: number; // P
+}
+
+export interface UserApi {
+  login: { req: { referrerUserNo?: string; referrerMerchantId?: string }; res: Me };
+  updateProfile: { req: { nickname?: string; avatarUrl?: string }; res: Me };
+  acceptRisk: { req: Record<string, never>; res: Me };
+  assets: { req: Record<string, never>; res: Assets };
+  ledger: { req: { cursor?: string | null; limit?: number }; res: Page<LedgerItem> };
+  statements: { req: { days?: number }; res: { items: ReleaseStatement[] } };
+  transfer: { req: { toUserNo: string; points: string; requestId: string; memo?: string }; res: { transferId: string; available: string } };
+}
+
+// ---------- merchant ----------
+export type MerchantStatus = 'pending' | 'rejected' | 'approved' | 'active' | 'suspended';
+
+export interface MerchantSummary {
+  id: string;
+  name: string;
+  category: string;
+  address: string;
+  logoUrl: string;
+  status: MerchantStatus;
+  acceptingOrders: boolean; // active and points balance ≥ 0
+}
+
+export interface MerchantDetail extends MerchantSummary {
+  contact: string;
+  description: string;
+  products: Product[];
+}
+
+export interface MerchantPrivate extends MerchantDetail {
+  ownerOpenid: string;
+  licenseImage: string;
+  subMchId: string;
+  rejectReason: string | null;
+  pointsBalance: string; // may be negative
+  depositValueFen: number; // required deposit value at today's guide price
+  depositPointsNeeded: string; // points still to buy to be active / back above the requirement
+  sharedValue: string;
+  salesFen: number; // settled cash sales
+  createdAt: number;
+}
+
+export interface Product {
+  id: string;
+  merchantId: string;
+  title: string;
+  priceFen: number;
+  stock: number;
+  images: string[];
+  description: string;
+  onShelf: boolean;
+}
+
+export interface MerchantApplication {
+  name: string;
+  category: string;
+  address: string;
+  contact: string;
+  licenseImage: string; // cloud file id or url
+  subMchId: string;
+  description?: string;
+}
+
+export interface PaymentRequest {
+  outTradeNo: string;
+  totalFee: number; // fen
+  payment: Record<string, string>; // pass to Taro.requestPayment on weapp; local runtime: POST /__local/pay
+}
+
+export interface MerchantApi {
+  categories: { req: Record<string, never>; res: { items: string[] } };
+  list: { req: { keyword?: string; category?: string; cursor?: string | null }; res: Page<MerchantSummary> };
+  get: { req: { merchantId: string }; res: MerchantDetail };
+  apply: { req: MerchantApplication & { requestId: string }; res: MerchantPrivate };
+  mine: { req: Record<string, never>; res: MerchantPrivate | null };
+  buyDeposit: { req: { points: string; requestId: string }; res: { purchaseId: string; priceFen: number; pay: PaymentRequest } };
+  saveProduct: { req: Partial<Omit<Product, 'merchantId'>> & { title: string; priceFen: number; stock: number; requestId: string }; res: Product };
+  setOnShelf: { req: { productId: string; onShelf: boolean }; res: Product };
+  products: { req: Record<string, never>; res: { items: Product[] } }; // my catalogue, on and off shelf
+  payCode: { req: Record<string, never>; res: { page: string; scene: string; imageUrl: string } };
+  orders: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
+  ship: { req: { orderId: string; trackingNo?: string }; res: Order };
+}
+
+// ---------- order ----------
+export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
+export type OrderKind = 'goods' | 'instore';
+
+export interface OrderLine { productId: string; title: string; priceFen: number; quantity: number }
+
+export interface Order {
+  id: string;
+  kind: OrderKind;
+  merchantId: string;
+  merchantName: string;
+  buyerOpenid: string;
+  lines: OrderLine[];
+  amountFen: number; // goods total or the typed in-store amount
+  pointsUsed: string; // points paid
+  pointsFen: number; // what those points took off
+  cashFen: number; // paid by WeChat Pay
+  guidePriceFen: number; // at creation
+  merchantDeduction: string; // points taken from the merchant at payment
+  userSv: string; // shared value credited at settlement
+  merchantSv: string;
+  status: OrderStatus;
+  createdAt: number;
+  paidAt: number | null;
+  shippedAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
+  refundedAt: number | null;
+  autoConfirmAt: number | null;
+  payExpiresAt: number;
+}
+
+export interface OrderApi {
+  quote: { req: { merchantId: string; items?: { productId: string; quantity: number }[]; amountFen?: number; points?: string }; res: { amountFen: number; maxPoints: string; pointsFen: number; cashFen: number; guidePriceFen: number } };
+  create: { req: { merchantId: string; items?: { productId: string; quantity: number }[]; amountFen?: number; points?: string; requestId: string }; res: { order: Order; pay: PaymentRequest | null } };
+  pay: { req: { orderId: string }; res: { order: Order; pay: PaymentRequest | null } };
+  list: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
+  get: { req: { orderId: string }; res: Order };
+  confirm: { req: { orderId: string }; res: Order };
+  cancel: { req: { orderId: string }; res: Order };
+  refund: { req: { orderId: string; reason?: string }; res: Order };
+}
+
+// ---------- market ----------
+export type Side = 'buy' | 'sell';
+export type MarketOrderStatus = 'open' | 'filled' | 'cancelled';
+export type TradeStatus = 'awaiting_payment' | 'paid' | 'completed' | 'cancelled' | 'appealed';
+
+export interface MarketOrder {
+  id: string;
+  side: Side;
+  priceFen: number;
+  quantity: string;
+  remaining: string;
+  feeEscrowed: string; // sell orders: fee held in escrow for the unmatched part
+  status: MarketOrderStatus;
+  createdAt: number;
+}
+
+export interface Trade {
+  id: string;
+  buyOrderId: string;
+  sellOrderId: string;
+  role: 'buyer' | 'seller'; // my side of it
+  priceFen: number;
+  quantity: string;
+  amountFen: number; // cash the buyer pays the seller directly
+  fee: string; // points, paid by the seller
+  status: TradeStatus;
+  createdAt: number;
+  payDeadline: number;
+  paidAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
+  appealableAt: number | null;
+  appeal: { by: 'buyer' | 'seller'; reason: string; at: number; decision?: 'release' | 'return'; decisionReason?: string; decidedAt?: number } | null;
+  counterpartUserNo: string;
+  sellerPayment: PaymentDetails | null; // only for the buyer of this trade
+}
+
+export interface PaymentDetails { qrImageUrl: string | null; accountText: string | null }
+
+export interface DepthLevel { priceFen: number; quantity: string }
+
+export interface MarketApi {
+  depth: { req: { levels?: number }; res: { bids: DepthLevel[]; asks: DepthLevel[]; guidePriceFen: number; minPriceFen: number; maxPriceFen: number; feeRate: string } };
+  recentTrades: { req: { limit?: number }; res: { items: { priceFen: number; quantity: string; at: number }[] } };
+  stats: { req: { day?: string }; res: { day: string; volume: string; vwapFen: number | null; trades: number; history: { day: string; guidePriceFen: number; vwapFen: number | null; volume: string }[] } };
+  place: { req: { side: Side; priceFen: number; quantity: string; requestId: string }; res: { order: MarketOrder; trades: Trade[] } };
+  cancel: { req: { orderId: string }; res: MarketOrder };
+  myOrders: { req: { status?: MarketOrderStatus; cursor?: string | null }; res: Page<MarketOrder> };
+  myTrades: { req: { status?: TradeStatus; cursor?: string | null }; res: Page<Trade> };
+  trade: { req: { tradeId: string }; res: Trade };
+  markPaid: { req: { tradeId: string }; res: Trade };
+  confirm: { req: { tradeId: string }; res: Trade };
+  appeal: { req: { tradeId: string; reason: string }; res: Trade };
+  setPaymentDetails: { req: { qrImageUrl?: string | null; accountText?: string | null }; res: PaymentDetails };
+  getPaymentDetails: { req: Record<string, never>; res: PaymentDetails };
+}
+
+// ---------- admin ----------
+export interface AuditRecord { id: string; by: string; at: number; what: string; old: unknown; new: unknown; reason: string | null }
+
+export interface ReleaseDayRecord {
+  day: string;
+  totalSv: string; // T
+  scheduled: string; // R scheduled
+  released: string; // actually released
+  guidePriceFen: number; // P
+  svConsumed: string;
+  holders: number;
+  roundingLeft: string; // accrues as holders settle; shown as known so far
+  at: number;
+  nextGuidePriceFen: number;
+}
+
+export interface Dashboard {
+  totalSv: string;
+  circulatingPoints: string; // Σ available + escrow + merchant balances
+  treasury: string;
+  pool: string;
+  unissued: string;
+  released: string;
+  guidePriceFen: number;
+  users: number;
+  merchants: number;
+  releases: ReleaseDayRecord[]; // recent, newest first
+  priceHistory: { day: string; guidePriceFen: number }[];
+}
+
+export interface AdminApi {
+  params: { req: Record<string, never>; res: { params: Record<string, unknown>; labels: Record<string, string> } };
+  setParam: { req: { name: string; value: unknown; reason?: string }; res: { params: Record<string, unknown> } };
+  audit: { req: { cursor?: string | null }; res: Page<AuditRecord> };
+  admins: { req: Record<string, never>; res: { items: { openid: string; userNo: string; nickname: string }[] } };
+  addAdmin: { req: { userNo: string }; res: { ok: true } };
+  removeAdmin: { req: { userNo: string }; res: { ok: true } };
+  pendingMerchants: { req: { cursor?: string | null }; res: Page<MerchantPrivate> };
+  approveMerchant: { req: { merchantId: string }; res: MerchantPrivate };
+  rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  appeals: { req: { cursor?: string | null }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
+  decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };
+  setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };
+  releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
+  releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
+  dashboard: { req: Record<string, never>; res: Dashboard };
+}
+
+export interface Api {
+  user: UserApi;
+  merchant: MerchantApi;
+  order: OrderApi;
+  market: MarketApi;
+  admin: AdminApi;
+}
+
+export type FunctionName = keyof Api;
+export type ActionName<F extends FunctionName> = keyof Api[F] & string;
+export type RequestOf<F extends FunctionName, A extends ActionName<F>> = Api[F][A] extends { req: infer R } ? R : never;
+export type ResponseOf<F extends FunctionName, A extends ActionName<F>> = Api[F][A] extends { res: infer R } ? R : never;
