@@ -136,6 +136,9 @@ export interface MerchantApi {
   payCode: { req: Record<string, never>; res: { page: string; scene: string; imageUrl: string } };
   orders: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
   ship: { req: { orderId: string; trackingNo?: string }; res: Order };
+  /** Added (issue 4): move points between the owner's available points and the store (in: e.g. bought on the
+   * C2C market for the deposit; out: only what is above the deposit requirement). */
+  movePoints: { req: { direction: 'toMerchant' | 'toAvailable'; points: string; requestId: string }; res: MerchantPrivate };
 }
 
 // ---------- order ----------
@@ -278,7 +281,7 @@ export interface AdminApi {
   pendingMerchants: { req: { cursor?: string | null }; res: Page<MerchantPrivate> };
   approveMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
-  appeals: { req: { cursor?: string | null }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
+  appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };
   setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };

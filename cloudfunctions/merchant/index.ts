@@ -1,0 +1,12 @@
+/** The `merchant` cloud function: apply, listing, merchant page, catalogue, deposit, pay code, orders, ship. */
+import { withBootstrap } from '../../server/config';
+import { Action, handler } from '../../server/handler';
+import { merchantActions } from '../../server/merchants';
+import { merchantOrderActions } from '../../server/orders';
+
+const actions: Record<string, Action> = {
+  ...merchantActions,
+  ...merchantOrderActions,
+};
+
+export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get'] });

@@ -1,0 +1,15 @@
+/** The `user` cloud function: login, profile, assets, ledger history (+ statements, transfer: see below). */
+import { withBootstrap } from '../../server/config';
+import { Action, handler } from '../../server/handler';
+import { userActions } from '../../server/users';
+import { statementActions } from '../../server/statements';
+import { transfer } from '../../server/transfers';
+
+const actions: Record<string, Action> = {
+  ...userActions,
+  ...statementActions,
+  transfer,
+  // statements (server/statements.ts) and transfer (server/transfers.ts) are added by their owners here
+};
+
+export const main = handler(withBootstrap(actions));

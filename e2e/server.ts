@@ -1,0 +1,64 @@
+/**
+ * The local cloud for the end-to-end journeys: a fresh data folder, the demo world, the gateway on a free
+ * port serving build/h5, the timers running. Used by e2e/run.ts; also runnable by hand:
+ *   node build/e2e/server.js   (after `node e2e/build.mjs`)  → prints the URL
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createLocalCloud, LocalCloud, REPO_ROOT } from '../localcloud/runtime';
+import { startGateway, Gateway } from '../localcloud/gateway';
+import { functions } from '../localcloud/functions';
+import { seedDemoWorld, DEMO_USERS } from '../localcloud/demo';
+
+export interface E2EServer {
+  url: string;
+  cloud: LocalCloud;
+  gateway: Gateway;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startE2EServer(opts: { port?: number; dataDir?: string; seed?: boolean; log?: (l: string) => void } = {}): Promise<E2EServer> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gxg-e2e-'));
+  const logLines: string[] = [];
+  const cloud = createLocalCloud({
+    dataDir,
+    functions,
+    log: opts.log ?? ((l) => { logLines.push(l); if (/failed|threw|did not return/.test(l)) console.error(l); }),
+  });
+  if (opts.seed ?? true) await seedDemoWorld(cloud);
+  const gateway = await startGateway(cloud, {
+    port: opts.port ?? 0,
+    host: '127.0.0.1',
+    h5Dir: path.join(REPO_ROOT, 'build', 'h5'),
+    demoUsers: () => DEMO_USERS,
+  });
+  cloud.timers.start();
+  return {
+    url: gateway.url,
+    cloud,
+    gateway,
+    dataDir,
+    async close() {
+      cloud.timers.stop();
+      await gateway.close();
+      await cloud.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  const port = process.env.PORT ? Number(process.env.PORT) : 0;
+  startE2EServer({ port, dataDir: process.env.DATA_DIR || undefined, seed: process.env.SEED !== '0' })
+    .then((s) => {
+      console.log(`e2e local cloud: ${s.url}  (data ${s.dataDir})`);
+      const stop = () => s.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}

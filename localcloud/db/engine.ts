@@ -1,0 +1,641 @@
+/**
+ * The database engine behind the emulated wx-server-sdk: documents in the Store, MongoDB semantics from
+ * mingo, and transactions with the cloud's rules.
+ *
+ * Transactions (云开发 数据库事务, wx-server-sdk ≥ 1.7): snapshot isolation.
+ * - Reads inside a transaction see the database as of the transaction's start (kept with a small
+ *   in-memory version history while transactions are open) plus the transaction's own writes.
+ * - A transactional write locks the document. Another transaction writing a locked document, or a
+ *   document changed since its snapshot, fails at once with DATABASE_TRANSACTION_CONFLICT.
+ * - An ordinary (non-transactional) write to a locked document waits until the lock is released.
+ * - Commit writes every change in one SQLite transaction; first committer wins.
+ * - A transaction must finish within 30 s.
+ */
+import { randomBytes } from 'crypto';
+import { fastApply } from './fastupdate';
+import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
+import { AsyncLocalStorage } from 'async_hooks';
+import { Store, WriteOp, IndexConfig } from './store';
+import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc } from './translate';
+import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
+
+export type Doc = Record<string, unknown> & { _id?: string };
+
+export const TX_TIME_LIMIT_MS = 30_000;
+export const MAX_PAGE = 100;
+
+export interface FindOptions {
+  sort?: Array<[string, 1 | -1]>;
+  skip?: number;
+  limit?: number;
+  projection?: Record<string, 0 | 1>;
+}
+
+interface HistoryEntry {
+  ver: number;
+  data: string | null;
+  supersededAt: number;
+}
+
+export interface Faults {
+  /** Probability that a transaction commit fails with DATABASE_TRANSACTION_CONFLICT. */
+  conflictRate?: number;
+  /** Probability that a transaction commit fails with DATABASE_TRANSACTION_FAIL. */
+  failRate?: number;
+}
+
+const txContext: AsyncLocalStorage<EngineTx> =
+  ((globalThis as Record<string, unknown>).__localcloudTxALS as AsyncLocalStorage<EngineTx>) ??
+  ((globalThis as Record<string, unknown>).__localcloudTxALS = new AsyncLocalStorage<EngineTx>());
+
+/** Run fn with `tx` as the transaction of the current async context (for deadlock detection). */
+export function runInTx<T>(tx: EngineTx, fn: () => T): T {
+  return txContext.run(tx, fn);
+}
+
+const key = (coll: string, id: string) => coll + '\u0000' + id;
+
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** A 32-hex-character id like the cloud's (time prefix + random). */
+export function newId(): string {
+  if (poolAt + 12 > pool.length) {
+    pool = randomBytes(12 * 512);
+    poolAt = 0;
+  }
+  const r = pool.toString('hex', poolAt, poolAt + 12);
+  poolAt += 12;
+  const t = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0').slice(-8);
+  return t + r;
+}
+
+function sameJson(a: Doc, b: Doc): boolean {
+  return encodeDoc(a) === encodeDoc(b);
+}
+
+const queryCache = new Map<string, Query>();
+
+function cacheKey(v: unknown): string {
+  return JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+    const raw = k === '' ? x : this[k];
+    if (raw instanceof Date) return { $__date: raw.getTime() };
+    if (raw instanceof RegExp) return { $__re: raw.source, f: raw.flags };
+    return x;
+  });
+}
+
+/** A compiled mingo query (compiling is the expensive part), cached by its text. */
+function compiled(query: Mongo): Query {
+  const key = cacheKey(query);
+  let q = queryCache.get(key);
+  if (!q) {
+    q = new Query(query as never, {});
+    if (queryCache.size >= 500) queryCache.delete(queryCache.keys().next().value as string);
+    queryCache.set(key, q);
+  }
+  return q;
+}
+
+function checkNumericTargets(doc: Doc, mod: Modifier, api: string) {
+  for (const op of ['$inc', '$mul'] as const) {
+    const m = mod[op];
+    if (!m) continue;
+    for (const p of Object.keys(m)) {
+      let v: unknown = doc;
+      for (const part of p.split('.')) {
+        if (v === null || typeof v !== 'object') { v = undefined; break; }
+        v = (v as Record<string, unknown>)[part];
+      }
+      if (v !== undefined && v !== null && typeof v !== 'number') {
+        throw requestFailed(api, `[FailedOperation] Cannot apply ${op} to a value of non-numeric type at ${p}`);
+      }
+    }
+  }
+}
+
+/**
+ * Apply a modifier to doc, which the caller owns (it may be changed in place); returns the new document,
+ * or null when nothing changed (the cloud counts modified documents).
+ */
+export function applyModifier(doc: Doc, mod: Modifier, api: string): Doc | null {
+  checkNumericTargets(doc, mod, api);
+  const fast = fastApply(doc, mod);
+  if (fast !== null) return fast ? doc : null;
+  const copy = cloneDoc(doc);
+  let changed: string[];
+  try {
+    changed = mingoUpdate(copy, mod as never, undefined, undefined, { cloneMode: 'deep' });
+  } catch (e) {
+    throw requestFailed(api, `[FailedOperation] ${(e as Error).message}`);
+  }
+  if (changed.length === 0) return null;
+  copy._id = doc._id;
+  return sameJson(copy, doc) ? null : copy;
+}
+
+export class Engine {
+  readonly store: Store;
+  private seq = 0;
+  private lastWrite = new Map<string, number>();
+  private history = new Map<string, HistoryEntry[]>();
+  readonly openTx = new Set<EngineTx>();
+  private locks = new Map<string, EngineTx>();
+  private waiters = new Map<string, Array<() => void>>();
+  private commitsSincePrune = 0;
+  faults: Required<Faults> = { conflictRate: 0, failRate: 0 };
+  /** When false, an undeclared collection is created on first use instead of refused. */
+  strictCollections = true;
+  /** A transaction must commit or roll back within this time (the cloud: 30 s). */
+  txTimeLimitMs = TX_TIME_LIMIT_MS;
+
+  constructor(dataDir: string, indexes: IndexConfig, readonly now: () => number) {
+    this.store = new Store(dataDir, indexes);
+  }
+
+  close() {
+    for (const tx of [...this.openTx]) tx.abort(txFailError('the local cloud closed'));
+    this.store.close();
+  }
+
+  // ------------------------------------------------------------ collections
+
+  checkCollection(api: string, coll: string): void {
+    if (this.store.hasCollection(coll)) return;
+    if (!this.strictCollections && /^[A-Za-z0-9_-]{1,64}$/.test(coll)) {
+      this.store.createCollection(coll);
+      return;
+    }
+    throw collectionNotExist(api, coll);
+  }
+
+  createCollection(coll: string): boolean {
+    return this.store.createCollection(coll);
+  }
+
+  // ------------------------------------------------------------ versions
+
+  currentSeq(): number {
+    return this.seq;
+  }
+
+  verOf(k: string): number {
+    return this.lastWrite.get(k) ?? 0;
+  }
+
+  /** Raw JSON of a document as of snapshot `snap`. */
+  readAt(coll: string, id: string, snap: number): string | null {
+    const k = key(coll, id);
+    if (this.verOf(k) <= snap) return this.store.getRaw(coll, id) ?? null;
+    const h = this.history.get(k);
+    if (h) {
+      for (let i = h.length - 1; i >= 0; i--) {
+        if (h[i].ver <= snap) return h[i].data;
+      }
+    }
+    // Not reachable while the transaction is open (history is kept for it); be safe.
+    throw conflictError('snapshot no longer available');
+  }
+
+  /** Write a batch atomically and advance the version of every document in it. */
+  commitWrites(ops: WriteOp[], docs: Array<Doc | null>, committing?: EngineTx): void {
+    // keep the previous versions only when some other open transaction may still read them
+    const keep = this.openTx.size > (committing && this.openTx.has(committing) ? 1 : 0);
+    const prev: Array<string | null> = keep ? ops.map((o) => this.store.getRaw(o.coll, o.id) ?? null) : [];
+    try {
+      this.store.write(ops, docs);
+    } catch (e) {
+      const msg = (e as Error).message || String(e);
+      if (/UNIQUE constraint failed/.test(msg)) {
+        throw requestFailed('collection.write', `[FailedOperation] E11000 duplicate key error: ${msg}`);
+      }
+      throw e;
+    }
+    const s = ++this.seq;
+    ops.forEach((o, i) => {
+      const k = key(o.coll, o.id);
+      if (keep) {
+        let h = this.history.get(k);
+        if (!h) this.history.set(k, (h = []));
+        h.push({ ver: this.verOf(k), data: prev[i], supersededAt: s });
+      }
+      this.lastWrite.set(k, s);
+    });
+    if (++this.commitsSincePrune >= 500) this.prune();
+  }
+
+  private prune() {
+    this.commitsSincePrune = 0;
+    if (this.openTx.size === 0) {
+      this.lastWrite.clear();
+      this.history.clear();
+      return;
+    }
+    let minSnap = Infinity;
+    for (const t of this.openTx) minSnap = Math.min(minSnap, t.snap);
+    for (const [k, v] of this.lastWrite) if (v <= minSnap) this.lastWrite.delete(k);
+    for (const [k, h] of this.history) {
+      const kept = h.filter((e) => e.supersededAt > minSnap);
+      if (kept.length) this.history.set(k, kept);
+      else this.history.delete(k);
+    }
+  }
+
+  txClosed(tx: EngineTx) {
+    this.openTx.delete(tx);
+    for (const k of tx.lockedKeys) {
+      if (this.locks.get(k) === tx) {
+        this.locks.delete(k);
+        const w = this.waiters.get(k);
+        if (w) {
+          this.waiters.delete(k);
+          w.forEach((f) => f());
+        }
+      }
+    }
+    if (this.openTx.size === 0) {
+      this.lastWrite.clear();
+      this.history.clear();
+    }
+  }
+
+  lockFor(tx: EngineTx, coll: string, id: string): void {
+    const k = key(coll, id);
+    const holder = this.locks.get(k);
+    if (holder && holder !== tx) throw conflictError(`${coll}/${id} is locked by another transaction`);
+    if (this.verOf(k) > tx.snap) throw conflictError(`${coll}/${id} changed after the transaction started`);
+    if (!holder) {
+      this.locks.set(k, tx);
+      tx.lockedKeys.add(k);
+    }
+  }
+
+  /** Wait until none of the documents is locked by an open transaction (ordinary writes block on locks). */
+  async waitUnlocked(coll: string, ids: string[]): Promise<void> {
+    for (;;) {
+      let held: string | undefined;
+      for (const id of ids) {
+        const k = key(coll, id);
+        if (this.locks.has(k)) { held = k; break; }
+      }
+      if (!held) return;
+      const holder = this.locks.get(held)!;
+      const mine = txContext.getStore();
+      if (mine && mine === holder) {
+        throw new CloudError(
+          'DATABASE_TRANSACTION_FAIL',
+          'DATABASE_TRANSACTION_FAIL',
+          `an ordinary write to ${held.replace('\u0000', '/')} inside the transaction that locked it would wait forever ` +
+            '(the cloud blocks until the transaction times out): write it through the transaction instead',
+        );
+      }
+      await new Promise<void>((resolve) => {
+        let w = this.waiters.get(held!);
+        if (!w) this.waiters.set(held!, (w = []));
+        w.push(resolve);
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ ordinary reads
+
+  getDoc(coll: string, id: string): Doc | null {
+    const raw = this.store.getRaw(coll, id);
+    return raw === undefined ? null : (decodeDoc(raw) as Doc);
+  }
+
+  private candidates(coll: string, query: Mongo, opts: FindOptions): { docs: Doc[]; done: boolean } {
+    const plan = this.store.plan(coll, query);
+    if (plan.exact) {
+      const order = opts.sort && opts.sort.length ? this.store.orderSql(coll, opts.sort) : 'rowid ASC';
+      if (order !== null) {
+        const rows = this.store.select(coll, plan, order, opts.limit ?? -1, opts.skip ?? 0);
+        return { docs: rows.map((r) => decodeDoc(r.data) as Doc), done: true };
+      }
+    }
+    const rows = this.store.select(coll, plan, 'rowid ASC');
+    let docs = rows.map((r) => decodeDoc(r.data) as Doc);
+    if (!plan.exact) {
+      const q = compiled(query);
+      docs = docs.filter((d) => q.test(d));
+    }
+    return { docs, done: false };
+  }
+
+  find(coll: string, query: Mongo, opts: FindOptions): Doc[] {
+    const { docs, done } = this.candidates(coll, query, opts);
+    let out = docs;
+    if (!done) {
+      let cur = mingoFind(docs, {});
+      if (opts.sort && opts.sort.length) cur = cur.sort(Object.fromEntries(opts.sort));
+      if (opts.skip) cur = cur.skip(opts.skip);
+      if (opts.limit !== undefined) cur = cur.limit(opts.limit);
+      out = cur.all() as Doc[];
+    }
+    if (opts.projection && Object.keys(opts.projection).length) {
+      out = mingoFind(out, {}, opts.projection as never).all() as Doc[];
+    }
+    return out;
+  }
+
+  /** How SQLite would run a where() (EXPLAIN QUERY PLAN), and whether mingo has to re-check rows. */
+  explain(coll: string, query: Mongo, sort?: Array<[string, 1 | -1]>): { plan: string[]; exact: boolean; sqlWhere: string; orderInSql: boolean } {
+    const plan = this.store.plan(coll, query);
+    const order = sort && sort.length ? this.store.orderSql(coll, sort) : 'rowid ASC';
+    return { plan: this.store.explain(coll, plan, order ?? 'rowid ASC'), exact: plan.exact, sqlWhere: plan.where, orderInSql: plan.exact && order !== null };
+  }
+
+  count(coll: string, query: Mongo): number {
+    const plan = this.store.plan(coll, query);
+    if (plan.exact) return this.store.countWhere(coll, plan);
+    return this.candidates(coll, query, {}).docs.length;
+  }
+
+  aggregate(coll: string, pipeline: Mongo[]): Doc[] {
+    let docs: Doc[];
+    const first = pipeline[0];
+    if (first && '$match' in first) {
+      docs = this.candidates(coll, first.$match as Mongo, {}).docs;
+      pipeline = pipeline.slice(1);
+    } else {
+      docs = this.candidates(coll, {}, {}).docs;
+    }
+    return new Aggregator(pipeline as never, {}).run(docs) as Doc[];
+  }
+
+  // ------------------------------------------------------------ ordinary writes
+
+  /** Insert many documents at once (benchmarks, seeding): one SQLite transaction per 10 000. */
+  bulkInsert(coll: string, docs: Doc[]): string[] {
+    this.checkCollection('collection.add', coll);
+    const ids: string[] = [];
+    for (let i = 0; i < docs.length; i += 10_000) {
+      const chunk = docs.slice(i, i + 10_000).map((d) => {
+        const id = d._id === undefined ? newId() : String(d._id);
+        ids.push(id);
+        return { ...d, _id: id } as Doc;
+      });
+      this.commitWrites(chunk.map((d) => ({ kind: 'insert' as const, coll, id: d._id as string, data: encodeDoc(d) })), chunk);
+    }
+    return ids;
+  }
+
+  async add(coll: string, data: Doc): Promise<string> {
+    const id = data._id === undefined ? newId() : data._id;
+    if (typeof id !== 'string' && typeof id !== 'number') throw invalidParam('collection.add', '_id must be a string or number');
+    const sid = String(id);
+    await this.waitUnlocked(coll, [sid]);
+    if (this.store.getRaw(coll, sid) !== undefined) {
+      throw requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${sid}" }`);
+    }
+    const doc = { _id: sid, ...data } as Doc;
+    doc._id = sid;
+    this.commitWrites([{ kind: 'insert', coll, id: sid, data: encodeDoc(doc) }], [doc]);
+    return sid;
+  }
+
+  async updateDoc(coll: string, id: string, mod: Modifier): Promise<number> {
+    await this.waitUnlocked(coll, [id]);
+    const cur = this.getDoc(coll, id);
+    if (!cur) return 0;
+    const next = applyModifier(cur, mod, 'document.update');
+    if (!next) return 0;
+    this.commitWrites([{ kind: 'upsert', coll, id, data: encodeDoc(next) }], [next]);
+    return 1;
+  }
+
+  async setDoc(coll: string, id: string, data: Doc): Promise<{ updated: number; created: number }> {
+    await this.waitUnlocked(coll, [id]);
+    const cur = this.getDoc(coll, id);
+    const doc = { _id: id, ...data } as Doc;
+    doc._id = id;
+    if (cur && sameJson(cur, doc)) return { updated: 0, created: 0 };
+    this.commitWrites([{ kind: 'upsert', coll, id, data: encodeDoc(doc) }], [doc]);
+    return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
+  }
+
+  async removeDoc(coll: string, id: string): Promise<number> {
+    await this.waitUnlocked(coll, [id]);
+    if (this.store.getRaw(coll, id) === undefined) return 0;
+    this.commitWrites([{ kind: 'delete', coll, id }], [null]);
+    return 1;
+  }
+
+  async updateWhere(coll: string, query: Mongo, mod: Modifier): Promise<number> {
+    for (;;) {
+      const docs = this.find(coll, query, {});
+      const ids = docs.map((d) => String(d._id));
+      if (ids.some((id) => this.locks.has(key(coll, id)))) {
+        await this.waitUnlocked(coll, ids);
+        continue;
+      }
+      const ops: WriteOp[] = [];
+      const next: Doc[] = [];
+      for (const d of docs) {
+        const n = applyModifier(d, mod, 'collection.update');
+        if (n) {
+          ops.push({ kind: 'upsert', coll, id: String(d._id), data: encodeDoc(n) });
+          next.push(n);
+        }
+      }
+      if (ops.length) this.commitWrites(ops, next);
+      return ops.length;
+    }
+  }
+
+  async removeWhere(coll: string, query: Mongo): Promise<number> {
+    for (;;) {
+      const ids = this.find(coll, query, { projection: { _id: 1 } }).map((d) => String(d._id));
+      if (ids.some((id) => this.locks.has(key(coll, id)))) {
+        await this.waitUnlocked(coll, ids);
+        continue;
+      }
+      if (ids.length) this.commitWrites(ids.map((id) => ({ kind: 'delete' as const, coll, id })), ids.map(() => null));
+      return ids.length;
+    }
+  }
+
+  // ------------------------------------------------------------ transactions
+
+  begin(): EngineTx {
+    const tx = new EngineTx(this, this.seq);
+    this.openTx.add(tx);
+    return tx;
+  }
+}
+
+interface TxWrite {
+  coll: string;
+  id: string;
+  doc: Doc | null;
+  insert: boolean;
+}
+
+let txCounter = 0;
+
+export class EngineTx {
+  readonly id = ++txCounter;
+  readonly startedAt = Date.now();
+  readonly lockedKeys = new Set<string>();
+  private writes = new Map<string, TxWrite>();
+  state: 'open' | 'committed' | 'aborted' = 'open';
+  abortReason: unknown = undefined;
+  private timer: NodeJS.Timeout;
+
+  constructor(private engine: Engine, readonly snap: number) {
+    this.timer = setTimeout(() => {
+      if (this.state === 'open') this.abort(txFailError(`transaction ${this.id} exceeded the ${engine.txTimeLimitMs / 1000} s limit and was aborted`));
+    }, engine.txTimeLimitMs);
+    this.timer.unref?.();
+  }
+
+  private check(api: string) {
+    if (this.state === 'aborted') {
+      const r = this.abortReason;
+      if (r instanceof CloudError) throw r;
+      throw txFailError(`${api}: the transaction was rolled back`);
+    }
+    if (this.state === 'committed') throw txFailError(`${api}: the transaction has already been committed`);
+    if (Date.now() - this.startedAt > this.engine.txTimeLimitMs) {
+      const e = txFailError(`${api}: transaction exceeded the ${this.engine.txTimeLimitMs / 1000} s limit`);
+      this.abort(e);
+      throw e;
+    }
+  }
+
+  /** Abort and release locks (idempotent). */
+  abort(reason?: unknown) {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    this.abortReason = reason;
+    clearTimeout(this.timer);
+    this.engine.txClosed(this);
+  }
+
+  private view(coll: string, id: string): Doc | null {
+    const w = this.writes.get(key(coll, id));
+    if (w) return w.doc ? cloneDoc(w.doc) : null;
+    const raw = this.engine.readAt(coll, id, this.snap);
+    return raw === null ? null : (decodeDoc(raw) as Doc);
+  }
+
+  private lock(coll: string, id: string) {
+    try {
+      this.engine.lockFor(this, coll, id);
+    } catch (e) {
+      this.abort(e);
+      throw e;
+    }
+  }
+
+  get(coll: string, id: string): Doc | null {
+    this.check('document.get');
+    this.engine.checkCollection('document.get', coll);
+    return this.view(coll, id);
+  }
+
+  add(coll: string, data: Doc): string {
+    this.check('collection.add');
+    this.engine.checkCollection('collection.add', coll);
+    const id = data._id === undefined ? newId() : String(data._id);
+    this.lock(coll, id);
+    if (this.view(coll, id) !== null || this.engine.store.getRaw(coll, id) !== undefined) {
+      const e = requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${id}" }`);
+      throw e;
+    }
+    const doc = { _id: id, ...data } as Doc;
+    doc._id = id;
+    this.writes.set(key(coll, id), { coll, id, doc, insert: true });
+    return id;
+  }
+
+  update(coll: string, id: string, mod: Modifier): number {
+    this.check('document.update');
+    this.engine.checkCollection('document.update', coll);
+    const cur = this.view(coll, id);
+    if (!cur) return 0;
+    this.lock(coll, id);
+    const next = applyModifier(cur, mod, 'document.update');
+    if (!next) return 0;
+    const prev = this.writes.get(key(coll, id));
+    this.writes.set(key(coll, id), { coll, id, doc: next, insert: prev?.insert ?? false });
+    return 1;
+  }
+
+  set(coll: string, id: string, data: Doc): { updated: number; created: number } {
+    this.check('document.set');
+    this.engine.checkCollection('document.set', coll);
+    this.lock(coll, id);
+    const cur = this.view(coll, id);
+    const doc = { _id: id, ...data } as Doc;
+    doc._id = id;
+    const prev = this.writes.get(key(coll, id));
+    this.writes.set(key(coll, id), { coll, id, doc, insert: prev?.insert ?? false });
+    if (cur && sameJson(cur, doc)) return { updated: 0, created: 0 };
+    return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
+  }
+
+  remove(coll: string, id: string): number {
+    this.check('document.remove');
+    this.engine.checkCollection('document.remove', coll);
+    const cur = this.view(coll, id);
+    if (!cur) return 0;
+    this.lock(coll, id);
+    this.writes.set(key(coll, id), { coll, id, doc: null, insert: false });
+    return 1;
+  }
+
+  commit(): void {
+    this.check('transaction.commit');
+    const f = this.engine.faults;
+    if (f.conflictRate > 0 && Math.random() < f.conflictRate) {
+      const e = conflictError('injected by setFaults');
+      this.abort(e);
+      throw e;
+    }
+    if (f.failRate > 0 && Math.random() < f.failRate) {
+      const e = txFailError('injected by setFaults');
+      this.abort(e);
+      throw e;
+    }
+    const ops: WriteOp[] = [];
+    const docs: Array<Doc | null> = [];
+    for (const [k, w] of this.writes) {
+      if (this.engine.verOf(k) > this.snap) {
+        const e = conflictError(`${w.coll}/${w.id} changed after the transaction started`);
+        this.abort(e);
+        throw e;
+      }
+      if (w.doc === null) {
+        if (this.engine.store.getRaw(w.coll, w.id) !== undefined) { ops.push({ kind: 'delete', coll: w.coll, id: w.id }); docs.push(null); }
+      } else {
+        ops.push({ kind: w.insert ? 'insert' : 'upsert', coll: w.coll, id: w.id, data: encodeDoc(w.doc) });
+        docs.push(w.doc);
+      }
+    }
+    try {
+      if (ops.length) this.engine.commitWrites(ops, docs, this);
+    } catch (e) {
+      this.abort(e);
+      if (/UNIQUE constraint/.test(String((e as Error).message))) throw e;
+      throw e;
+    }
+    this.state = 'committed';
+    clearTimeout(this.timer);
+    this.engine.txClosed(this);
+  }
+
+  rollback(reason?: unknown): void {
+    if (this.state === 'committed') throw txFailError('transaction.rollback: the transaction has already been committed');
+    this.abort(reason);
+  }
+}
+
+export function docNotFound(api: string, id: string) {
+  return docNotExist(api, id);
+}
+
+export function pageLimit(n: number | undefined): number {
+  if (n === undefined) return MAX_PAGE;
+  return Math.max(0, Math.min(MAX_PAGE, Math.floor(n)));
+}

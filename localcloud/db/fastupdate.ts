@@ -1,0 +1,119 @@
+/**
+ * A fast path for the common update operators ($set, $unset, $inc, $mul, $min, $max on plain dotted paths),
+ * applied in place. Anything else — array operators, numeric path segments, overlapping paths, paths through
+ * non-objects, comparisons across types — returns null untouched, and mingo applies the modifier instead.
+ */
+import type { Modifier } from './translate';
+
+const FAST = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max']);
+const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (a instanceof Date || b instanceof Date) return false;
+  return JSON.stringify(a) === JSON.stringify(b) && Array.isArray(a) === Array.isArray(b);
+}
+
+function hasDateInside(v: unknown): boolean {
+  if (v instanceof Date) return true;
+  if (Array.isArray(v)) return v.some(hasDateInside);
+  if (isObj(v)) return Object.keys(v).some((k) => hasDateInside(v[k]));
+  return false;
+}
+
+/** Apply in place: true = changed, false = no change, null = not handled here (doc untouched). */
+export function fastApply(doc: Obj, mod: Modifier): boolean | null {
+  const ops: Array<[string, string, unknown]> = [];
+  for (const op of Object.keys(mod)) {
+    if (!FAST.has(op)) return null;
+    const m = (mod as Record<string, Obj>)[op];
+    for (const p of Object.keys(m)) ops.push([op, p, m[p]]);
+  }
+  // paths must be plain and must not overlap (Mongo refuses conflicting paths; let mingo handle it)
+  const paths = ops.map((o) => o[1]).sort();
+  for (let i = 0; i < paths.length; i++) {
+    if (!paths[i].split('.').every((s) => SEGMENT.test(s))) return null;
+    if (i > 0 && (paths[i] === paths[i - 1] || paths[i].startsWith(paths[i - 1] + '.'))) return null;
+  }
+  // resolve parents without mutating; bail out when a path crosses a non-object
+  const plan: Array<{ op: string; parent: Obj | null; parentPath: string[]; key: string; value: unknown; cur: unknown }> = [];
+  for (const [op, p, value] of ops) {
+    const parts = p.split('.');
+    const key = parts.pop()!;
+    let node: unknown = doc;
+    let missingAt = -1;
+    for (let i = 0; i < parts.length; i++) {
+      const next = (node as Obj)[parts[i]];
+      if (next === undefined) { missingAt = i; break; }
+      if (!isObj(next)) return null;
+      node = next;
+    }
+    const parent = missingAt === -1 ? (node as Obj) : null;
+    const cur = parent ? parent[key] : undefined;
+    if ((op === '$inc' || op === '$mul') && (typeof value !== 'number' || (cur !== undefined && typeof cur !== 'number'))) return null;
+    if (op === '$min' || op === '$max') {
+      if (cur !== undefined && (typeof cur !== typeof value || (typeof cur !== 'number' && typeof cur !== 'string'))) return null;
+    }
+    if (op === '$set' && hasDateInside(value) && !(value instanceof Date)) {
+      // fine, but keep Dates as Dates: structuredClone below does
+    }
+    plan.push({ op, parent, parentPath: parts, key, value, cur });
+  }
+  let changed = false;
+  for (const s of plan) {
+    let parent = s.parent;
+    if (!parent) {
+      if (s.op === '$unset') continue; // nothing to remove
+      parent = doc;
+      for (const part of s.parentPath) {
+        if (parent[part] === undefined) parent[part] = {};
+        parent = parent[part] as Obj;
+      }
+    }
+    const cur = parent[s.key];
+    switch (s.op) {
+      case '$set': {
+        if (cur !== undefined && sameValue(cur, s.value)) break;
+        parent[s.key] = s.value !== null && typeof s.value === 'object' ? structuredClone(s.value) : s.value;
+        changed = true;
+        break;
+      }
+      case '$unset':
+        if (s.key in parent) {
+          delete parent[s.key];
+          changed = true;
+        }
+        break;
+      case '$inc': {
+        const n = s.value as number;
+        if (cur === undefined) { parent[s.key] = n; changed = true; }
+        else if (n !== 0) { parent[s.key] = (cur as number) + n; changed = true; }
+        break;
+      }
+      case '$mul': {
+        const n = s.value as number;
+        const next = cur === undefined ? 0 : (cur as number) * n;
+        if (cur === undefined || next !== cur) { parent[s.key] = next; changed = true; }
+        break;
+      }
+      case '$min':
+      case '$max': {
+        const v = s.value as number | string;
+        if (cur === undefined || (s.op === '$min' ? v < (cur as typeof v) : v > (cur as typeof v))) {
+          parent[s.key] = v;
+          changed = true;
+        }
+        break;
+      }
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,282 @@
+/**
+ * From wx-server-sdk's query and update language to MongoDB's (evaluated by mingo), and from documents
+ * to their stored JSON.
+ *
+ * Semantics followed (WeChat docs, 云开发 数据库 查询/更新指引):
+ * - `where({ a: { b: 1 } })` matches the nested field `a.b` (an object value is a set of conditions on
+ *   sub-fields, not a whole-object equality; use `_.eq({...})` for that).
+ * - `update({ data: { a: { b: 1 } } })` updates only `a.b`; `_.set({...})` replaces a field's value.
+ * - `db.serverDate({ offset })` becomes the (local) server time when the write happens.
+ */
+import { AggExpr, DbRegExp, LogicCommand, QueryCommand, ServerDate, UpdateCommand, isPlainObject } from './commands';
+import { invalidParam } from '../errors';
+
+export type Mongo = Record<string, unknown>;
+
+// ---------------------------------------------------------------- values
+
+/** Replace serverDate placeholders (anywhere) by Dates of the given time. Returns a fresh deep copy. */
+export function resolveValue(v: unknown, nowMs: number): unknown {
+  if (v instanceof ServerDate) return new Date(nowMs + (v.offset || 0));
+  if (v instanceof Date || v instanceof RegExp || v instanceof DbRegExp) return v;
+  if (v instanceof QueryCommand) return new QueryCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
+  if (v instanceof UpdateCommand) return new UpdateCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
+  if (v instanceof LogicCommand) return new LogicCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
+  if (v instanceof AggExpr) return new AggExpr(resolveValue(v.expr, nowMs) as Record<string, unknown>);
+  if (Array.isArray(v)) return v.map((x) => resolveValue(x, nowMs));
+  if (v !== null && typeof v === 'object') {
+    if (Buffer.isBuffer(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined) continue;
+      out[k] = resolveValue(x, nowMs);
+    }
+    return out;
+  }
+  return v;
+}
+
+function aggToMongo(v: unknown): unknown {
+  if (v instanceof AggExpr) return aggToMongo(v.expr);
+  if (Array.isArray(v)) return v.map(aggToMongo);
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = aggToMongo(v[k]);
+    return out;
+  }
+  return v;
+}
+
+function regexToMongo(v: RegExp | DbRegExp): Mongo {
+  if (v instanceof RegExp) return { $regex: v.source, $options: v.flags.replace(/[gyu]/g, '') };
+  return { $regex: v.regexp, $options: v.options || '' };
+}
+
+// ---------------------------------------------------------------- queries
+
+const COMPARE: Record<string, string> = {
+  eq: '$eq', neq: '$ne', lt: '$lt', lte: '$lte', gt: '$gt', gte: '$gte', in: '$in', nin: '$nin',
+  exists: '$exists', size: '$size', all: '$all',
+};
+
+/** A query command as an operator expression: `_.gt(1)` → `{ $gt: 1 }`. */
+function opExpr(c: QueryCommand): Mongo {
+  if (c.op in COMPARE) {
+    const v = c.operands[0];
+    if ((c.op === 'in' || c.op === 'nin' || c.op === 'all') && !Array.isArray(v)) {
+      throw invalidParam('collection.where', `_.${c.op} needs an array`);
+    }
+    return { [COMPARE[c.op]]: v instanceof RegExp || v instanceof DbRegExp ? regexToMongo(v) : v };
+  }
+  if (c.op === 'mod') return { $mod: [c.operands[0], c.operands[1]] };
+  if (c.op === 'elemMatch') return { $elemMatch: elemMatchCond(c.operands[0]) };
+  throw invalidParam('collection.where', `unsupported query command ${c.op}`);
+}
+
+function elemMatchCond(cond: unknown): Mongo {
+  if (cond instanceof QueryCommand) return opExpr(cond);
+  if (cond instanceof LogicCommand && cond.op === 'and' && cond.operands.every((o) => o instanceof QueryCommand)) {
+    return Object.assign({}, ...cond.operands.map((o) => opExpr(o as QueryCommand)));
+  }
+  return translateWhere(cond);
+}
+
+/** The condition on field `path` given value `v` (a command, a regexp, nested conditions or a value). */
+function fieldCond(path: string, v: unknown): Mongo {
+  if (v instanceof QueryCommand) {
+    if (v.op === 'expr') throw invalidParam('collection.where', '_.expr must be used at the top level of where()');
+    return { [path]: opExpr(v) };
+  }
+  if (v instanceof LogicCommand) {
+    if (v.op === 'not') {
+      const inner = v.operands[0];
+      if (inner instanceof QueryCommand) return { [path]: { $not: opExpr(inner) } };
+      if (inner instanceof RegExp || inner instanceof DbRegExp) return { [path]: { $not: regexToMongo(inner) } };
+      return { $nor: [fieldCond(path, inner)] };
+    }
+    return { ['$' + v.op]: v.operands.map((o) => fieldCond(path, o)) };
+  }
+  if (v instanceof RegExp || v instanceof DbRegExp) return { [path]: regexToMongo(v) };
+  if (v instanceof UpdateCommand) throw invalidParam('collection.where', `update command _.${v.op} used in a query`);
+  if (isPlainObject(v) && Object.keys(v).length > 0) {
+    const parts = Object.keys(v).map((k) => fieldCond(`${path}.${k}`, v[k]));
+    return parts.length === 1 ? parts[0] : { $and: parts };
+  }
+  return { [path]: v };
+}
+
+/** A where() argument as a MongoDB query. */
+export function translateWhere(cond: unknown): Mongo {
+  if (cond instanceof LogicCommand) {
+    if (cond.op === 'not') throw invalidParam('collection.where', '_.not must be applied to a field');
+    return { ['$' + cond.op]: cond.operands.map((o) => translateWhere(o)) };
+  }
+  if (cond instanceof QueryCommand) {
+    if (cond.op === 'expr') return { $expr: aggToMongo(cond.operands[0]) };
+    throw invalidParam('collection.where', 'a query command must be applied to a field');
+  }
+  if (!isPlainObject(cond)) throw invalidParam('collection.where', 'where() takes an object');
+  const parts: Mongo[] = [];
+  for (const k of Object.keys(cond)) {
+    const v = cond[k];
+    if (v === undefined) {
+      // The SDK refuses undefined in a query (it would silently match everything).
+      throw invalidParam('collection.where', `query field "${k}" is undefined`);
+    }
+    parts.push(fieldCond(k, v));
+  }
+  if (parts.length === 0) return {};
+  if (parts.length === 1) return parts[0];
+  return { $and: parts };
+}
+
+// ---------------------------------------------------------------- updates
+
+export interface Modifier {
+  $set?: Mongo; $unset?: Mongo; $inc?: Mongo; $mul?: Mongo; $min?: Mongo; $max?: Mongo; $rename?: Mongo;
+  $push?: Mongo; $pop?: Mongo; $pull?: Mongo; $pullAll?: Mongo; $addToSet?: Mongo;
+}
+
+function put(mod: Modifier, op: keyof Modifier, path: string, v: unknown) {
+  const m = (mod[op] ??= {});
+  m[path] = v;
+}
+
+function updateCommand(mod: Modifier, path: string, c: UpdateCommand, api: string) {
+  const a = c.operands;
+  switch (c.op) {
+    case 'set': put(mod, '$set', path, a[0]); break;
+    case 'remove': put(mod, '$unset', path, ''); break;
+    case 'inc':
+    case 'mul':
+      if (typeof a[0] !== 'number' || !Number.isFinite(a[0])) throw invalidParam(api, `_.${c.op} needs a number`);
+      put(mod, c.op === 'inc' ? '$inc' : '$mul', path, a[0]);
+      break;
+    case 'min': put(mod, '$min', path, a[0]); break;
+    case 'max': put(mod, '$max', path, a[0]); break;
+    case 'rename': put(mod, '$rename', path, a[0]); break;
+    case 'push': {
+      const v = a[0];
+      if (Array.isArray(v)) put(mod, '$push', path, { $each: v });
+      else if (isPlainObject(v) && 'each' in v) {
+        const spec: Mongo = { $each: v.each };
+        if (v.position !== undefined) spec.$position = v.position;
+        if (v.sort !== undefined) spec.$sort = v.sort;
+        if (v.slice !== undefined) spec.$slice = v.slice;
+        put(mod, '$push', path, spec);
+      } else put(mod, '$push', path, { $each: [v] });
+      break;
+    }
+    case 'unshift': {
+      const v = a[0];
+      put(mod, '$push', path, { $each: Array.isArray(v) ? v : [v], $position: 0 });
+      break;
+    }
+    case 'pop': put(mod, '$pop', path, 1); break;
+    case 'shift': put(mod, '$pop', path, -1); break;
+    case 'pull': {
+      const v = a[0];
+      if (v instanceof QueryCommand) put(mod, '$pull', path, opExpr(v));
+      else if (v instanceof LogicCommand || (isPlainObject(v) && containsCommand(v))) put(mod, '$pull', path, translateWhere(v));
+      else put(mod, '$pull', path, v);
+      break;
+    }
+    case 'pullAll':
+      if (!Array.isArray(a[0])) throw invalidParam(api, '_.pullAll needs an array');
+      put(mod, '$pullAll', path, a[0]);
+      break;
+    case 'addToSet': {
+      const v = a[0];
+      if (isPlainObject(v) && 'each' in v) put(mod, '$addToSet', path, { $each: v.each });
+      else put(mod, '$addToSet', path, v);
+      break;
+    }
+    default:
+      throw invalidParam(api, `unsupported update command ${c.op}`);
+  }
+}
+
+function containsCommand(v: unknown): boolean {
+  if (v instanceof QueryCommand || v instanceof LogicCommand || v instanceof UpdateCommand) return true;
+  if (isPlainObject(v)) return Object.keys(v).some((k) => containsCommand(v[k]));
+  return false;
+}
+
+/** `update({ data })`'s data as a MongoDB modifier (nested plain objects update sub-fields). */
+export function translateUpdate(data: unknown, api: string): Modifier {
+  if (!isPlainObject(data)) throw invalidParam(api, 'data must be an object');
+  const mod: Modifier = {};
+  const walk = (obj: Record<string, unknown>, prefix: string) => {
+    for (const k of Object.keys(obj)) {
+      const v = obj[k];
+      if (v === undefined) continue;
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (path === '_id') throw invalidParam(api, '_id cannot be updated');
+      if (v instanceof UpdateCommand) updateCommand(mod, path, v, api);
+      else if (v instanceof QueryCommand || v instanceof LogicCommand) throw invalidParam(api, `query command used in update data at ${path}`);
+      else if (isPlainObject(v) && Object.keys(v).length > 0) walk(v, path);
+      else put(mod, '$set', path, v);
+    }
+  };
+  walk(data, '');
+  return mod;
+}
+
+/** Data for add()/set(): plain values only (update commands are refused as the SDK refuses them). */
+export function checkPlainData(data: unknown, api: string): Record<string, unknown> {
+  if (!isPlainObject(data)) throw invalidParam(api, 'data must be an object');
+  const visit = (v: unknown, path: string) => {
+    if (v instanceof UpdateCommand || v instanceof QueryCommand || v instanceof LogicCommand) {
+      throw invalidParam(api, `a command cannot be used in ${api} data (at ${path})`);
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}.${i}`));
+    else if (isPlainObject(v)) for (const k of Object.keys(v)) visit(v[k], path ? `${path}.${k}` : k);
+  };
+  visit(data, '');
+  return data;
+}
+
+// ---------------------------------------------------------------- storage encoding
+
+/** Deep copy for storage: Dates become { $date: ms }; undefined is dropped; other values must be JSON. */
+function encodeValue(v: unknown): unknown {
+  if (v instanceof Date) return { $date: v.getTime() };
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : encodeValue(x)));
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined || typeof x === 'function') continue;
+      out[k] = encodeValue(x);
+    }
+    return out;
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+export function encodeDoc(doc: Record<string, unknown>): string {
+  return JSON.stringify(encodeValue(doc));
+}
+
+function reviveDates(_k: string, v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$date === 'number') {
+      const keys = Object.keys(o);
+      if (keys.length === 1) return new Date(o.$date);
+    }
+  }
+  return v;
+}
+
+export function decodeDoc(text: string): Record<string, unknown> {
+  return text.includes('"$date"') ? JSON.parse(text, reviveDates) : JSON.parse(text);
+}
+
+/** Deep copy of a decoded document (structuredClone keeps Dates). */
+export function cloneDoc<T>(doc: T): T {
+  return structuredClone(doc);
+}

@@ -1,0 +1,224 @@
+/**
+ * The local cloud: one object owning the SQLite store, the clock, the registered cloud functions and the
+ * simulated WeChat services. The wx-server-sdk emulation (localcloud/sdk) talks to the current one.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { Engine, Faults } from './db/engine';
+import { IndexConfig } from './db/store';
+import { Database, DatabaseOptions, EngineAccess } from './db/api';
+import { LocalClock } from './clock';
+import { invocationStorage, setCurrentRuntime, WXContext, currentInvocation } from './context';
+import { CloudError } from './errors';
+import { PaySimulator } from './pay';
+import { OpenApi } from './openapi';
+import { FileStorage } from './storage';
+import { TimerScheduler, FunctionConfig, readFunctionConfigs } from './timers';
+
+/** A cloud function's entry point: exports.main. */
+export type CloudFunctionMain = (event: any, context: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface LocalCloudOptions {
+  /** Folder for the SQLite file and stored files (created if missing). */
+  dataDir: string;
+  /** name → main. Default: none (the gateway passes localcloud/functions.ts). */
+  functions?: Record<string, CloudFunctionMain>;
+  /** name → config.json content. Default: read cloudfunctions/<name>/config.json for each function. */
+  functionConfigs?: Record<string, FunctionConfig>;
+  /** Collections and their indexes. Default: localcloud/indexes.json. */
+  indexes?: IndexConfig;
+  /** Extra collections to create (tests). */
+  collections?: string[];
+  /** Refuse collections that were never created (as the cloud does). Default true. */
+  strictCollections?: boolean;
+  env?: string;
+  appid?: string;
+  /** Start the clock at this time (epoch ms). */
+  now?: number;
+  /** Freeze the clock (it only moves when told). */
+  frozenClock?: boolean;
+  /** Make this the process's current local cloud (what wx-server-sdk uses outside invocations). Default true. */
+  setCurrent?: boolean;
+  /** Base URL of the gateway (for temp file URLs); set by the gateway when it listens. */
+  baseUrl?: string;
+  /** Log lines (default console). */
+  log?: (line: string) => void;
+  /** Longest a function may run (ms). Default 60 000 (the cloud's maximum). */
+  functionTimeoutMs?: number;
+}
+
+export interface InvokeContext extends WXContext {
+  /** Internal: the invocation that made this call (callFunction). */
+  parent?: string;
+}
+
+export const REPO_ROOT = findRepoRoot();
+
+function findRepoRoot(): string {
+  let d = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json'))) return d;
+    d = path.dirname(d);
+  }
+  return process.cwd();
+}
+
+export function loadIndexConfig(): IndexConfig {
+  const p = path.join(REPO_ROOT, 'localcloud', 'indexes.json');
+  try {
+    return JSON.parse(fs.readFileSync(p, 'utf8')) as IndexConfig;
+  } catch {
+    return {};
+  }
+}
+
+let requestCounter = 0;
+
+export class LocalCloud {
+  readonly engine: Engine;
+  readonly clock = new LocalClock();
+  readonly env: string;
+  readonly appid: string;
+  readonly dataDir: string;
+  readonly functions: Record<string, CloudFunctionMain>;
+  readonly functionConfigs: Record<string, FunctionConfig>;
+  readonly pay: PaySimulator;
+  readonly openapi: OpenApi;
+  readonly files: FileStorage;
+  readonly timers: TimerScheduler;
+  baseUrl: string;
+  readonly log: (line: string) => void;
+  readonly functionTimeoutMs: number;
+  private closed = false;
+  private access: EngineAccess;
+
+  constructor(opts: LocalCloudOptions) {
+    this.dataDir = path.resolve(opts.dataDir);
+    this.env = opts.env ?? 'local-env';
+    this.appid = opts.appid ?? 'wxlocalappid000000';
+    this.log = opts.log ?? ((l) => console.log(l));
+    this.functionTimeoutMs = opts.functionTimeoutMs ?? 60_000;
+    this.baseUrl = opts.baseUrl ?? 'http://127.0.0.1';
+    if (opts.now !== undefined) this.clock.set(opts.now, !!opts.frozenClock);
+    else if (opts.frozenClock) this.clock.freeze();
+    this.engine = new Engine(this.dataDir, opts.indexes ?? loadIndexConfig(), () => this.clock.now());
+    this.engine.strictCollections = opts.strictCollections ?? true;
+    for (const c of opts.collections ?? []) this.engine.createCollection(c);
+    this.functions = { ...(opts.functions ?? {}) };
+    this.functionConfigs = opts.functionConfigs ?? readFunctionConfigs(REPO_ROOT, Object.keys(this.functions));
+    this.access = { engine: () => this.engine, now: () => this.clock.now() };
+    this.pay = new PaySimulator(this);
+    this.openapi = new OpenApi(this);
+    this.files = new FileStorage(this);
+    this.timers = new TimerScheduler(this);
+    if (opts.setCurrent ?? true) this.makeCurrent();
+  }
+
+  /** Make this the process's current local cloud and install its clock for server/clock.ts. */
+  makeCurrent(): void {
+    setCurrentRuntime(this);
+    (globalThis as { __localcloudClock?: unknown }).__localcloudClock = this.clock;
+  }
+
+  /** The wx-server-sdk database of this cloud (for seeding and assertions). */
+  database(opts?: DatabaseOptions): Database {
+    return new Database(this.access, opts);
+  }
+
+  setFaults(f: Faults): void {
+    this.engine.faults = { conflictRate: f.conflictRate ?? 0, failRate: f.failRate ?? 0 };
+  }
+
+  hasFunction(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.functions, name);
+  }
+
+  /**
+   * Invoke a cloud function as the cloud would: the event is JSON-serialized, getWXContext() returns `ctx`
+   * (SOURCE defaults to wx_client), and the result comes back JSON-serialized. Rejects when the function throws.
+   */
+  async invoke(name: string, event: unknown, ctx: InvokeContext = {}): Promise<unknown> {
+    if (this.closed) throw new Error('the local cloud is closed');
+    const main = this.hasFunction(name) ? this.functions[name] : undefined;
+    if (!main) {
+      throw new CloudError('FUNCTION_NOT_FOUND', -501000, `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}`);
+    }
+    const { parent: _parent, ...wxIn } = ctx;
+    const wx: WXContext = { APPID: this.appid, ENV: this.env, SOURCE: 'wx_client', ...wxIn };
+    if (!wx.OPENID) delete wx.OPENID;
+    const ev = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+    if (wx.OPENID && ev && typeof ev === 'object' && !Array.isArray(ev) && String(wx.SOURCE).startsWith('wx_client')) {
+      // the cloud injects userInfo into an event from the mini-program
+      ev.userInfo = { appId: wx.APPID, openId: wx.OPENID };
+    }
+    const requestId = `${Date.now().toString(16)}-${(++requestCounter).toString(16)}-${randomBytes(4).toString('hex')}`;
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: this.functionTimeoutMs,
+      request_id: requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: this.env,
+      environ: `WX_CONTEXT_KEYS=SOURCE,OPENID,APPID,ENV;SOURCE=${wx.SOURCE};ENV=${wx.ENV}`,
+    };
+    const started = Date.now();
+    const run = invocationStorage.run({ runtime: this, wx, functionName: name, requestId }, () =>
+      Promise.resolve().then(() => main(ev, context)),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CloudError('FUNCTION_TIMEOUT', -504003, `Invoking task timed out after ${this.functionTimeoutMs / 1000} seconds (${name})`)),
+        this.functionTimeoutMs,
+      );
+      timer.unref?.();
+    });
+    try {
+      const result = await Promise.race([run, timeout]);
+      const took = Date.now() - started;
+      if (took > 3000) this.log(`[localcloud] ${name} took ${took} ms: the cloud's default timeout is 3 s — set the function's timeout (up to 60 s) in the console`);
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** callFunction from inside a function: keeps the caller's identity; SOURCE gains ",scf". */
+  async callFromFunction(name: string, data: unknown): Promise<{ result: unknown; errMsg: string; requestID: string }> {
+    const inv = currentInvocation();
+    const wx = inv?.wx ?? {};
+    const ctx: InvokeContext = { ...wx, SOURCE: wx.SOURCE ? `${wx.SOURCE},scf` : 'scf' };
+    let result: unknown;
+    try {
+      result = await this.invoke(name, data, ctx);
+    } catch (e) {
+      if (e instanceof CloudError && e.code === 'FUNCTION_NOT_FOUND') throw e;
+      const err = new CloudError('FUNCTION_EXECUTE_FAIL', -504002, `cloud.callFunction:fail -504002 functions execute fail. ${(e as Error)?.stack ?? e}`);
+      throw err;
+    }
+    return { result, errMsg: 'cloud.callFunction:ok', requestID: Math.random().toString(16).slice(2) };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.timers.stop();
+    this.pay.stop();
+    this.engine.close();
+    const g = globalThis as { __localcloudRuntime?: unknown; __localcloudClock?: unknown };
+    if (g.__localcloudRuntime === this) {
+      setCurrentRuntime(null);
+      if (g.__localcloudClock === this.clock) delete g.__localcloudClock;
+    }
+  }
+}
+
+export function createLocalCloud(opts: LocalCloudOptions): LocalCloud {
+  return new LocalCloud(opts);
+}

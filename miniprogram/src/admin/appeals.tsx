@@ -1,0 +1,76 @@
+import Taro from '@tarojs/taro'
+import { View, Text, Input } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import { useState } from 'react'
+import PageShell from '../components/PageShell'
+import { QueryView } from '../components/States'
+import { call } from '../services/cloud'
+import type { Trade } from '../services/types'
+import { showError, useQuery } from '../utils/hooks'
+import { formatDateTime, formatPoints, formatYuan } from '../utils/format'
+import { TRADE_STATUS } from '../utils/labels'
+import { AdminGate } from './index'
+
+type AppealTrade = Trade & { buyerUserNo: string; sellerUserNo: string }
+
+export default function AdminAppealsPage() {
+  return (
+    <PageShell>
+      <AdminGate>
+        <Appeals />
+      </AdminGate>
+    </PageShell>
+  )
+}
+
+function Appeals() {
+  const q = useQuery(() => call('admin', 'appeals', {}), [])
+  return (
+    <View className='page admin-appeals-page'>
+      <QueryView q={q} empty='没有待处理的申诉' isEmpty={(d) => d.items.length === 0}>
+        {(d) => <View>{d.items.map((t) => <Appeal key={t.id} t={t} onDone={() => q.reload()} />)}</View>}
+      </QueryView>
+    </View>
+  )
+}
+
+function Appeal({ t, onDone }: { t: AppealTrade; onDone: () => void }) {
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const decide = async (decision: 'release' | 'return') => {
+    if (!reason.trim()) return Taro.showToast({ title: '请填写裁决理由', icon: 'none' })
+    const r = await Taro.showModal({
+      title: decision === 'release' ? '放行给买家' : '退回卖家',
+      content: decision === 'release' ? `${formatPoints(t.quantity)} 积分将转给买家 ${t.buyerUserNo}。` : `${formatPoints(t.quantity)} 积分将退回卖家 ${t.sellerUserNo}。`,
+      confirmText: '确定',
+      cancelText: '取消',
+    })
+    if (!r.confirm) return
+    setBusy(true)
+    try {
+      await call('admin', 'decideAppeal', { tradeId: t.id, decision, reason: reason.trim() })
+      Taro.showToast({ title: '已裁决', icon: 'success' })
+      onDone()
+    } catch (e) {
+      showError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='card appeal'>
+      <View className='card-title'><Text>{formatPoints(t.quantity)} 积分 · {formatYuan(t.amountFen)}</Text><Text className='tag danger'>{TRADE_STATUS[t.status]}</Text></View>
+      <View className='row'><Text className='label'>买家 / 卖家</Text><Text className='value'>{t.buyerUserNo} / {t.sellerUserNo}</Text></View>
+      <View className='row'><Text className='label'>单价</Text><Text className='value'>{formatYuan(t.priceFen)}</Text></View>
+      <View className='row'><Text className='label'>买家标记付款</Text><Text className='value'>{formatDateTime(t.paidAt)}</Text></View>
+      {t.appeal && (
+        <View className='row'><Text className='label'>{t.appeal.by === 'buyer' ? '买家' : '卖家'}申诉</Text><Text className='value'>{t.appeal.reason}（{formatDateTime(t.appeal.at)}）</Text></View>
+      )}
+      <Input className='input mt' placeholder='裁决理由（会记录并告知双方）' value={reason} onInput={(e) => setReason(e.detail.value)} />
+      <View className='btn-row'>
+        <Button loading={busy} onClick={() => decide('return')}>退回卖家</Button>
+        <Button type='primary' loading={busy} onClick={() => decide('release')}>放行给买家</Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '商家审核', enablePullDownRefresh: true })

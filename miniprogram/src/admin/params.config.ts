@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '参数与审计' })

@@ -1,0 +1,81 @@
+import Taro from '@tarojs/taro'
+import { View, Text, Input } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import { useEffect, useRef, useState } from 'react'
+import PageShell from '../components/PageShell'
+import { QueryView } from '../components/States'
+import { usePayment } from '../components/Payment'
+import { call, newRequestId } from '../services/cloud'
+import type { MerchantPrivate } from '../services/types'
+import { showError, useQuery } from '../utils/hooks'
+import { formatPoints, formatYuan, isNegative, isZero, normalizePointsInput } from '../utils/format'
+
+export default function DepositPage() {
+  return (
+    <PageShell>
+      <DepositLoader />
+    </PageShell>
+  )
+}
+
+function DepositLoader() {
+  const q = useQuery(() => call('merchant', 'mine', {}), [], { refreshOnShow: false })
+  const a = useQuery(() => call('user', 'assets', {}), [], { refreshOnShow: false })
+  return <QueryView q={q}>{(m) => (m ? <Deposit m={m} guidePriceFen={a.data?.guidePriceFen} onDone={() => q.reload()} /> : <View className='state'>请先申请入驻</View>)}</QueryView>
+}
+
+function Deposit({ m, guidePriceFen, onDone }: { m: MerchantPrivate; guidePriceFen?: number; onDone: () => void }) {
+  const needed = !isZero(m.depositPointsNeeded) && !isNegative(m.depositPointsNeeded) ? m.depositPointsNeeded : ''
+  const [pts, setPts] = useState(needed)
+  const [busy, setBusy] = useState(false)
+  const { pay, sheet } = usePayment()
+  const rid = useRef(newRequestId('d'))
+  useEffect(() => setPts(needed), [needed])
+  const points = normalizePointsInput(pts)
+  const submit = async () => {
+    if (!points || busy) return
+    setBusy(true)
+    try {
+      const r = await call('merchant', 'buyDeposit', { points, requestId: rid.current })
+      rid.current = newRequestId('d')
+      const ok = await pay(r.pay, `向平台购买 ${points} 积分`)
+      if (ok) {
+        // the payment notification credits the points; give it a moment, then show the new balance
+        let mine = await call('merchant', 'mine', {})
+        for (let i = 0; i < 6 && mine && mine.pointsBalance === m.pointsBalance; i++) {
+          await new Promise((res) => setTimeout(res, 500))
+          mine = await call('merchant', 'mine', {})
+        }
+        await Taro.showModal({
+          title: '购买成功',
+          content: mine ? `积分余额 ${formatPoints(mine.pointsBalance)}${mine.acceptingOrders ? '，店铺已可以接单。' : '。'}` : '积分已到账。',
+          showCancel: false,
+          confirmText: '好的',
+        })
+        onDone()
+        Taro.navigateBack()
+      }
+    } catch (e) {
+      showError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='page deposit-page'>
+      <View className='card'>
+        <View className='row'><Text className='label'>当前积分余额</Text><Text className={`value ${isNegative(m.pointsBalance) ? 'red' : ''}`}>{formatPoints(m.pointsBalance)}</Text></View>
+        <View className='row'><Text className='label'>保证金要求</Text><Text className='value'>价值 {formatYuan(m.depositValueFen)} 的积分</Text></View>
+        <View className='row'><Text className='label'>还需积分</Text><Text className='value strong'>{needed ? formatPoints(needed) : '已满足'}</Text></View>
+        {guidePriceFen !== undefined && <View className='row'><Text className='label'>今日指导价</Text><Text className='value'>{formatYuan(guidePriceFen)} / 积分</Text></View>}
+      </View>
+      <View className='card'>
+        <View className='field-label'>购买积分数量</View>
+        <Input className='input deposit-points' type='digit' value={pts} placeholder='最多两位小数' onInput={(e) => setPts(e.detail.value)} />
+        <View className='field-hint'>按今日指导价向平台购买，通过微信支付付款，金额以支付页面为准。</View>
+        <Button className='btn-block deposit-submit' type='primary' block disabled={!points} loading={busy} onClick={submit}>购买并支付</Button>
+      </View>
+      {sheet}
+    </View>
+  )
+}

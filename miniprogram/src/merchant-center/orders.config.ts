@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '订单与发货', enablePullDownRefresh: true })

@@ -1,0 +1,90 @@
+import Taro from '@tarojs/taro'
+import { View, Text } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import PageShell from '../../components/PageShell'
+import Chart, { plotNumber } from '../../components/Chart'
+import { ErrorView, Loading, QueryView } from '../../components/States'
+import { call } from '../../services/cloud'
+import { useQuery } from '../../utils/hooks'
+import { formatDateTime, formatDay, formatPoints, formatYuan, isZero } from '../../utils/format'
+import { px } from '../../utils/px'
+
+export default function AssetsPage() {
+  return (
+    <PageShell>
+      <Assets />
+    </PageShell>
+  )
+}
+
+function Assets() {
+  const a = useQuery(() => call('user', 'assets', {}), [])
+  const st = useQuery(() => call('user', 'statements', { days: 30 }), [])
+  return (
+    <View className='page assets-page'>
+      <QueryView q={a}>
+        {(d) => (
+          <View>
+            <View className='card' style={{ background: 'linear-gradient(135deg,#07c160,#059a4c)', color: '#fff' }}>
+              <View style={{ fontSize: px(24), opacity: 0.85 }}>可用积分</View>
+              <View className='big-number assets-available'>{formatPoints(d.available)}</View>
+              <View className='flex' style={{ marginTop: px(16) }}>
+                <View className='grow'>
+                  <View style={{ fontSize: px(22), opacity: 0.85 }}>共享值</View>
+                  <View className='mid-number assets-sv'>{formatPoints(d.sharedValue)}</View>
+                </View>
+                <View className='grow'>
+                  <View style={{ fontSize: px(22), opacity: 0.85 }}>挂单冻结积分</View>
+                  <View className='mid-number assets-escrow'>{formatPoints(d.escrow)}</View>
+                </View>
+              </View>
+            </View>
+            <View className='card'>
+              <View className='row'><Text className='label'>今日指导价</Text><Text className='value strong assets-price'>{formatYuan(d.guidePriceFen)} / 积分</Text></View>
+              <View className='row'><Text className='label'>下次释放</Text><Text className='value'>{formatDateTime(d.nextReleaseAt)}</Text></View>
+              {!isZero(d.unsettled) && <View className='row'><Text className='label'>待入账释放</Text><Text className='value'>{formatPoints(d.unsettled)}</Text></View>}
+              <View className='row'><Text className='label'>业务日</Text><Text className='value'>{d.businessDay}</Text></View>
+              <View className='muted small mt'>共享值来自消费，每晚 22:00 按全网占比释放为积分，释放所得 × 指导价的共享值同时被消耗。积分没有保证的现金价值，价格可能下跌。</View>
+              <View className='btn-row'>
+                <Button onClick={() => Taro.navigateTo({ url: '/pages/transfer/index' })}>转赠积分</Button>
+                <Button onClick={() => Taro.navigateTo({ url: '/pages/ledger/index' })}>积分明细</Button>
+                <Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/market/index' })}>去交易</Button>
+              </View>
+            </View>
+          </View>
+        )}
+      </QueryView>
+
+      <View className='section-title'>每日释放（近 30 天）</View>
+      {st.data === undefined ? (
+        st.error ? <ErrorView message={st.error} onRetry={st.reload} /> : <Loading />
+      ) : (
+        <View className='card statements'>
+          <Chart
+            labels={[...st.data.items].reverse().map((s) => s.day.slice(5))}
+            series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: [...st.data.items].reverse().map((s) => plotNumber(s.pointsReceived)) }]}
+            format={(v) => v.toFixed(2)}
+          />
+          {st.data.items.length === 0 ? (
+            <View className='muted center mt'>还没有释放记录。消费产生共享值后，当晚 22:00 起每天释放积分。</View>
+          ) : (
+            st.data.items.map((s) => (
+              <View key={s.day} className='statement' style={{ borderTop: `${px(1)} solid #f0f0f0`, padding: `${px(16)} 0` }}>
+                <View className='flex-between'>
+                  <Text className='strong'>{formatDay(s.day)}</Text>
+                  <Text className='green strong statement-points'>+{formatPoints(s.pointsReceived)} 积分</Text>
+                </View>
+                <View className='muted'>
+                  消耗共享值 {formatPoints(s.svConsumed)} · 剩余 {formatPoints(s.svAfter)}
+                </View>
+                <View className='muted'>
+                  全网共享值 {formatPoints(s.totalSv)} · 当日释放 {formatPoints(s.released)} · 指导价 {formatYuan(s.guidePriceFen)}
+                </View>
+              </View>
+            ))
+          )}
+        </View>
+      )}
+    </View>
+  )
+}

@@ -1,0 +1,110 @@
+import Taro from '@tarojs/taro'
+import { View, Text, Input } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import { Search } from '@nutui/icons-react-taro'
+import { useState } from 'react'
+import PageShell from '../../components/PageShell'
+import MerchantCard from '../../components/MerchantCard'
+import { Empty, ErrorView, Loading } from '../../components/States'
+import { call, errorMessage } from '../../services/cloud'
+import type { MerchantSummary } from '../../services/types'
+import { useQuery } from '../../utils/hooks'
+import { formatYuan } from '../../utils/format'
+import { px } from '../../utils/px'
+
+export default function Index() {
+  return (
+    <PageShell>
+      <Home />
+    </PageShell>
+  )
+}
+
+function Home() {
+  const [keyword, setKeyword] = useState('')
+  const [search, setSearch] = useState('')
+  const [category, setCategory] = useState('')
+  const [more, setMore] = useState<{ items: MerchantSummary[]; cursor: string | null; loading: boolean; error: string | null }>({ items: [], cursor: null, loading: false, error: null })
+
+  const cats = useQuery(() => call('merchant', 'categories', {}), [])
+  const assets = useQuery(() => call('user', 'assets', {}), [])
+  const list = useQuery(async () => {
+    const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined })
+    setMore({ items: [], cursor: r.nextCursor, loading: false, error: null })
+    return r
+  }, [search, category])
+
+  const loadMore = async () => {
+    if (!more.cursor || more.loading) return
+    setMore((m) => ({ ...m, loading: true, error: null }))
+    try {
+      const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined, cursor: more.cursor })
+      setMore((m) => ({ items: [...m.items, ...r.items], cursor: r.nextCursor, loading: false, error: null }))
+    } catch (e) {
+      setMore((m) => ({ ...m, loading: false, error: errorMessage(e) }))
+    }
+  }
+
+  const items = [...(list.data?.items || []), ...more.items]
+  const open = (id: string) => Taro.navigateTo({ url: `/pages/merchant/index?id=${encodeURIComponent(id)}` })
+
+  return (
+    <View className='page home'>
+      <View className='pad' style={{ paddingTop: px(20) }}>
+        <View className='flex' style={{ background: '#fff', borderRadius: px(36), padding: `0 ${px(12)} 0 ${px(28)}` }}>
+          <Search size={16} color='#8c8c8c' />
+          <Input
+            className='grow search-input'
+            style={{ height: px(72), padding: `0 ${px(16)}`, fontSize: px(28) }}
+            placeholder='搜索商家'
+            value={keyword}
+            confirmType='search'
+            onInput={(e) => setKeyword(e.detail.value)}
+            onConfirm={() => setSearch(keyword.trim())}
+          />
+          <Button size='small' type='primary' onClick={() => setSearch(keyword.trim())}>搜索</Button>
+        </View>
+      </View>
+      {assets.data && (
+        <View className='card flex-between' style={{ background: 'linear-gradient(135deg,#07c160,#06ad56)', color: '#fff' }} onClick={() => Taro.switchTab({ url: '/pages/assets/index' })}>
+          <View>
+            <View style={{ fontSize: px(24), opacity: 0.85 }}>今日指导价</View>
+            <View className='mid-number'>{formatYuan(assets.data.guidePriceFen)}<Text style={{ fontSize: px(24) }}> /积分</Text></View>
+          </View>
+          <View style={{ textAlign: 'right' }}>
+            <View style={{ fontSize: px(24), opacity: 0.85 }}>可用积分</View>
+            <View className='mid-number'>{assets.data.available}</View>
+          </View>
+        </View>
+      )}
+      <View className='chip-bar'>
+        <View className={`chip ${category === '' ? 'active' : ''}`} onClick={() => setCategory('')}>全部</View>
+        {(cats.data?.items || []).map((c) => (
+          <View key={c} className={`chip ${category === c ? 'active' : ''}`} onClick={() => setCategory(c)}>{c}</View>
+        ))}
+      </View>
+      {search && (
+        <View className='pad muted'>
+          “{search}”的搜索结果 <Text className='link-text' onClick={() => { setKeyword(''); setSearch('') }}>清除</Text>
+        </View>
+      )}
+      {list.data === undefined ? (
+        list.error ? <ErrorView message={list.error} onRetry={list.reload} /> : <Loading />
+      ) : items.length === 0 ? (
+        <Empty text={search || category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
+      ) : (
+        <View className='card' style={{ padding: 0, overflow: 'hidden' }}>
+          {items.map((m) => (
+            <MerchantCard key={m.id} m={m} onClick={() => open(m.id)} />
+          ))}
+        </View>
+      )}
+      {more.cursor && (
+        <View className='center'>
+          <Button size='small' loading={more.loading} onClick={loadMore}>加载更多</Button>
+        </View>
+      )}
+      {more.error && <View className='center red small'>{more.error}</View>}
+    </View>
+  )
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: 'C2C 交易市场', enablePullDownRefresh: true })

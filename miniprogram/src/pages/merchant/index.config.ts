@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '商家', enableShareAppMessage: true, enablePullDownRefresh: true })

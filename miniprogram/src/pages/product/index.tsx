@@ -1,0 +1,63 @@
+import Taro, { useRouter } from '@tarojs/taro'
+import { View, Text, Image } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import { useState } from 'react'
+import PageShell from '../../components/PageShell'
+import { Empty, QueryView } from '../../components/States'
+import { call } from '../../services/cloud'
+import { useQuery } from '../../utils/hooks'
+import { formatYuan } from '../../utils/format'
+import Stepper from '../../components/Stepper'
+import { px } from '../../utils/px'
+
+export default function ProductPage() {
+  const { params } = useRouter()
+  return (
+    <PageShell>
+      <ProductView merchantId={decodeURIComponent(params.merchantId || '')} productId={decodeURIComponent(params.id || '')} />
+    </PageShell>
+  )
+}
+
+function ProductView({ merchantId, productId }: { merchantId: string; productId: string }) {
+  const q = useQuery(() => call('merchant', 'get', { merchantId }), [merchantId])
+  const [qty, setQty] = useState(1)
+  return (
+    <QueryView q={q}>
+      {(m) => {
+        const p = m.products.find((x) => x.id === productId)
+        if (!p) return <Empty text='商品不存在或已下架' />
+        const buy = () =>
+          Taro.navigateTo({ url: `/pages/checkout/index?mode=goods&merchantId=${encodeURIComponent(m.id)}&productId=${encodeURIComponent(p.id)}&qty=${qty}` })
+        const canBuy = m.acceptingOrders && p.onShelf && p.stock > 0
+        return (
+          <View className='page product-page'>
+            {p.images[0] ? (
+              <Image src={p.images[0]} mode='aspectFill' style={{ width: '100%', height: px(600), display: 'block' }} />
+            ) : (
+              <View className='center' style={{ height: px(400), lineHeight: px(400), background: '#fff', fontSize: px(120), color: '#07c160' }}>{p.title.slice(0, 1)}</View>
+            )}
+            <View className='card'>
+              <View className='price' style={{ fontSize: px(44) }}>{formatYuan(p.priceFen)}</View>
+              <View className='strong mt' style={{ fontSize: px(32) }}>{p.title}</View>
+              {p.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{p.description}</View>}
+              <View className='muted mt'>{m.name} · 库存 {p.stock}</View>
+            </View>
+            <View className='card flex-between'>
+              <Text>购买数量</Text>
+              <Stepper value={qty} min={1} max={Math.max(1, p.stock)} onChange={setQty} />
+            </View>
+            <View className='card muted small'>下单时可以用共享积分按当日指导价抵扣部分货款；现金部分在确认收货后为您产生共享值。</View>
+            <View className='bottom-spacer' />
+            <View className='bottom-bar'>
+              <View className='grow'>
+                <Text className='muted'>{canBuy ? '' : !m.acceptingOrders ? '商家暂停接单' : '已售罄'}</Text>
+              </View>
+              <Button type='primary' disabled={!canBuy} onClick={buy}>立即购买</Button>
+            </View>
+          </View>
+        )
+      }}
+    </QueryView>
+  )
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * Run a TypeScript script: bundle it with esbuild (node platform, packages external) into a temporary file
+ * and require it. Usage: node scripts/run-ts.cjs scripts/build-functions.ts [args...]
+ */
+const path = require('path');
+const fs = require('fs');
+const esbuild = require('esbuild');
+
+const entry = process.argv[2];
+if (!entry) {
+  console.error('usage: node scripts/run-ts.cjs <script.ts> [args...]');
+  process.exit(2);
+}
+// inside the repository, so that the script's packages resolve from node_modules
+const cache = path.join(__dirname, '..', 'node_modules', '.cache');
+fs.mkdirSync(cache, { recursive: true });
+const outdir = fs.mkdtempSync(path.join(cache, 'run-ts-'));
+const outfile = path.join(outdir, path.basename(entry).replace(/\.ts$/, '.cjs'));
+esbuild.buildSync({
+  entryPoints: [path.resolve(entry)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'inline',
+  logLevel: 'error',
+  define: { 'import.meta.dirname': JSON.stringify(path.dirname(path.resolve(entry))) },
+});
+process.setSourceMapsEnabled?.(true);
+process.argv.splice(1, 2, path.resolve(entry));
+process.on('exit', () => fs.rmSync(outdir, { recursive: true, force: true }));
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    if (process.listenerCount(sig) === 0) process.exit(130);
+  });
+}
+require(outfile);

@@ -1,0 +1,156 @@
+import { randomInt } from 'crypto';
+import cloud from 'wx-server-sdk';
+import { DomainError, isDomainError } from '../shared/errors';
+
+/**
+ * The database handle and the few helpers every server module uses. Written against the wx-server-sdk
+ * surface (the same code runs in the cloud and on the local runtime):
+ * - `doc(id).get()` may throw "does not exist" in the cloud even with throwOnNotFound:false inside a
+ *   transaction, so reads go through `readDoc`, which returns null for a missing document;
+ * - `set`/`update` data never carries `_id`;
+ * - `runTx` retries conflicts with jittered backoff beyond the SDK's own 3 tries, so a burst of
+ *   concurrent requests on one hot document (a merchant's balance) all get through or get a real answer.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type AnyDoc = Record<string, any>;
+
+export interface DocRef {
+  get(): Promise<{ data: any }>;
+  set(opts: { data: AnyDoc }): Promise<unknown>;
+  update(opts: { data: AnyDoc }): Promise<unknown>;
+  remove(): Promise<unknown>;
+}
+
+export interface TxCollection {
+  doc(id: string): DocRef;
+  add(opts: { data: AnyDoc }): Promise<{ _id: string | number }>;
+}
+
+/** What a transaction offers: single documents by id and add — no where, no aggregate. */
+export interface Tx {
+  collection(name: string): TxCollection;
+  rollback?(reason?: unknown): unknown;
+}
+
+let initialised = false;
+
+export function getCloud(): any {
+  if (!initialised) {
+    (cloud as any).init({ env: (cloud as any).DYNAMIC_CURRENT_ENV });
+    initialised = true;
+  }
+  return cloud;
+}
+
+/**
+ * The database (throwOnNotFound: false). Not cached: the local runtime may run several clouds in one
+ * process (tests), and the handle is cheap.
+ */
+export function getDb(): any {
+  return getCloud().database({ throwOnNotFound: false });
+}
+
+export function cmd(): any {
+  return getDb().command;
+}
+
+function isNotFound(e: unknown): boolean {
+  const msg = String((e as { message?: string; errMsg?: string })?.message ?? (e as { errMsg?: string })?.errMsg ?? e);
+  return /not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(msg);
+}
+
+/** Read one document by id, inside a transaction or not; null when it does not exist. */
+export async function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+  try {
+    const res = await src.collection(coll).doc(id).get();
+    const data = res?.data;
+    if (data === null || data === undefined) return null;
+    if (Array.isArray(data)) return (data[0] as T & { _id: string }) ?? null;
+    return data as T & { _id: string };
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+function stripId(data: AnyDoc): AnyDoc {
+  if (!('_id' in data)) return data;
+  const { _id, ...rest } = data; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return rest;
+}
+
+/** Create or replace a document by id. */
+export async function writeDoc(src: Tx | any, coll: string, id: string, data: AnyDoc): Promise<void> {
+  await src.collection(coll).doc(id).set({ data: stripId(data) });
+}
+
+/** Update fields of a document by id. */
+export async function patchDoc(src: Tx | any, coll: string, id: string, data: AnyDoc): Promise<void> {
+  await src.collection(coll).doc(id).update({ data: stripId(data) });
+}
+
+export function isTxConflict(e: unknown): boolean {
+  const o = e as { code?: string; errCode?: number | string; message?: string; errMsg?: string };
+  const text = `${o?.code ?? ''} ${o?.errCode ?? ''} ${o?.message ?? ''} ${o?.errMsg ?? ''}`;
+  return /TRANSACTION_CONFLICT|TransactionConflict|conflict/i.test(text);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One state change = one transaction. Retries on a transaction conflict (the SDK retries 3 times itself;
+ * a hot document under a burst needs more), with jittered backoff. A DomainError thrown inside aborts it
+ * and reaches the caller unchanged.
+ */
+export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promise<T> {
+  const db = getDb();
+  for (let i = 0; ; i++) {
+    let result: T | undefined;
+    let domainError: unknown = null;
+    try {
+      await db.runTransaction(async (tx: Tx) => {
+        domainError = null;
+        try {
+          result = await fn(tx);
+          return result;
+        } catch (e) {
+          if (isDomainError(e)) domainError = e;
+          throw e;
+        }
+      }, 1);
+      return result as T;
+    } catch (e) {
+      if (domainError) throw domainError;
+      if (isDomainError(e)) throw e;
+      if (!isTxConflict(e) || i + 1 >= attempts) {
+        if (isTxConflict(e)) throw new DomainError('BUSY', '系统繁忙，请稍后再试');
+        throw e;
+      }
+      await sleep(Math.min(250, 5 + Math.random() * (10 + i * 15)));
+    }
+  }
+}
+
+/** Read every document matching a query, 100 at a time (the cloud's page size). */
+export async function readAll<T = AnyDoc>(query: any, pageSize = 100): Promise<T[]> {
+  const out: T[] = [];
+  for (let skip = 0; ; skip += pageSize) {
+    const res = await query.skip(skip).limit(pageSize).get();
+    const list = (res?.data ?? []) as T[];
+    out.push(...list);
+    if (list.length < pageSize) return out;
+  }
+}
+
+/**
+ * A readable unique id: prefix + yyyyMMddHHmmss (Asia/Shanghai) + 8 random digits, e.g. `O2025031522001234567890`.
+ * At most 32 characters of [0-9A-Za-z], so it can be a WeChat Pay outTradeNo.
+ */
+export function newId(prefix: string, at: number): string {
+  const d = new Date(at + 8 * 3600_000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}`;
+  const rnd = randomInt(0, 100_000_000).toString().padStart(8, '0');
+  return `${prefix}${stamp}${rnd}`;
+}

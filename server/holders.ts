@@ -1,0 +1,422 @@
+/**
+ * Shared-value holders, lazily settled against the release state (DESIGN "The daily release in O(1)
+ * writes"; the maths is shared/release.ts).
+ *
+ * A holder (`user:<openid>` or `merchant:<merchantId>`) keeps only a snapshot from its last change;
+ * the daily release (server/release.ts) never writes a holder. Before its shared value changes (an
+ * order's settlement credits SV: `creditSv`) or when it looks at its position (`settleHolderNow`),
+ * the points released to it since the snapshot are credited to its points account through one ledger
+ * entry from `release:pool`, and the snapshot is re-taken.
+ *
+ * Documents (all addressed by id, so everything works inside a transaction):
+ * - `release/state`: the global state (epoch, Π, Σ, segment, seq, released, lastReleasedDay, firstDay).
+ * - `release/sum-<epoch>-<scale>`: the final Σ of each closed segment (an ended epoch, or a Π segment).
+ * - `svShards/<k>` (k < SV_SHARDS): W (Σ sv0/Π0 over the epoch's holders) split over a few documents so
+ *   concurrent orders do not all write one; `{ epoch, weight, holders, carry }`. A holder always writes
+ *   the shard `shardOf(holderId)`. The release reads and rewrites every shard in its transaction, so a
+ *   credit racing a release conflicts and retries instead of slipping between its read and its write.
+ * - `holders/<holderId>`: the snapshot (`sv0, product0, sum0, epoch0, scale0, seq0, carry`) + totals.
+ * - `holderHistory/<holderId>|credit:<key>` / `<holderId>|settle:<n>`: one record per holder write (a
+ *   credit or a settlement) with the snapshot it left and `n` (the holder's write count, for order): with
+ *   the per-day records this gives the holder's day-by-day statement.
+ */
+import Decimal from 'decimal.js';
+import { D, Dec, dec, ZERO } from '../shared/decimal';
+import {
+  addSv,
+  HolderSnapshot,
+  holderPosition,
+  initialReleaseState,
+  neededSums,
+  newHolderSnapshot,
+  ReleaseState,
+  SegmentRef,
+  settleHolder,
+  Settlement,
+  SumLookup,
+  weightTerm,
+} from '../shared/release';
+import { businessDay, nextReleaseMoment } from '../shared/time';
+import { now } from './clock';
+import { getParams } from './config';
+import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
+import { merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
+
+export const RELEASE_COLL = 'release';
+export const RELEASE_STATE_ID = 'state';
+export const SHARDS_COLL = 'svShards';
+export const HOLDERS_COLL = 'holders';
+export const HOLDER_HISTORY_COLL = 'holderHistory';
+/** Number of W shards. Fixed: changing it would need a migration of the shard documents. */
+export const SV_SHARDS = 8;
+
+export const RELEASE_CREDIT_KIND = 'release_credit';
+registerLedgerKind(RELEASE_CREDIT_KIND, '每日释放到账');
+registerLedgerKind('release', '每日释放');
+
+// ------------------------------------------------------------------ documents
+
+export interface ReleaseStateDoc extends Required<ReleaseState> {
+  _id?: string;
+  /** The first business day of the schedule: the first 22:00 after launch. */
+  firstDay: string;
+  lastReleasedDay: string | null;
+  updatedAt: number;
+}
+
+export interface ShardDoc {
+  _id?: string;
+  /** The epoch `weight` and `holders` belong to; older = 0 (the epoch ended, every SV went to zero). */
+  epoch: number;
+  /** Σ sv0/Π0 of this shard's holders in `epoch`, full precision. */
+  weight: string;
+  /** Holders of this shard with SV > 0 in `epoch`. */
+  holders: number;
+  /** Σ of its holders' carries: points owed below 0.01 that rounding has left in the pool (all epochs). */
+  carry: string;
+  /** seq of the last release that stamped it. */
+  stampedSeq: number;
+  updatedAt: number;
+}
+
+export type HolderKind = 'user' | 'merchant';
+
+export interface HolderDoc extends Required<HolderSnapshot> {
+  _id?: string;
+  kind: HolderKind;
+  /** openid for a user, merchantId for a merchant. */
+  owner: string;
+  /** The points account its releases are credited to. */
+  account: string;
+  /** Writes so far (orders its history records). */
+  n: number;
+  /** Lifetime totals: SV credited by orders, points credited from releases. */
+  svCredited: string;
+  pointsCredited: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface HolderHistoryDoc extends Required<HolderSnapshot> {
+  _id?: string;
+  holderId: string;
+  n: number;
+  what: 'credit' | 'settle';
+  /** The caller's idempotency key (credit) or null. */
+  key: string | null;
+  svAdded: string;
+  pointsCredited: string;
+  /** SV right after this write (= sv0). */
+  at: number;
+  day: string;
+}
+
+// ------------------------------------------------------------------ ids
+
+export function userHolderId(openid: string): string {
+  return `user:${openid}`;
+}
+
+export function merchantHolderId(merchantId: string): string {
+  return `merchant:${merchantId}`;
+}
+
+export function parseHolderId(holderId: string): { kind: HolderKind; owner: string; account: string } {
+  const m = /^(user|merchant):(.+)$/.exec(holderId);
+  if (!m) throw new Error(`not a holder id: ${holderId}`);
+  const kind = m[1] as HolderKind;
+  const owner = m[2];
+  return { kind, owner, account: kind === 'user' ? userAvailable(owner) : merchantAccount(owner) };
+}
+
+/** FNV-1a: the shard a holder always writes. */
+export function shardOf(holderId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < holderId.length; i++) {
+    h ^= holderId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % SV_SHARDS;
+}
+
+export function shardId(k: number): string {
+  return String(k);
+}
+
+export function sumDocId(at: SegmentRef): string {
+  return `sum-${at.epoch}-${at.scale}`;
+}
+
+/** A settlement's history record. */
+export function historyId(holderId: string, n: number): string {
+  return `${holderId}|settle:${n}`;
+}
+
+/** A credit's history record: addressed by the caller's key, so a second credit with that key is seen. */
+export function creditKeyId(holderId: string, key: string): string {
+  return `${holderId}|credit:${key}`;
+}
+
+// ------------------------------------------------------------------ state
+
+/** Source of reads: a transaction or the database. */
+type Src = Tx | AnyDoc;
+
+/** The first day of the schedule for a platform launched at `at`: the day of the first release moment after it. */
+export function firstDayFor(at: number, hour: number): string {
+  return businessDay(nextReleaseMoment(at, hour));
+}
+
+export function initialStateDoc(firstDay: string): ReleaseStateDoc {
+  return { ...initialReleaseState(), firstDay, lastReleasedDay: null, updatedAt: now() };
+}
+
+/** The release state as stored, or null before the first holder / first release. */
+export async function readReleaseState(src: Src): Promise<ReleaseStateDoc | null> {
+  const doc = await readDoc<ReleaseStateDoc>(src, RELEASE_COLL, RELEASE_STATE_ID);
+  if (!doc) return null;
+  const { _id, ...rest } = doc; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return { ...initialReleaseState(), ...rest } as ReleaseStateDoc;
+}
+
+/**
+ * Inside a transaction: the state, created (written in this transaction) if it does not exist yet. The
+ * schedule's first day is the day of the first 22:00 after the launch (the genesis of the supply).
+ */
+export async function loadOrCreateState(tx: Tx): Promise<ReleaseStateDoc> {
+  const s = await readReleaseState(tx);
+  if (s) return s;
+  const params = await getParams(tx);
+  // the platform's launch is when the supply entered the ledger (genesis); before that, now
+  const supply = await readDoc<SupplyDoc>(tx, SUPPLY_DOC.coll, SUPPLY_DOC.id);
+  const launchedAt = supply && Number.isFinite(supply.at) ? Math.min(supply.at, now()) : now();
+  const fresh = initialStateDoc(firstDayFor(launchedAt, params.releaseHour));
+  await writeDoc(tx, RELEASE_COLL, RELEASE_STATE_ID, fresh);
+  return fresh;
+}
+
+/** Outside a transaction: make sure the state document exists (idempotent). */
+export async function ensureReleaseState(): Promise<ReleaseStateDoc> {
+  const s = await readReleaseState(getDb());
+  if (s) return s;
+  return runTx((tx) => loadOrCreateState(tx));
+}
+
+export function emptyShard(epoch: number): ShardDoc {
+  return { epoch, weight: '0', holders: 0, carry: '0', stampedSeq: 0, updatedAt: 0 };
+}
+
+export async function readShard(src: Src, k: number): Promise<ShardDoc> {
+  const doc = await readDoc<ShardDoc>(src, SHARDS_COLL, shardId(k));
+  if (!doc) return emptyShard(0);
+  const { _id, ...rest } = doc; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return { ...emptyShard(0), ...rest };
+}
+
+/** A shard as seen from `epoch`: weight and holders of an ended epoch count as 0. */
+export function shardInEpoch(s: ShardDoc, epoch: number): ShardDoc {
+  return s.epoch === epoch ? s : { ...s, epoch, weight: '0', holders: 0 };
+}
+
+export interface ShardTotals {
+  weight: Dec;
+  holders: number;
+  carry: Dec;
+  shards: ShardDoc[];
+}
+
+/** All shards, summed for the state's epoch (W, holders with SV, carries). */
+export async function readShardTotals(src: Src, epoch: number): Promise<ShardTotals> {
+  const shards: ShardDoc[] = [];
+  for (let k = 0; k < SV_SHARDS; k++) shards.push(await readShard(src, k));
+  let weight = ZERO;
+  let holders = 0;
+  let carry = ZERO;
+  for (const raw of shards) {
+    const s = shardInEpoch(raw, epoch);
+    weight = weight.plus(s.weight);
+    holders += s.holders;
+    carry = carry.plus(s.carry);
+  }
+  return { weight, holders, carry, shards };
+}
+
+/** Pre-load the closed Σ segments a snapshot needs (0 to 2 reads by id) and return the lookup. */
+export async function sumLookupFor(src: Src, snapshot: HolderSnapshot, state: ReleaseState): Promise<SumLookup> {
+  const loaded = new Map<string, string>();
+  for (const ref of neededSums(snapshot, state)) {
+    const doc = await readDoc<{ sum: string }>(src, RELEASE_COLL, sumDocId(ref));
+    if (doc) loaded.set(sumDocId(ref), doc.sum);
+  }
+  return (at) => loaded.get(sumDocId(at));
+}
+
+function snapshotFields(s: Required<HolderSnapshot>): Required<HolderSnapshot> {
+  return { sv0: s.sv0, product0: s.product0, sum0: s.sum0, epoch0: s.epoch0, scale0: s.scale0, seq0: s.seq0, carry: s.carry };
+}
+
+function newHolderDoc(holderId: string, state: ReleaseState): HolderDoc {
+  const { kind, owner, account } = parseHolderId(holderId);
+  const at = now();
+  return {
+    ...newHolderSnapshot(state),
+    kind,
+    owner,
+    account,
+    n: 0,
+    svCredited: '0',
+    pointsCredited: '0.00',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function stripped<T extends { _id?: string }>(doc: T): T {
+  const { _id, ...rest } = doc; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return rest as T;
+}
+
+export async function readHolder(src: Src, holderId: string): Promise<HolderDoc | null> {
+  const doc = await readDoc<HolderDoc>(src, HOLDERS_COLL, holderId);
+  return doc ? stripped(doc) : null;
+}
+
+// ------------------------------------------------------------------ the write
+
+export interface HolderChange {
+  /** 'duplicate': this key was already applied, nothing changed. 'unchanged': nothing to credit or add. */
+  status: 'applied' | 'duplicate' | 'unchanged';
+  /** Current SV after the change, exact. */
+  sv: Dec;
+  /** Points moved from the release pool to the holder's account now. */
+  credited: Dec;
+  /** Points owed but below 0.01, kept for later. */
+  carry: Dec;
+}
+
+async function applyToHolder(
+  tx: Tx,
+  holderId: string,
+  op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
+): Promise<HolderChange> {
+  const state = await loadOrCreateState(tx);
+  const existing = await readHolder(tx, holderId);
+  const holder = existing ?? newHolderDoc(holderId, state);
+  if (op.what === 'credit') {
+    // the caller's key makes a credit happen once, whatever retries the caller makes
+    const seen = await readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key));
+    if (seen) {
+      const lookup = await sumLookupFor(tx, holder, state);
+      const pos = holderPosition(holder, state, lookup);
+      return { status: 'duplicate', sv: pos.sv, credited: ZERO, carry: new D(holder.carry) };
+    }
+  }
+  const lookup = await sumLookupFor(tx, holder, state);
+  const r: Settlement = op.what === 'credit' ? addSv(holder, state, lookup, op.sv) : settleHolder(holder, state, lookup);
+  if (op.what === 'settle' && r.credit.isZero()) {
+    // nothing to credit: keep the snapshot (its fractions keep accruing), write nothing
+    return { status: 'unchanged', sv: r.sv, credited: ZERO, carry: new D(r.snapshot.carry) };
+  }
+
+  const at = now();
+  const n = holder.n + 1;
+  const { account } = parseHolderId(holderId);
+  if (r.credit.gt(0)) {
+    await postEntry(tx, {
+      key: `release-credit:${holderId}:${n}`,
+      kind: RELEASE_CREDIT_KIND,
+      debit: RELEASE_POOL,
+      credit: account,
+      amount: r.credit,
+      ref: holderId,
+      memo: '每日释放到账',
+    });
+  }
+
+  // W, holder count and carries of the holder's shard
+  const k = shardOf(holderId);
+  const shard = shardInEpoch(await readShard(tx, k), state.epoch);
+  const before = weightTerm(holder, state);
+  const after = weightTerm(r.snapshot, state);
+  const nextShard: ShardDoc = {
+    ...shard,
+    weight: new D(shard.weight).plus(r.weightDelta).toString(),
+    holders: shard.holders + (after.gt(0) ? 1 : 0) - (before.gt(0) ? 1 : 0),
+    carry: new D(shard.carry).plus(r.snapshot.carry).minus(holder.carry).toString(),
+    updatedAt: at,
+  };
+  await writeDoc(tx, SHARDS_COLL, shardId(k), nextShard);
+
+  const svAdded = op.what === 'credit' ? op.sv : ZERO;
+  const nextHolder: HolderDoc = {
+    ...holder,
+    ...snapshotFields(r.snapshot),
+    n,
+    svCredited: new D(holder.svCredited).plus(svAdded).toString(),
+    pointsCredited: new D(holder.pointsCredited).plus(r.credit).toFixed(2),
+    updatedAt: at,
+  };
+  await writeDoc(tx, HOLDERS_COLL, holderId, nextHolder);
+
+  const hist: HolderHistoryDoc = {
+    ...snapshotFields(r.snapshot),
+    holderId,
+    n,
+    what: op.what,
+    key: op.what === 'credit' ? op.key : null,
+    svAdded: svAdded.toString(),
+    pointsCredited: r.credit.toFixed(2),
+    at,
+    day: businessDay(at),
+  };
+  // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
+  await writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist);
+  return { status: 'applied', sv: r.sv, credited: r.credit, carry: new D(r.snapshot.carry) };
+}
+
+/**
+ * Inside the caller's transaction (an order's settlement, SPEC §4): settle the holder's released
+ * points into its points account, re-snapshot, then add `sv` shared value and update its W shard.
+ * Idempotent on `key` (per holder): a second call with the same key changes nothing.
+ * `sv` must be ≥ 0; 0 changes nothing.
+ */
+export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string): Promise<HolderChange> {
+  parseHolderId(holderId);
+  if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
+  const amount = dec(sv);
+  if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
+  if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
+  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key });
+}
+
+/** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */
+export async function settleHolderIn(tx: Tx, holderId: string): Promise<HolderChange> {
+  parseHolderId(holderId);
+  return applyToHolder(tx, holderId, { what: 'settle' });
+}
+
+/** Its own transaction: settle a holder (settle-on-read, "when they look at them"). */
+export async function settleHolderNow(holderId: string): Promise<HolderChange> {
+  return runTx((tx) => settleHolderIn(tx, holderId));
+}
+
+export interface HolderViewData {
+  holderId: string;
+  /** Current SV, exact. */
+  sv: Dec;
+  /** Released to the holder, not yet credited (exact; includes its carry). */
+  unclaimed: Dec;
+  holder: HolderDoc | null;
+  state: ReleaseStateDoc | null;
+}
+
+/** Where a holder stands, read-only (no settlement). */
+export async function holderView(holderId: string, src: Src = getDb()): Promise<HolderViewData> {
+  parseHolderId(holderId);
+  const state = await readReleaseState(src);
+  const holder = await readHolder(src, holderId);
+  if (!holder || !state) return { holderId, sv: ZERO, unclaimed: holder ? new D(holder.carry) : ZERO, holder, state };
+  const lookup = await sumLookupFor(src, holder, state);
+  const pos = holderPosition(holder, state, lookup);
+  return { holderId, sv: pos.sv, unclaimed: pos.unclaimed, holder, state };
+}

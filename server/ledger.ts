@@ -1,0 +1,471 @@
+/**
+ * The points ledger (DESIGN "Points ledger"; docs/architecture.md).
+ *
+ * - Accounts, collection `accounts`, `_id` = account id: `{ _id, kind, owner, balance: "0.00", seq, createdAt, updatedAt }`.
+ *   `seq` grows by one on every write of the account (a posting, or a `touchAccount`), so the order of
+ *   everything that happened to one account can be replayed.
+ * - Entries, collection `ledger`, `_id` = the idempotency key, immutable:
+ *   `{ _id, kind, debit, credit, amount, at, ref, owners, debitAfter, creditAfter, debitSeq, creditSeq }`.
+ *   The debit account loses `amount`, the credit account gains it, in the same transaction.
+ * - `genesis` is the one account outside the books: the supply (releaseTotal + treasuryReserve) enters
+ *   the books from it, once, by `ensureGenesis`. So Σ balances = Σ genesis entries at every moment.
+ */
+import Decimal from 'decimal.js';
+import { dec } from '../shared/decimal';
+import { DomainError } from '../shared/errors';
+import { now } from './clock';
+import { AnyDoc, Tx, getDb, readAll, readDoc, runTx, writeDoc } from './db';
+
+export type Dec = Decimal;
+
+export const ACCOUNTS_COLL = 'accounts';
+export const LEDGER_COLL = 'ledger';
+export const GENESIS = 'genesis';
+export const TREASURY = 'treasury';
+export const RELEASE_POOL = 'release:pool';
+export const RELEASE_UNISSUED = 'release:unissued';
+
+export type AccountKind =
+  | 'user_available'
+  | 'user_escrow'
+  | 'merchant'
+  | 'treasury'
+  | 'release_pool'
+  | 'release_unissued'
+  | 'hold'
+  | 'other';
+
+export const userAvailable = (openid: string) => `user:${openid}:available`;
+export const userEscrow = (openid: string) => `user:${openid}:escrow`;
+export const merchantAccount = (merchantId: string) => `merchant:${merchantId}`;
+/** Points a buyer put into an order, held there until the order settles, is cancelled or refunded. */
+export const orderHold = (orderId: string) => `hold:order:${orderId}`;
+
+export interface Account {
+  _id: string;
+  kind: AccountKind;
+  owner: string; // openid of the user who owns it ('' for platform accounts)
+  balance: string;
+  seq: number;
+  createdAt: number;
+  updatedAt: number;
+  [k: string]: unknown;
+}
+
+export interface LedgerEntry {
+  _id: string;
+  kind: string;
+  debit: string;
+  credit: string;
+  amount: string;
+  at: number;
+  ref: string | null;
+  owners: string[];
+  debitAfter: string | null;
+  creditAfter: string | null;
+  debitSeq: number | null;
+  creditSeq: number | null;
+  memo?: string;
+}
+
+export interface PostEntryInput {
+  key: string; // idempotency key, becomes the entry's _id
+  kind: string;
+  debit: string;
+  credit: string;
+  amount: Decimal.Value;
+  ref?: string | null;
+  memo?: string;
+  /** Only a merchant account may go below zero, and only where this is set (a sale deduction). */
+  allowNegative?: boolean;
+  /** Owner openid for an account this entry creates (merchant accounts, holds). */
+  owners?: Record<string, string>;
+}
+
+/** What the kind of an account id is. */
+export function accountKindOf(id: string): AccountKind {
+  if (id === TREASURY) return 'treasury';
+  if (id === RELEASE_POOL) return 'release_pool';
+  if (id === RELEASE_UNISSUED) return 'release_unissued';
+  if (id.startsWith('user:') && id.endsWith(':available')) return 'user_available';
+  if (id.startsWith('user:') && id.endsWith(':escrow')) return 'user_escrow';
+  if (id.startsWith('merchant:')) return 'merchant';
+  if (id.startsWith('hold:')) return 'hold';
+  return 'other';
+}
+
+function ownerFromId(id: string): string {
+  const m = /^user:(.+):(available|escrow)$/.exec(id);
+  return m ? m[1] : '';
+}
+
+/** Per-transaction cache: a transaction sees its own writes even if the database would not show them. */
+const txCache = new WeakMap<object, Map<string, AnyDoc | null>>();
+function cacheOf(tx: Tx): Map<string, AnyDoc | null> {
+  let m = txCache.get(tx);
+  if (!m) {
+    m = new Map();
+    txCache.set(tx, m);
+  }
+  return m;
+}
+
+async function txRead(tx: Tx, coll: string, id: string): Promise<AnyDoc | null> {
+  const cache = cacheOf(tx);
+  const k = `${coll}/${id}`;
+  if (cache.has(k)) return cache.get(k) ?? null;
+  const doc = await readDoc(tx, coll, id);
+  cache.set(k, doc);
+  return doc;
+}
+
+async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
+  await writeDoc(tx, coll, id, data);
+  cacheOf(tx).set(`${coll}/${id}`, { ...data, _id: id });
+}
+
+export function isPointsAmount(v: Decimal): boolean {
+  return v.isFinite() && v.decimalPlaces() <= 2;
+}
+
+function fmt(v: Decimal): string {
+  return v.toFixed(2);
+}
+
+function newAccount(id: string, owner: string, at: number): Account {
+  return { _id: id, kind: accountKindOf(id), owner, balance: '0.00', seq: 0, createdAt: at, updatedAt: at };
+}
+
+/** Read an account in a transaction (null if it has never been written). */
+export async function readAccount(tx: Tx, id: string): Promise<Account | null> {
+  return (await txRead(tx, ACCOUNTS_COLL, id)) as Account | null;
+}
+
+/** Create an account if it does not exist (e.g. a merchant's at approval, with its owner). */
+export async function ensureAccount(tx: Tx, id: string, owner?: string): Promise<Account> {
+  const acc = await readAccount(tx, id);
+  if (acc) {
+    if (owner && !acc.owner) {
+      const next = { ...acc, owner };
+      await txWrite(tx, ACCOUNTS_COLL, id, next);
+      return next;
+    }
+    return acc;
+  }
+  const fresh = newAccount(id, owner ?? ownerFromId(id), now());
+  await txWrite(tx, ACCOUNTS_COLL, id, fresh);
+  return fresh;
+}
+
+/**
+ * Write the account without moving points: its `seq` grows by one. A transaction that must not interleave
+ * with postings on this account (an order creation checking the merchant's balance) touches it, so a
+ * concurrent posting conflicts with it and one of them retries. Returns the account as written.
+ */
+export async function touchAccount(tx: Tx, id: string, owner?: string): Promise<Account> {
+  const acc = (await readAccount(tx, id)) ?? newAccount(id, owner ?? ownerFromId(id), now());
+  const next: Account = { ...acc, seq: (acc.seq ?? 0) + 1, updatedAt: now() };
+  await txWrite(tx, ACCOUNTS_COLL, id, next);
+  return next;
+}
+
+/**
+ * Post one immutable entry inside a transaction: debit loses `amount`, credit gains it, both account
+ * documents change with it. Returns 'duplicate' (and changes nothing) when an entry with this key exists.
+ * Refuses (DomainError INSUFFICIENT_POINTS) to take an account below zero, except a merchant account with
+ * `allowNegative`.
+ */
+export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted' | 'duplicate'> {
+  const { key, kind, debit, credit } = input;
+  if (!key || typeof key !== 'string') throw new Error('postEntry: key required');
+  if (debit === credit) throw new Error(`postEntry: debit and credit are the same account (${debit})`);
+  if (credit === GENESIS) throw new Error('postEntry: nothing goes back to genesis');
+  const amount = dec(input.amount);
+  if (!isPointsAmount(amount) || amount.lte(0)) throw new Error(`postEntry: bad amount ${String(input.amount)} for ${key}`);
+
+  const existing = await txRead(tx, LEDGER_COLL, key);
+  if (existing) return 'duplicate';
+
+  const at = now();
+  const owners = new Set<string>();
+  let debitAfter: string | null = null;
+  let debitSeq: number | null = null;
+  if (debit !== GENESIS) {
+    const acc = (await readAccount(tx, debit)) ?? newAccount(debit, input.owners?.[debit] ?? ownerFromId(debit), at);
+    const after = dec(acc.balance).minus(amount);
+    if (after.lt(0) && !(input.allowNegative && acc.kind === 'merchant')) {
+      throw new DomainError('INSUFFICIENT_POINTS', '积分余额不足');
+    }
+    const next: Account = { ...acc, balance: fmt(after), seq: (acc.seq ?? 0) + 1, updatedAt: at };
+    await txWrite(tx, ACCOUNTS_COLL, debit, next);
+    debitAfter = next.balance;
+    debitSeq = next.seq;
+    if (next.owner && (next.kind === 'user_available' || next.kind === 'user_escrow' || next.kind === 'merchant')) owners.add(next.owner);
+  } else if (kind !== 'genesis' && kind !== 'supply') {
+    throw new Error('postEntry: only genesis/supply entries come from genesis');
+  }
+  const cacc = (await readAccount(tx, credit)) ?? newAccount(credit, input.owners?.[credit] ?? ownerFromId(credit), at);
+  const cnext: Account = { ...cacc, balance: fmt(dec(cacc.balance).plus(amount)), seq: (cacc.seq ?? 0) + 1, updatedAt: at };
+  if (!cnext.owner && input.owners?.[credit]) cnext.owner = input.owners[credit];
+  await txWrite(tx, ACCOUNTS_COLL, credit, cnext);
+  if (cnext.owner && (cnext.kind === 'user_available' || cnext.kind === 'user_escrow' || cnext.kind === 'merchant')) owners.add(cnext.owner);
+
+  const entry: LedgerEntry = {
+    _id: key,
+    kind,
+    debit,
+    credit,
+    amount: fmt(amount),
+    at,
+    ref: input.ref ?? null,
+    owners: [...owners],
+    debitAfter,
+    creditAfter: cnext.balance,
+    debitSeq,
+    creditSeq: cnext.seq,
+  };
+  if (input.memo) entry.memo = input.memo;
+  await txWrite(tx, LEDGER_COLL, key, entry);
+  return 'posted';
+}
+
+/** Balance of an account inside a transaction (0 for an account never written). */
+export async function balanceIn(tx: Tx, id: string): Promise<Decimal> {
+  const acc = await readAccount(tx, id);
+  return dec(acc?.balance ?? '0');
+}
+
+/** Balance of an account outside a transaction. */
+export async function getBalance(id: string): Promise<Decimal> {
+  const acc = await readDoc<Account>(getDb(), ACCOUNTS_COLL, id);
+  return dec(acc?.balance ?? '0');
+}
+
+export async function getAccount(id: string): Promise<Account | null> {
+  return readDoc<Account>(getDb(), ACCOUNTS_COLL, id);
+}
+
+/** Whether an entry with this key exists. */
+export async function entryExists(key: string, tx?: Tx): Promise<boolean> {
+  if (tx) return (await txRead(tx, LEDGER_COLL, key)) !== null;
+  return (await readDoc(getDb(), LEDGER_COLL, key)) !== null;
+}
+
+// ---------------------------------------------------------------- genesis
+
+export const SUPPLY_DOC = { coll: 'config', id: 'supply' } as const;
+
+export interface SupplyDoc {
+  releaseTotal: string;
+  treasuryReserve: string;
+  at: number;
+}
+
+/**
+ * Bring the fixed supply into the books once: treasuryReserve to `treasury`, releaseTotal to
+ * `release:unissued`, both as entries from `genesis`; and create `release:pool`. Idempotent.
+ */
+export async function ensureGenesis(
+  _db: unknown,
+  params: { releaseTotal: Decimal.Value; treasuryReserve: Decimal.Value },
+): Promise<SupplyDoc> {
+  const existing = await readDoc<SupplyDoc>(getDb(), SUPPLY_DOC.coll, SUPPLY_DOC.id);
+  if (existing) return existing;
+  return runTx(async (tx) => {
+    const doc = await txRead(tx, SUPPLY_DOC.coll, SUPPLY_DOC.id);
+    if (doc) return doc as SupplyDoc;
+    const releaseTotal = dec(params.releaseTotal);
+    const treasuryReserve = dec(params.treasuryReserve);
+    if (treasuryReserve.gt(0)) {
+      await postEntry(tx, { key: 'genesis:treasury', kind: 'genesis', debit: GENESIS, credit: TREASURY, amount: treasuryReserve, memo: '平台储备' });
+    } else await ensureAccount(tx, TREASURY);
+    if (releaseTotal.gt(0)) {
+      await postEntry(tx, { key: 'genesis:unissued', kind: 'genesis', debit: GENESIS, credit: RELEASE_UNISSUED, amount: releaseTotal, memo: '待发行总量' });
+    } else await ensureAccount(tx, RELEASE_UNISSUED);
+    await ensureAccount(tx, RELEASE_POOL);
+    const supply: SupplyDoc = { releaseTotal: fmt(releaseTotal), treasuryReserve: fmt(treasuryReserve), at: now() };
+    await txWrite(tx, SUPPLY_DOC.coll, SUPPLY_DOC.id, supply);
+    return supply;
+  });
+}
+
+// ---------------------------------------------------------------- verification
+
+export interface LedgerReport {
+  ok: boolean;
+  errors: string[];
+  accounts: number;
+  entries: number;
+  supply: string; // Σ genesis entries
+  totals: {
+    treasury: string;
+    pool: string;
+    unissued: string;
+    released: string; // releaseTotal − unissued
+    userAvailable: string;
+    userEscrow: string;
+    merchants: string;
+    holds: string;
+    other: string;
+  };
+}
+
+/**
+ * Recompute every balance from the entries and check SPEC §10.1 and §10.3:
+ * - each account's balance = Σ credits − Σ debits, and the running balances recorded on the entries replay;
+ * - Σ balances = Σ genesis entries = releaseTotal + treasuryReserve (from `config/supply`);
+ *   equivalently released + treasuryReserve = Σ available + Σ escrow + merchants + holds + treasury + pool;
+ * - no account but a merchant's is below zero, and a merchant's only after a sale deduction;
+ * - every entry is well formed (positive, ≤ 2 decimals, two different sides, genesis only as a source).
+ */
+export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
+  const handle = (db && typeof (db as { collection?: unknown }).collection === 'function' ? db : getDb()) as AnyDoc;
+  const accounts = await readAll<Account>(handle.collection(ACCOUNTS_COLL).orderBy('_id', 'asc'));
+  const entries = await readAll<LedgerEntry>(handle.collection(LEDGER_COLL).orderBy('_id', 'asc'));
+  const supplyDoc = await readDoc<SupplyDoc>(handle, SUPPLY_DOC.coll, SUPPLY_DOC.id);
+  const errors: string[] = [];
+  const computed = new Map<string, Decimal>();
+  const byAccount = new Map<string, { seq: number; after: string | null; delta: Decimal; kind: string; key: string }[]>();
+  let supply = dec(0);
+  const seenKeys = new Set<string>();
+  for (const e of entries) {
+    if (seenKeys.has(e._id)) errors.push(`duplicate entry key ${e._id}`);
+    seenKeys.add(e._id);
+    let amt: Decimal;
+    try {
+      amt = dec(e.amount);
+    } catch {
+      errors.push(`entry ${e._id}: amount not a number (${e.amount})`);
+      continue;
+    }
+    if (!isPointsAmount(amt) || amt.lte(0)) errors.push(`entry ${e._id}: bad amount ${e.amount}`);
+    if (e.debit === e.credit) errors.push(`entry ${e._id}: debit = credit`);
+    if (e.credit === GENESIS) errors.push(`entry ${e._id}: credits genesis`);
+    if (e.debit === GENESIS) {
+      if (e.kind !== 'genesis' && e.kind !== 'supply') errors.push(`entry ${e._id}: from genesis with kind ${e.kind}`);
+      supply = supply.plus(amt);
+    } else {
+      computed.set(e.debit, (computed.get(e.debit) ?? dec(0)).minus(amt));
+      const list = byAccount.get(e.debit) ?? [];
+      list.push({ seq: e.debitSeq ?? -1, after: e.debitAfter, delta: amt.neg(), kind: e.kind, key: e._id });
+      byAccount.set(e.debit, list);
+    }
+    computed.set(e.credit, (computed.get(e.credit) ?? dec(0)).plus(amt));
+    const list = byAccount.get(e.credit) ?? [];
+    list.push({ seq: e.creditSeq ?? -1, after: e.creditAfter, delta: amt, kind: e.kind, key: e._id });
+    byAccount.set(e.credit, list);
+  }
+
+  const totals = {
+    treasury: dec(0), pool: dec(0), unissued: dec(0), userAvailable: dec(0), userEscrow: dec(0), merchants: dec(0), holds: dec(0), other: dec(0),
+  };
+  let sum = dec(0);
+  const accountIds = new Set<string>();
+  for (const a of accounts) {
+    accountIds.add(a._id);
+    const bal = dec(a.balance);
+    sum = sum.plus(bal);
+    const expect = computed.get(a._id) ?? dec(0);
+    if (!bal.eq(expect)) errors.push(`account ${a._id}: balance ${a.balance} but entries give ${expect.toFixed(2)}`);
+    if (!isPointsAmount(bal)) errors.push(`account ${a._id}: balance ${a.balance} has more than 2 decimals`);
+    const kind = accountKindOf(a._id);
+    if (bal.lt(0) && kind !== 'merchant') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
+    switch (kind) {
+      case 'treasury': totals.treasury = totals.treasury.plus(bal); break;
+      case 'release_pool': totals.pool = totals.pool.plus(bal); break;
+      case 'release_unissued': totals.unissued = totals.unissued.plus(bal); break;
+      case 'user_available': totals.userAvailable = totals.userAvailable.plus(bal); break;
+      case 'user_escrow': totals.userEscrow = totals.userEscrow.plus(bal); break;
+      case 'merchant': totals.merchants = totals.merchants.plus(bal); break;
+      case 'hold': totals.holds = totals.holds.plus(bal); break;
+      default: totals.other = totals.other.plus(bal);
+    }
+  }
+  for (const id of computed.keys()) {
+    if (!accountIds.has(id)) errors.push(`entries touch account ${id} which has no document`);
+  }
+  // replay each account in seq order: the recorded running balances must follow from the deltas
+  for (const [id, list] of byAccount) {
+    list.sort((x, y) => x.seq - y.seq);
+    let running = dec(0);
+    let lastSeq = 0;
+    for (const step of list) {
+      if (step.seq <= lastSeq) errors.push(`account ${id}: entry ${step.key} seq ${step.seq} not after ${lastSeq}`);
+      lastSeq = step.seq;
+      running = running.plus(step.delta);
+      if (step.after === null || !dec(step.after).eq(running)) {
+        errors.push(`account ${id}: after entry ${step.key} balance recorded ${step.after}, replay gives ${running.toFixed(2)}`);
+      }
+      if (running.lt(0) && step.delta.lt(0) && !(accountKindOf(id) === 'merchant' && NEGATIVE_OK_KINDS.has(step.kind))) {
+        errors.push(`account ${id}: entry ${step.key} (${step.kind}) took it below zero`);
+      }
+    }
+  }
+  if (!sum.eq(supply)) errors.push(`Σ balances ${sum.toFixed(2)} ≠ supply from genesis ${supply.toFixed(2)}`);
+  if (entries.length > 0 || accounts.length > 0) {
+    if (!supplyDoc) errors.push('config/supply missing');
+    else {
+      const expected = dec(supplyDoc.releaseTotal).plus(supplyDoc.treasuryReserve);
+      if (!supply.eq(expected)) errors.push(`supply ${supply.toFixed(2)} ≠ releaseTotal + treasuryReserve ${expected.toFixed(2)}`);
+    }
+  }
+  const releaseTotal = supplyDoc ? dec(supplyDoc.releaseTotal) : dec(0);
+  const released = releaseTotal.minus(totals.unissued);
+  if (supplyDoc) {
+    // SPEC §10.1 in its own words
+    const lhs = released.plus(supplyDoc.treasuryReserve);
+    const rhs = totals.userAvailable.plus(totals.userEscrow).plus(totals.merchants).plus(totals.holds).plus(totals.treasury).plus(totals.pool).plus(totals.other);
+    if (!lhs.eq(rhs)) errors.push(`released + treasuryReserve ${lhs.toFixed(2)} ≠ holdings ${rhs.toFixed(2)}`);
+  }
+  const f = (d: Decimal) => d.toFixed(2);
+  return {
+    ok: errors.length === 0,
+    errors,
+    accounts: accounts.length,
+    entries: entries.length,
+    supply: f(supply),
+    totals: {
+      treasury: f(totals.treasury), pool: f(totals.pool), unissued: f(totals.unissued), released: f(released),
+      userAvailable: f(totals.userAvailable), userEscrow: f(totals.userEscrow), merchants: f(totals.merchants),
+      holds: f(totals.holds), other: f(totals.other),
+    },
+  };
+}
+
+/** Entry kinds that may take a merchant's balance below zero (SPEC §10.3: only a sale deduction). */
+export const NEGATIVE_OK_KINDS = new Set<string>(['order_deduction']);
+
+/** Human labels for entry kinds (ledger history). Other modules add theirs with `registerLedgerKind`. */
+export const LEDGER_KIND_LABELS: Record<string, string> = {
+  genesis: '初始发行',
+  supply: '总量调整',
+  order_points_hold: '积分抵扣（冻结）',
+  order_points_release: '订单取消，积分退回',
+  order_points_refund: '订单退款，积分退回',
+  order_points_pay: '积分抵扣',
+  order_deduction: '订单让利扣除',
+  order_deduction_refund: '订单退款，让利退回',
+  deposit_purchase: '购买保证金积分',
+};
+
+export function registerLedgerKind(kind: string, label: string): void {
+  LEDGER_KIND_LABELS[kind] = label;
+}
+
+/** One page of ledger entries touching accounts owned by `openid`, newest first. */
+export async function entriesOf(openid: string, cursor: string | null, limit: number): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
+  const db = getDb();
+  const _ = db.command;
+  let where: AnyDoc = { owners: openid };
+  if (cursor) {
+    const m = /^(\d+)\|(.+)$/.exec(cursor);
+    if (!m) throw new DomainError('BAD_CURSOR', '翻页参数无效');
+    const at = Number(m[1]);
+    where = _.and([{ owners: openid }, _.or([{ at: _.lt(at) }, { at, _id: _.lt(m[2]) }])]);
+  }
+  const res = await db.collection(LEDGER_COLL).where(where).orderBy('at', 'desc').orderBy('_id', 'desc').limit(limit + 1).get();
+  const list = (res.data ?? []) as LedgerEntry[];
+  const items = list.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: list.length > limit && last ? `${last.at}|${last._id}` : null };
+}

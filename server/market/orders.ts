@@ -1,0 +1,377 @@
+/**
+ * Placing and cancelling limit orders (SPEC §8), and matching.
+ *
+ * Matching in a cloud function, where a transaction may only address documents by id:
+ * 1. outside the transaction, a `where` query loads the candidate resting orders of the other side that cross
+ *    the incoming price, best price first then oldest (one page of ≤ 100, never the caller's own orders);
+ * 2. inside one transaction, every candidate is read again by id (so two takers racing for the same resting
+ *    order both write it and one of them conflicts and retries, re-reading it: no double fill), the price-time
+ *    core of shared/orderbook.ts decides the fills, and the orders, the trades and the ledger entry are written.
+ * When a full page was matched and the incoming order still has some left, the next page is matched the same way
+ * in a further transaction (the order is then resting and may itself be hit in between, which is fine).
+ *
+ * A sell order escrows quantity + fee at once (ledger entry `market:sell:<orderId>`, available → escrow).
+ * A buy order holds nothing: the cash is paid to the seller outside the platform.
+ */
+import Decimal from 'decimal.js';
+import { D } from '../../shared/decimal';
+import { DomainError } from '../../shared/errors';
+import { matchIncoming } from '../../shared/orderbook';
+import type { MarketOrder, Side, Trade } from '../../shared/api';
+import type { Caller } from '../handler';
+import { now } from '../clock';
+import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
+import { postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
+import { priceBand, requireUserNo } from './deps';
+import {
+  ORDERS,
+  OrderDoc,
+  PAYMENT,
+  PENALTY,
+  PaymentSnapshot,
+  PenaltyDoc,
+  TRADES,
+  TradeDoc,
+  amountFenOf,
+  fillFee,
+  fmt2,
+  orderFee,
+  orderIdFor,
+  requireId,
+  requireInBand,
+  requireOrderQuantity,
+  requirePriceFen,
+  requireRequestId,
+  requireSide,
+  tradeIdFor,
+} from './model';
+import { orderView, tradeView } from './views';
+
+registerLedgerKind('market_escrow', '挂单卖出，积分冻结');
+registerLedgerKind('market_unescrow', '撤单，冻结积分退回');
+
+export const PAGE = 100;
+
+const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
+
+function crosses(incoming: { side: Side; priceFen: number }, restingPriceFen: number): boolean {
+  return incoming.side === 'buy' ? restingPriceFen <= incoming.priceFen : restingPriceFen >= incoming.priceFen;
+}
+
+/** Price-time order of resting orders for an incoming order of `side`: best price first, then oldest. */
+export function restingOrderCompare(side: Side) {
+  return (a: OrderDoc, b: OrderDoc): number => {
+    if (a.priceFen !== b.priceFen) return side === 'buy' ? a.priceFen - b.priceFen : b.priceFen - a.priceFen;
+    if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+    return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+  };
+}
+
+/** One page of resting orders an incoming order could match, in price-time priority. */
+async function loadCandidates(side: Side, priceFen: number, openid: string): Promise<OrderDoc[]> {
+  const db = getDb();
+  const _ = db.command;
+  const other = opposite(side);
+  const res = await db
+    .collection(ORDERS)
+    .where({ side: other, status: 'open', priceFen: side === 'buy' ? _.lte(priceFen) : _.gte(priceFen), openid: _.neq(openid) })
+    .orderBy('priceFen', side === 'buy' ? 'asc' : 'desc')
+    .orderBy('createdAt', 'asc')
+    .orderBy('_id', 'asc')
+    .limit(PAGE)
+    .get();
+  return (res.data ?? []) as OrderDoc[];
+}
+
+export interface Fill {
+  restingId: string;
+  priceFen: number;
+  quantity: Decimal;
+}
+
+/** The fills of `incoming` against `resting` (already in priority order), by the shared price-time core. */
+export function planFills(resting: OrderDoc[], incoming: OrderDoc): Fill[] {
+  const result = matchIncoming(
+    resting.map((o) => ({ id: o._id, side: o.side, priceFen: o.priceFen, quantity: o.remaining, seq: o.createdAt, owner: o.openid })),
+    { id: incoming._id, side: incoming.side, priceFen: incoming.priceFen, quantity: incoming.remaining, seq: incoming.createdAt, owner: incoming.openid },
+  );
+  return result.trades.map((t) => ({ restingId: t.makerId, priceFen: t.priceFen, quantity: D(t.quantity) }));
+}
+
+async function paymentSnapshot(tx: Tx, seller: string, cache: Map<string, PaymentSnapshot>): Promise<PaymentSnapshot> {
+  const hit = cache.get(seller);
+  if (hit) return hit;
+  const doc = await readDoc<PaymentSnapshot>(tx, PAYMENT, seller);
+  const snap: PaymentSnapshot = { qrFileId: doc?.qrFileId ?? null, accountText: doc?.accountText ?? null };
+  cache.set(seller, snap);
+  return snap;
+}
+
+async function hasPaymentDetails(openid: string): Promise<boolean> {
+  const doc = await readDoc<PaymentSnapshot>(getDb(), PAYMENT, openid);
+  return !!(doc && (doc.qrFileId || doc.accountText));
+}
+
+/** Refuse a buy while the buyer is barred for letting trades lapse (SPEC §8). */
+export function assertMayBuy(p: PenaltyDoc | null, at: number): void {
+  if (p && p.bannedUntil > at) {
+    const mins = Math.ceil((p.bannedUntil - at) / 60000);
+    const h = Math.floor(mins / 60);
+    const m = mins % 60;
+    throw new DomainError('BUYER_SUSPENDED', `你近期有多笔交易超时未付款，暂停买入，${h > 0 ? `${h} 小时 ` : ''}${m} 分钟后恢复`);
+  }
+}
+
+interface PassResult {
+  replay: OrderDoc | null;
+  order: OrderDoc;
+  newTrades: TradeDoc[];
+  matchedAny: boolean;
+}
+
+/**
+ * One matching pass in one transaction. Pass 0 creates the order (and its escrow); later passes continue
+ * an order that is resting already.
+ */
+async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: OrderDoc[], at: number): Promise<PassResult> {
+  const newTrades: TradeDoc[] = [];
+  let order: OrderDoc;
+  const existing = await readDoc<OrderDoc>(tx, ORDERS, fresh._id);
+  if (first) {
+    if (existing) return { replay: existing, order: existing, newTrades, matchedAny: false };
+    order = { ...fresh, takerTradeIds: [] };
+    if (order.side === 'sell') {
+      const need = D(order.quantity).plus(order.feeTotal);
+      try {
+        await postEntry(tx, {
+          key: `market:sell:${order._id}`,
+          kind: 'market_escrow',
+          debit: userAvailable(order.openid),
+          credit: userEscrow(order.openid),
+          amount: need,
+          ref: order._id,
+          memo: `卖出 ${order.quantity}（含手续费 ${order.feeTotal}）`,
+        });
+      } catch (e) {
+        if ((e as DomainError)?.code === 'INSUFFICIENT_POINTS') {
+          throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：卖出 ${order.quantity} 需冻结 ${fmt2(need)}（含手续费 ${order.feeTotal}）`);
+        }
+        throw e;
+      }
+    } else {
+      assertMayBuy(await readDoc<PenaltyDoc>(tx, PENALTY, order.openid), at);
+    }
+  } else {
+    if (!existing || existing.status !== 'open' || D(existing.remaining).lte(0)) {
+      return { replay: null, order: existing ?? fresh, newTrades, matchedAny: false };
+    }
+    order = { ...existing, takerTradeIds: [...(existing.takerTradeIds ?? [])] };
+  }
+
+  // Re-read the candidates by id inside the transaction, in priority order, until they cover the order: what
+  // another taker took meanwhile is no longer there (and a concurrent taker that writes one of these conflicts).
+  const live: OrderDoc[] = [];
+  let need = D(order.remaining);
+  for (const c of candidates) {
+    if (need.lte(0)) break;
+    const cur = await readDoc<OrderDoc>(tx, ORDERS, c._id);
+    if (!cur || cur.status !== 'open' || D(cur.remaining).lte(0) || cur.openid === order.openid || cur.side === order.side) continue;
+    if (!crosses(order, cur.priceFen)) continue;
+    live.push(cur);
+    need = need.minus(cur.remaining);
+  }
+  live.sort(restingOrderCompare(order.side));
+
+  const fills = planFills(live, order);
+  const byId = new Map(live.map((o) => [o._id, o] as const));
+  const touched = new Map<string, OrderDoc>();
+  const payments = new Map<string, PaymentSnapshot>();
+  const { params } = await priceBand(tx);
+  for (const f of fills) {
+    const resting = touched.get(f.restingId) ?? { ...byId.get(f.restingId)! };
+    const q = f.quantity;
+    if (q.lte(0) || q.gt(resting.remaining) || q.gt(order.remaining)) throw new Error(`market: bad fill ${q.toString()} for ${resting._id}`);
+    const sell = order.side === 'sell' ? order : resting;
+    const buy = order.side === 'buy' ? order : resting;
+    const fee = fillFee(sell, q);
+    sell.feeEscrowed = fmt2(D(sell.feeEscrowed).minus(fee));
+    for (const o of [sell, buy]) {
+      o.remaining = fmt2(D(o.remaining).minus(q));
+      o.updatedAt = at;
+      if (D(o.remaining).eq(0)) {
+        o.status = 'filled';
+        o.filledAt = at;
+      }
+    }
+    order.tradeCount = (order.tradeCount ?? 0) + 1;
+    const id = tradeIdFor(order._id, order.tradeCount);
+    const trade: TradeDoc = {
+      _id: id,
+      buyOrderId: buy._id,
+      sellOrderId: sell._id,
+      buyer: buy.openid,
+      seller: sell.openid,
+      parties: [buy.openid, sell.openid],
+      buyerUserNo: buy.userNo,
+      sellerUserNo: sell.userNo,
+      takerSide: order.side,
+      priceFen: f.priceFen,
+      quantity: fmt2(q),
+      amountFen: amountFenOf(f.priceFen, q),
+      fee: fmt2(fee),
+      status: 'awaiting_payment',
+      createdAt: at,
+      payDeadline: at + params.paymentMinutes * 60_000,
+      paidAt: null,
+      completedAt: null,
+      cancelledAt: null,
+      cancelReason: null,
+      returnedTo: null,
+      appealableAt: null,
+      appeal: null,
+      sellerPayment: await paymentSnapshot(tx, sell.openid, payments),
+      updatedAt: at,
+    };
+    order.takerTradeIds.push(id);
+    touched.set(resting._id, resting);
+    newTrades.push(trade);
+  }
+  for (const o of touched.values()) await writeDoc(tx, ORDERS, o._id, o);
+  for (const t of newTrades) await writeDoc(tx, TRADES, t._id, t);
+  order.updatedAt = at;
+  await writeDoc(tx, ORDERS, order._id, order);
+  return { replay: null, order, newTrades, matchedAny: fills.length > 0 };
+}
+
+/** The same requestId must mean the same order: a replay with other terms is refused. */
+function assertSameTerms(order: OrderDoc, side: Side, priceFen: number, quantity: Decimal): void {
+  if (order.side !== side || order.priceFen !== priceFen || !D(order.quantity).eq(quantity)) {
+    throw new DomainError('REQUEST_ID_REUSED', '该请求编号已用于另一笔不同的委托，请勿重复提交');
+  }
+}
+
+async function replayResult(order: OrderDoc, viewer: string): Promise<{ order: MarketOrder; trades: Trade[] }> {
+  const db = getDb();
+  const trades: Trade[] = [];
+  for (const id of order.takerTradeIds ?? []) {
+    const t = await readDoc<TradeDoc>(db, TRADES, id);
+    if (t) trades.push(await tradeView(t, viewer));
+  }
+  return { order: orderView(order), trades };
+}
+
+/** MarketApi.place */
+export async function placeOrder(payload: Record<string, unknown>, caller: Caller): Promise<{ order: MarketOrder; trades: Trade[] }> {
+  const openid = caller.openid;
+  const requestId = requireRequestId(payload.requestId);
+  const side = requireSide(payload.side);
+  const priceFen = requirePriceFen(payload.priceFen);
+  const quantity = requireOrderQuantity(payload.quantity);
+  const db = getDb();
+  const orderId = orderIdFor(openid, requestId);
+  const already = await readDoc<OrderDoc>(db, ORDERS, orderId);
+  if (already) {
+    assertSameTerms(already, side, priceFen, quantity);
+    return replayResult(already, openid);
+  }
+
+  const band = await priceBand();
+  requireInBand(priceFen, band, band.guidePriceFen);
+  const userNo = await requireUserNo(openid);
+  const at = now();
+  if (side === 'sell') {
+    if (!(await hasPaymentDetails(openid))) {
+      throw new DomainError('PAYMENT_DETAILS_REQUIRED', '卖出前请先设置收款方式（收款码或收款账号），买家将按此付款');
+    }
+  } else {
+    assertMayBuy(await readDoc<PenaltyDoc>(db, PENALTY, openid), at);
+  }
+  // No trading with oneself: an order that would cross one's own resting order is refused.
+  const _ = db.command;
+  const own = await db
+    .collection(ORDERS)
+    .where({ openid, side: opposite(side), status: 'open', priceFen: side === 'buy' ? _.lte(priceFen) : _.gte(priceFen) })
+    .limit(1)
+    .get();
+  if ((own.data ?? []).length > 0) {
+    throw new DomainError('SELF_TRADE', side === 'buy' ? '该价格会与你自己的卖单成交，请先撤销你的卖单或调整价格' : '该价格会与你自己的买单成交，请先撤销你的买单或调整价格');
+  }
+
+  const feeTotal = side === 'sell' ? orderFee(quantity, band.params.feeRate) : D(0);
+  const fresh: OrderDoc = {
+    _id: orderId,
+    openid,
+    userNo,
+    side,
+    priceFen,
+    quantity: fmt2(quantity),
+    remaining: fmt2(quantity),
+    feeTotal: fmt2(feeTotal),
+    feeEscrowed: fmt2(feeTotal),
+    feeRate: band.params.feeRate,
+    status: 'open',
+    requestId,
+    takerTradeIds: [],
+    tradeCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    cancelledAt: null,
+    filledAt: null,
+  };
+
+  let order = fresh;
+  for (let pass = 0; pass < 50; pass++) {
+    const candidates = await loadCandidates(side, priceFen, openid);
+    const r = await runTx((tx) => matchPass(tx, pass === 0, fresh, candidates, at));
+    if (r.replay) {
+      assertSameTerms(r.replay, side, priceFen, quantity);
+      return replayResult(r.replay, openid);
+    }
+    order = r.order;
+    if (order.status !== 'open' || candidates.length < PAGE || !r.matchedAny) break;
+  }
+  return replayResult(order, openid);
+}
+
+/**
+ * Match an order that is resting already (a sell order that a lapsed trade re-opened) against the other side,
+ * as if it came in now: it may cross buy orders that arrived while it was filled.
+ */
+export async function rematchOrder(orderId: string, at: number): Promise<void> {
+  for (let pass = 0; pass < 50; pass++) {
+    const o = await readDoc<OrderDoc>(getDb(), ORDERS, orderId);
+    if (!o || o.status !== 'open') return;
+    const candidates = await loadCandidates(o.side, o.priceFen, o.openid);
+    if (candidates.length === 0) return;
+    const r = await runTx((tx) => matchPass(tx, false, o, candidates, at));
+    if (r.order.status !== 'open' || candidates.length < PAGE || !r.matchedAny) return;
+  }
+}
+
+/** MarketApi.cancel: the unmatched part leaves the book; a sell order's unmatched escrow (and its fee) comes back. */
+export async function cancelOrder(payload: Record<string, unknown>, caller: Caller): Promise<MarketOrder> {
+  const orderId = requireId(payload.orderId, '委托编号');
+  const order = await runTx(async (tx) => {
+    const o = await readDoc<OrderDoc>(tx, ORDERS, orderId);
+    if (!o || o.openid !== caller.openid) throw new DomainError('ORDER_NOT_FOUND', '找不到这笔委托');
+    if (o.status === 'cancelled') return o;
+    if (o.status !== 'open') throw new DomainError('ORDER_NOT_OPEN', '委托已全部成交，无法撤销');
+    const at = now();
+    const back = D(o.remaining).plus(o.feeEscrowed);
+    if (o.side === 'sell' && back.gt(0)) {
+      await postEntry(tx, {
+        key: `market:cancel:${o._id}`,
+        kind: 'market_unescrow',
+        debit: userEscrow(o.openid),
+        credit: userAvailable(o.openid),
+        amount: back,
+        ref: o._id,
+        memo: `撤单退回 ${o.remaining}（含手续费 ${o.feeEscrowed}）`,
+      });
+    }
+    const next: OrderDoc = { ...o, status: 'cancelled', cancelledAt: at, updatedAt: at };
+    await writeDoc(tx, ORDERS, o._id, next);
+    return next;
+  });
+  return orderView(order);
+}

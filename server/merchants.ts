@@ -1,0 +1,627 @@
+/**
+ * Merchants (SPEC §6): application and review, the deposit bought from the treasury, the catalogue, the
+ * public listing, the in-store pay code.
+ *
+ * Collections: `merchants` (`_id` = `m<ownerUserNo>`: one store per user), `products`, `purchases`
+ * (deposit purchases: points reserved from the treasury into `hold:purchase:<id>` at creation, moved to the
+ * merchant when WeChat Pay notifies, returned when unpaid after `unpaidOrderMinutes`).
+ *
+ * Status: pending → approved (admin) → active (holds points worth merchantDepositValueFen at the guide
+ * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
+ * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
+ */
+import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
+import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import { DomainError } from '../shared/errors';
+import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
+import { now } from './clock';
+import { getGuidePriceFen, getParams } from './config';
+import { AnyDoc, Tx, getCloud, getDb, newId, readAll, readDoc, runTx, writeDoc } from './db';
+import { TREASURY, balanceIn, ensureAccount, getBalance, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
+import { closeOrder, platformSubMchId, queryOrder, unifiedOrder } from './pay';
+import { checkRequest } from './requests';
+import { writeAudit } from './admin/params';
+import { holderSvView, settleAndView } from './svView';
+import { USERS_COLL, UserDoc, requireUser } from './users';
+import { Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
+
+export const MERCHANTS_COLL = 'merchants';
+export const PRODUCTS_COLL = 'products';
+export const PURCHASES_COLL = 'purchases';
+
+export const CATEGORIES = ['餐饮美食', '超市便利', '生鲜果蔬', '服饰鞋包', '美妆个护', '数码家电', '家居日用', '母婴亲子', '休闲娱乐', '生活服务', '其他'] as const;
+
+export const PAY_PAGE = 'pages/pay/index';
+
+registerLedgerKind('deposit_purchase', '购买保证金积分');
+registerLedgerKind('deposit_reserve', '保证金积分预留');
+registerLedgerKind('deposit_unreserve', '保证金订单取消，积分退回储备');
+
+export const purchaseHold = (purchaseId: string) => `hold:purchase:${purchaseId}`;
+
+export interface MerchantDoc {
+  _id: string;
+  name: string;
+  category: string;
+  address: string;
+  contact: string;
+  licenseImage: string;
+  subMchId: string;
+  description: string;
+  logoUrl: string;
+  ownerOpenid: string;
+  status: MerchantStatus;
+  rejectReason: string | null;
+  keywords: string;
+  salesFen: number;
+  createdAt: number;
+  updatedAt: number;
+  reviewedAt: number | null;
+  reviewedBy: string | null;
+  activatedAt: number | null;
+  payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+}
+
+export interface ProductDoc {
+  _id: string;
+  merchantId: string;
+  title: string;
+  priceFen: number;
+  stock: number;
+  images: string[];
+  description: string;
+  onShelf: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PurchaseDoc {
+  _id: string;
+  merchantId: string;
+  ownerOpenid: string;
+  points: string;
+  priceFen: number;
+  guidePriceFen: number;
+  status: 'unpaid' | 'paid' | 'cancelled' | 'refunded';
+  outTradeNo: string;
+  subMchId: string;
+  createdAt: number;
+  payExpiresAt: number;
+  paidAt: number | null;
+  cancelledAt: number | null;
+  transactionId: string | null;
+  note?: string;
+}
+
+export const merchantIdFor = (userNo: string) => `m${userNo}`;
+
+export async function getMerchant(merchantId: string, tx?: Tx): Promise<MerchantDoc | null> {
+  return readDoc<MerchantDoc>(tx ?? getDb(), MERCHANTS_COLL, merchantId);
+}
+
+export async function requireMerchant(merchantId: string, tx?: Tx): Promise<MerchantDoc> {
+  const m = await getMerchant(merchantId, tx);
+  if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+  return m;
+}
+
+/** The caller's own store, which must have been approved. */
+export async function requireMyMerchant(openid: string, tx?: Tx, statuses: MerchantStatus[] = ['approved', 'active', 'suspended']): Promise<MerchantDoc> {
+  const u = await requireUser(openid, tx);
+  if (!u.merchantId) throw new DomainError('NOT_MERCHANT', '你还没有入驻商家');
+  const m = await getMerchant(u.merchantId, tx);
+  if (!m || m.ownerOpenid !== openid) throw new DomainError('NOT_MERCHANT', '你还没有入驻商家');
+  if (!statuses.includes(m.status)) {
+    throw new DomainError('MERCHANT_NOT_APPROVED', m.status === 'pending' ? '商家入驻申请还在审核中' : m.status === 'rejected' ? '商家入驻申请未通过审核' : '商家状态不允许此操作');
+  }
+  return m;
+}
+
+function keywordsOf(m: Pick<MerchantDoc, 'name' | 'category' | 'address' | 'description'>): string {
+  return `${m.name} ${m.category} ${m.address} ${m.description}`.toLowerCase();
+}
+
+/** Whether an order may be placed now: active and points balance ≥ 0. */
+export function acceptsOrders(m: Pick<MerchantDoc, 'status'>, balance: Dec): boolean {
+  return m.status === 'active' && balance.gte(0);
+}
+
+export function summaryOf(m: MerchantDoc, balance: Dec): MerchantSummary {
+  return {
+    id: m._id,
+    name: m.name,
+    category: m.category,
+    address: m.address,
+    logoUrl: m.logoUrl ?? '',
+    status: m.status,
+    acceptingOrders: acceptsOrders(m, balance),
+  };
+}
+
+export function productOf(p: ProductDoc): Product {
+  return {
+    id: p._id,
+    merchantId: p.merchantId,
+    title: p.title,
+    priceFen: p.priceFen,
+    stock: p.stock,
+    images: p.images ?? [],
+    description: p.description ?? '',
+    onShelf: !!p.onShelf,
+  };
+}
+
+async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Product[]> {
+  const db = getDb();
+  const where: AnyDoc = { merchantId };
+  if (onShelfOnly) where.onShelf = true;
+  const list = await readAll<ProductDoc>(db.collection(PRODUCTS_COLL).where(where).orderBy('createdAt', 'asc'));
+  return list.map(productOf);
+}
+
+export async function detailOf(m: MerchantDoc, onShelfOnly = true): Promise<MerchantDetail> {
+  const balance = await getBalance(merchantAccount(m._id));
+  return { ...summaryOf(m, balance), contact: m.contact, description: m.description ?? '', products: await productsOf(m._id, onShelfOnly) };
+}
+
+export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
+  const [balance, guidePriceFen, params, sv] = await Promise.all([
+    getBalance(merchantAccount(m._id)),
+    getGuidePriceFen(),
+    getParams(),
+    holderSvView(`merchant:${m._id}`),
+  ]);
+  const detail = await detailOf(m, false);
+  return {
+    ...detail,
+    acceptingOrders: acceptsOrders(m, balance),
+    ownerOpenid: m.ownerOpenid,
+    licenseImage: m.licenseImage,
+    subMchId: m.subMchId,
+    rejectReason: m.rejectReason ?? null,
+    pointsBalance: toAmountString(balance),
+    depositValueFen: params.merchantDepositValueFen,
+    depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
+    sharedValue: formatPoints(sv.sharedValue),
+    salesFen: m.salesFen ?? 0,
+    createdAt: m.createdAt,
+  };
+}
+
+/**
+ * Inside a transaction that changed a merchant's points: an approved merchant becomes active once it
+ * holds the deposit value at the guide price of that moment. Returns the status written.
+ */
+export async function maybeActivate(tx: Tx, merchantId: string): Promise<MerchantStatus | null> {
+  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  if (!m || m.status !== 'approved') return m?.status ?? null;
+  const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, merchantAccount(merchantId))]);
+  if (!meetsDeposit({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })) return m.status;
+  const at = now();
+  await writeDoc(tx, MERCHANTS_COLL, merchantId, { ...m, status: 'active', activatedAt: at, updatedAt: at });
+  return 'active';
+}
+
+// ---------------------------------------------------------------- application
+
+const SUB_MCH_ID = /^\d{8,12}$/;
+
+function readApplication(p: Payload): MerchantApplication {
+  const category = str(p, 'category', { label: '经营类目', max: 20 });
+  if (!(CATEGORIES as readonly string[]).includes(category)) throw new DomainError('INVALID_INPUT', `经营类目必须是：${CATEGORIES.join('、')}`);
+  return {
+    name: str(p, 'name', { label: '店铺名称', min: 2, max: 30 }),
+    category,
+    address: str(p, 'address', { label: '地址', min: 4, max: 100 }),
+    contact: str(p, 'contact', { label: '联系方式', min: 5, max: 40 }),
+    licenseImage: imageRef(p, 'licenseImage', '营业执照照片'),
+    subMchId: str(p, 'subMchId', { label: '微信支付子商户号', pattern: SUB_MCH_ID, max: 12 }),
+    description: optStr(p, 'description', { label: '店铺介绍', max: 500 }) ?? '',
+  };
+}
+
+export async function apply(openid: string, p: Payload): Promise<MerchantPrivate> {
+  const requestId = requestIdOf(p);
+  const app = readApplication(p);
+  const logoUrl = imageRef(p, 'logoUrl', '店铺头像', false);
+  const merchantId = await runTx(async (tx) => {
+    const req = await checkRequest<{ merchantId: string }>(tx, 'merchant.apply', openid, requestId, p);
+    if (req.replay) return req.result.merchantId;
+    const u = await requireUser(openid, tx);
+    const id = u.merchantId ?? merchantIdFor(u.userNo);
+    const existing = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, id);
+    if (existing && existing.status !== 'rejected') {
+      throw new DomainError('ALREADY_APPLIED', existing.status === 'pending' ? '你的入驻申请正在审核中' : '你已经是商家了');
+    }
+    const at = now();
+    const doc: MerchantDoc = {
+      _id: id,
+      ...app,
+      description: app.description ?? '',
+      logoUrl,
+      ownerOpenid: openid,
+      status: 'pending',
+      rejectReason: null,
+      keywords: keywordsOf({ ...app, description: app.description ?? '' }),
+      salesFen: existing?.salesFen ?? 0,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+      reviewedAt: null,
+      reviewedBy: null,
+      activatedAt: null,
+      payCode: null,
+    };
+    await writeDoc(tx, MERCHANTS_COLL, id, doc);
+    if (!u.merchantId) await writeDoc(tx, USERS_COLL, openid, { ...u, merchantId: id, updatedAt: at });
+    await req.record({ merchantId: id });
+    return id;
+  });
+  return privateOf(await requireMerchant(merchantId));
+}
+
+/** Admin: approve a pending application (creates the merchant's points account). */
+export async function approve(adminOpenid: string, merchantId: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'pending') throw new DomainError('INVALID_STATE', `该商家当前状态为 ${m.status}，不能审核通过`);
+    const at = now();
+    await ensureAccount(tx, merchantAccount(merchantId), m.ownerOpenid);
+    const next: MerchantDoc = { ...m, status: 'approved', rejectReason: null, reviewedAt: at, reviewedBy: adminOpenid, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    const status = await maybeActivate(tx, merchantId);
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:approve', old: { status: 'pending' }, new: { status: status ?? next.status }, reason: null, ref: merchantId });
+    return { ...next, status: status ?? next.status };
+  });
+}
+
+export async function reject(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'pending') throw new DomainError('INVALID_STATE', `该商家当前状态为 ${m.status}，不能驳回`);
+    const at = now();
+    const next: MerchantDoc = { ...m, status: 'rejected', rejectReason: reason, reviewedAt: at, reviewedBy: adminOpenid, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:reject', old: { status: 'pending' }, new: { status: 'rejected' }, reason, ref: merchantId });
+    return next;
+  });
+}
+
+export async function pendingMerchants(cur: string | null): Promise<Page<MerchantPrivate>> {
+  const db = getDb();
+  const _ = db.command;
+  const where: AnyDoc = { status: 'pending' };
+  if (cur) where._id = _.gt(cur);
+  const res = await db.collection(MERCHANTS_COLL).where(where).orderBy('_id', 'asc').limit(21).get();
+  const list = (res.data ?? []) as MerchantDoc[];
+  const items = await Promise.all(list.slice(0, 20).map(privateOf));
+  return { items, nextCursor: list.length > 20 ? list[19]._id : null };
+}
+
+// ---------------------------------------------------------------- listing
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function listMerchants(input: { keyword?: string; category?: string; cursor: string | null }): Promise<Page<MerchantSummary>> {
+  const db = getDb();
+  const _ = db.command;
+  const where: AnyDoc = { status: 'active' };
+  if (input.category) where.category = input.category;
+  if (input.keyword) where.keywords = db.RegExp({ regexp: escapeRegExp(input.keyword.toLowerCase()), options: 'i' });
+  if (input.cursor) where._id = _.gt(input.cursor);
+  const pageSize = 20;
+  const res = await db.collection(MERCHANTS_COLL).where(where).orderBy('_id', 'asc').limit(pageSize + 1).get();
+  const list = (res.data ?? []) as MerchantDoc[];
+  const page = list.slice(0, pageSize);
+  const items = await Promise.all(page.map(async (m) => summaryOf(m, await getBalance(merchantAccount(m._id)))));
+  return { items, nextCursor: list.length > pageSize ? page[page.length - 1]._id : null };
+}
+
+// ---------------------------------------------------------------- catalogue
+
+function readImages(p: Payload): string[] | undefined {
+  if (p.images === undefined || p.images === null) return undefined;
+  if (!Array.isArray(p.images) || p.images.length > 9) throw new DomainError('INVALID_INPUT', '商品图片必须是最多 9 张图片的列表');
+  return p.images.map((_x, i) => imageRef({ img: p.images && (p.images as unknown[])[i] }, 'img', `第 ${i + 1} 张商品图片`));
+}
+
+export async function saveProduct(openid: string, p: Payload): Promise<Product> {
+  const requestId = requestIdOf(p);
+  const productId = p.id === undefined || p.id === null || p.id === '' ? null : idOf(p, 'id', '商品');
+  const fields = {
+    title: str(p, 'title', { label: '商品名称', max: 60 }),
+    priceFen: int(p, 'priceFen', { label: '价格（分）', min: 1, max: 100_000_000 }),
+    stock: int(p, 'stock', { label: '库存', min: 0, max: 1_000_000 }),
+    images: readImages(p),
+    description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
+    onShelf: optBool(p, 'onShelf', '上架状态'),
+  };
+  return runTx(async (tx) => {
+    const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
+    if (req.replay) return req.result;
+    const m = await requireMyMerchant(openid, tx);
+    const at = now();
+    let doc: ProductDoc;
+    if (productId) {
+      const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+      if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+      doc = {
+        ...old,
+        title: fields.title,
+        priceFen: fields.priceFen,
+        stock: fields.stock,
+        images: fields.images ?? old.images,
+        description: fields.description ?? old.description,
+        onShelf: fields.onShelf ?? old.onShelf,
+        updatedAt: at,
+      };
+    } else {
+      doc = {
+        _id: newId('p', at),
+        merchantId: m._id,
+        title: fields.title,
+        priceFen: fields.priceFen,
+        stock: fields.stock,
+        images: fields.images ?? [],
+        description: fields.description ?? '',
+        onShelf: fields.onShelf ?? true,
+        createdAt: at,
+        updatedAt: at,
+      };
+    }
+    await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);
+    const out = productOf(doc);
+    await req.record(out);
+    return out;
+  });
+}
+
+export async function setOnShelf(openid: string, productId: string, onShelf: boolean): Promise<Product> {
+  return runTx(async (tx) => {
+    const m = await requireMyMerchant(openid, tx);
+    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    const doc = { ...old, onShelf, updatedAt: now() };
+    await writeDoc(tx, PRODUCTS_COLL, productId, doc);
+    return productOf(doc);
+  });
+}
+
+// ---------------------------------------------------------------- deposit purchase
+
+export async function buyDeposit(openid: string, p: Payload): Promise<{ purchaseId: string; priceFen: number; pay: PaymentRequest }> {
+  const requestId = requestIdOf(p);
+  const pts = pointsOf(p, 'points', { label: '购买积分', max: '1000000' });
+  const created = await runTx(async (tx) => {
+    const req = await checkRequest<{ purchaseId: string }>(tx, 'merchant.buyDeposit', openid, requestId, p);
+    if (req.replay) {
+      const old = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, req.result.purchaseId);
+      if (!old) throw new Error('purchase of a recorded request is missing');
+      return old;
+    }
+    const m = await requireMyMerchant(openid, tx);
+    const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+    const priceFen = depositPriceFen(pts.toFixed(2), guidePriceFen);
+    if (priceFen < 1) throw new DomainError('INVALID_POINTS', '购买数量太少');
+    const treasury = await balanceIn(tx, TREASURY);
+    if (treasury.lt(pts)) throw new DomainError('TREASURY_SHORT', `平台储备积分不足，目前最多可购买 ${toAmountString(treasury)} 积分`);
+    const at = now();
+    const purchaseId = newId('D', at);
+    const doc: PurchaseDoc = {
+      _id: purchaseId,
+      merchantId: m._id,
+      ownerOpenid: openid,
+      points: pts.toFixed(2),
+      priceFen,
+      guidePriceFen,
+      status: 'unpaid',
+      outTradeNo: purchaseId,
+      subMchId: platformSubMchId(),
+      createdAt: at,
+      payExpiresAt: at + params.unpaidOrderMinutes * 60_000,
+      paidAt: null,
+      cancelledAt: null,
+      transactionId: null,
+    };
+    await postEntry(tx, { key: `purchase:${purchaseId}:reserve`, kind: 'deposit_reserve', debit: TREASURY, credit: purchaseHold(purchaseId), amount: pts, ref: purchaseId });
+    await writeDoc(tx, PURCHASES_COLL, purchaseId, doc);
+    await req.record({ purchaseId });
+    return doc;
+  });
+  if (created.status !== 'unpaid') throw new DomainError('INVALID_STATE', '该购买订单已结束');
+  const pay = await unifiedOrder({ outTradeNo: created.outTradeNo, totalFee: created.priceFen, subMchId: created.subMchId, body: `共享购-保证金积分 ${created.points}` });
+  return { purchaseId: created._id, priceFen: created.priceFen, pay };
+}
+
+/**
+ * In a transaction, on a verified payment of a deposit purchase: the reserved points go to the merchant
+ * (or straight from the treasury if the reservation lapsed), then the merchant may become active.
+ * Returns 'paid' | 'duplicate' | 'refund' (paid after it was cancelled and the treasury cannot cover it).
+ */
+export async function settlePurchasePayment(tx: Tx, purchase: PurchaseDoc, transactionId: string | null): Promise<'paid' | 'duplicate' | 'refund'> {
+  if (purchase.status === 'paid' || purchase.status === 'refunded') return 'duplicate';
+  const at = now();
+  const acc = merchantAccount(purchase.merchantId);
+  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, purchase.merchantId);
+  await ensureAccount(tx, acc, m?.ownerOpenid);
+  if (purchase.status === 'unpaid') {
+    await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: purchaseHold(purchase._id), credit: acc, amount: purchase.points, ref: purchase._id });
+  } else {
+    // cancelled by the timeout just before the money came: sell from the treasury if it still can
+    const treasury = await balanceIn(tx, TREASURY);
+    if (treasury.lt(purchase.points)) {
+      await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'refunded', transactionId, note: 'paid after cancel; treasury short', paidAt: at });
+      return 'refund';
+    }
+    await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: TREASURY, credit: acc, amount: purchase.points, ref: purchase._id });
+  }
+  await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'paid', paidAt: at, transactionId });
+  await maybeActivate(tx, purchase.merchantId);
+  return 'paid';
+}
+
+/** Timeout: an unpaid purchase past its time gives its reserved points back to the treasury. */
+export async function cancelPurchase(purchaseId: string): Promise<boolean> {
+  return runTx(async (tx) => {
+    const p = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
+    if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return false;
+    await postEntry(tx, { key: `purchase:${purchaseId}:unreserve`, kind: 'deposit_unreserve', debit: purchaseHold(purchaseId), credit: TREASURY, amount: p.points, ref: purchaseId });
+    await writeDoc(tx, PURCHASES_COLL, purchaseId, { ...p, status: 'cancelled', cancelledAt: now() });
+    return true;
+  });
+}
+
+/**
+ * Timeout of an unpaid purchase: close its WeChat Pay trade first; if it was paid meanwhile, deliver the
+ * points instead of cancelling. Returns 'cancelled' | 'paid' | 'none'.
+ */
+export async function expirePurchase(purchaseId: string): Promise<'cancelled' | 'paid' | 'none'> {
+  const p = await readDoc<PurchaseDoc>(getDb(), PURCHASES_COLL, purchaseId);
+  if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return 'none';
+  if ((await closeOrder(p.outTradeNo, p.subMchId)) !== 'closed') {
+    const q = await queryOrder(p.outTradeNo, p.subMchId).catch(() => null);
+    if (q?.paid && q.totalFee === p.priceFen) {
+      const r = await runTx(async (tx) => {
+        const cur = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
+        return cur ? settlePurchasePayment(tx, cur, q.transactionId) : 'duplicate';
+      });
+      return r === 'paid' ? 'paid' : 'none';
+    }
+  }
+  return (await cancelPurchase(purchaseId)) ? 'cancelled' : 'none';
+}
+
+// ---------------------------------------------------------------- points between the owner and the store
+
+registerLedgerKind('merchant_fund', '转入店铺积分');
+registerLedgerKind('merchant_withdraw', '店铺积分转出');
+
+/**
+ * The owner moves points between their own available points and the store's balance: in, to fund the
+ * deposit with points bought on the C2C market (SPEC §6.2); out, to use or sell what the store earned
+ * (SPEC §6.4), only what is above the deposit requirement at today's guide price.
+ */
+export async function movePoints(openid: string, p: Payload): Promise<MerchantPrivate> {
+  const requestId = requestIdOf(p);
+  const direction = p.direction;
+  if (direction !== 'toMerchant' && direction !== 'toAvailable') throw new DomainError('INVALID_INPUT', 'direction 必须是 toMerchant 或 toAvailable');
+  const pts = pointsOf(p, 'points', { label: '积分', max: '100000000' });
+  const merchantId = await runTx(async (tx) => {
+    const req = await checkRequest<{ merchantId: string }>(tx, 'merchant.movePoints', openid, requestId, p);
+    if (req.replay) return req.result.merchantId;
+    const m = await requireMyMerchant(openid, tx);
+    const acc = merchantAccount(m._id);
+    await ensureAccount(tx, acc, m.ownerOpenid);
+    const key = `merchant-move:${openid}:${requestId}`;
+    if (direction === 'toMerchant') {
+      await postEntry(tx, { key, kind: 'merchant_fund', debit: userAvailable(openid), credit: acc, amount: pts, ref: m._id });
+      await maybeActivate(tx, m._id);
+    } else {
+      const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, acc)]);
+      const keep = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: '0' });
+      const free = balance.minus(keep);
+      if (free.lt(pts)) {
+        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ¥${(params.merchantDepositValueFen / 100).toFixed(2)} 的保证金积分（${toAmountString(keep)} 积分），目前最多可转出 ${toAmountString(free.gt(0) ? free : ZERO)} 积分`);
+      }
+      await postEntry(tx, { key, kind: 'merchant_withdraw', debit: acc, credit: userAvailable(openid), amount: pts, ref: m._id });
+    }
+    await req.record({ merchantId: m._id });
+    return m._id;
+  });
+  return privateOf(await requireMerchant(merchantId));
+}
+
+// ---------------------------------------------------------------- pay code
+
+export async function payCode(openid: string): Promise<{ page: string; scene: string; imageUrl: string }> {
+  const m = await requireMyMerchant(openid);
+  const scene = `m=${m._id}`;
+  const cloud = getCloud();
+  if (m.payCode?.fileId) {
+    const urls = await cloud.getTempFileURL({ fileList: [m.payCode.fileId] }).catch(() => null);
+    const url = urls?.fileList?.[0]?.tempFileURL;
+    if (url) return { page: PAY_PAGE, scene, imageUrl: url };
+  }
+  const res = await cloud.openapi.wxacode.getUnlimited({ scene, page: PAY_PAGE, checkPath: false, width: 430 });
+  const buffer: Buffer | undefined = res?.buffer;
+  if (!buffer) throw new DomainError('PAY_CODE_UNAVAILABLE', '生成收款码失败，请稍后再试');
+  let imageUrl = '';
+  let fileId: string | null = null;
+  try {
+    const up = await cloud.uploadFile({ cloudPath: `paycode/${m._id}.png`, fileContent: buffer });
+    fileId = up?.fileID ?? null;
+    if (fileId) {
+      const urls = await cloud.getTempFileURL({ fileList: [fileId] });
+      imageUrl = urls?.fileList?.[0]?.tempFileURL ?? fileId;
+    }
+  } catch (e) {
+    console.warn('[merchant] pay code upload failed, returning inline image', e);
+  }
+  if (!imageUrl) imageUrl = `data:${res?.contentType ?? 'image/png'};base64,${Buffer.from(buffer).toString('base64')}`;
+  if (fileId) {
+    await runTx(async (tx) => {
+      const cur = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id);
+      if (cur) await writeDoc(tx, MERCHANTS_COLL, m._id, { ...cur, payCode: { imageUrl: fileId, fileId, at: now() } });
+    });
+  }
+  return { page: PAY_PAGE, scene, imageUrl };
+}
+
+/** Parse the `scene` of a scanned pay code (or a share link's `mid`). */
+export function merchantIdFromScene(scene: string): string | null {
+  const m = /(?:^|&)m=([A-Za-z0-9_-]{1,64})(?:&|$)/.exec(decodeURIComponent(scene));
+  return m ? m[1] : null;
+}
+
+// ---------------------------------------------------------------- actions (cloudfunctions/merchant, the parts not about orders)
+
+export const merchantActions = {
+  async categories(): Promise<{ items: string[] }> {
+    return { items: [...CATEGORIES] };
+  },
+  async list(p: Payload): Promise<Page<MerchantSummary>> {
+    const keyword = optStr(p, 'keyword', { label: '搜索词', min: 0, max: 30 });
+    const category = optStr(p, 'category', { label: '类目', min: 0, max: 20 });
+    if (category && !(CATEGORIES as readonly string[]).includes(category)) throw new DomainError('INVALID_INPUT', '没有这个类目');
+    return listMerchants({ keyword: keyword || undefined, category: category || undefined, cursor: cursorOf(p) });
+  },
+  async get(p: Payload): Promise<MerchantDetail> {
+    const merchantId = idOf(p, 'merchantId', '商家');
+    const m = await getMerchant(merchantId);
+    if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    return detailOf(m, true);
+  },
+  async apply(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    return apply(caller.openid, p);
+  },
+  async mine(_p: Payload, caller: { openid: string }): Promise<MerchantPrivate | null> {
+    const u = await requireUser(caller.openid);
+    if (!u.merchantId) return null;
+    const m = await getMerchant(u.merchantId);
+    if (!m || m.ownerOpenid !== caller.openid) return null;
+    if (m.status !== 'pending' && m.status !== 'rejected') await settleAndView(`merchant:${m._id}`);
+    return privateOf(m);
+  },
+  async buyDeposit(p: Payload, caller: { openid: string }) {
+    return buyDeposit(caller.openid, p);
+  },
+  async saveProduct(p: Payload, caller: { openid: string }): Promise<Product> {
+    return saveProduct(caller.openid, p);
+  },
+  async setOnShelf(p: Payload, caller: { openid: string }): Promise<Product> {
+    return setOnShelf(caller.openid, idOf(p, 'productId', '商品'), bool(p, 'onShelf', '上架状态'));
+  },
+  async products(_p: Payload, caller: { openid: string }): Promise<{ items: Product[] }> {
+    const m = await requireMyMerchant(caller.openid, undefined, ['pending', 'approved', 'active', 'suspended', 'rejected']);
+    return { items: await productsOf(m._id, false) };
+  },
+  async payCode(_p: Payload, caller: { openid: string }) {
+    return payCode(caller.openid);
+  },
+  async movePoints(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    return movePoints(caller.openid, p);
+  },
+};

@@ -1,0 +1,692 @@
+/**
+ * Orders (SPEC §4, §7): creation, payment, shipping, receipt, the timeouts, refunds, settlement.
+ *
+ * Points in an order live in the ledger: at creation the points offset moves from the buyer's available
+ * points into the order's hold account `hold:order:<id>`; at settlement it moves on to the merchant; a
+ * cancellation or a refund gives it back. Keeping it in the hold until settlement (rather than paying the
+ * merchant at payment) means a refund never has to take points back from a merchant that may have spent
+ * them (SPEC §10.3: a merchant goes below zero only through a sale deduction).
+ *
+ * The merchant's deduction, ceil2(cash × rebateRate ÷ P) at the guide price of the moment of payment, moves
+ * merchant → treasury when the order is paid (may take the merchant below zero); a refund returns it.
+ *
+ * Creation is refused while the merchant is not active or its points balance is below zero. The check
+ * reads the merchant's account document in the creating transaction and writes it (`touchAccount`), so a
+ * concurrent payment's deduction on the same account conflicts and one of them retries: an order is
+ * accepted exactly while the balance it saw is the balance of the moment it commits.
+ *
+ * Status: unpaid → paid → (goods) shipped → completed; in store: paid and completed together.
+ * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
+ */
+import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { Dec, ZERO, dec, toAmountString } from '../shared/decimal';
+import { DomainError } from '../shared/errors';
+import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
+import { now } from './clock';
+import { getGuidePriceFen, getParams } from './config';
+import { AnyDoc, Tx, getDb, newId, readDoc, runTx, writeDoc } from './db';
+import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
+import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { checkRequest } from './requests';
+import { creditHolderSv } from './svView';
+import { requireUser } from './users';
+import { Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+
+export const ORDERS_COLL = 'orders';
+
+registerLedgerKind('order_points_hold', '积分抵扣（待结算）');
+registerLedgerKind('order_points_release', '订单取消，积分退回');
+registerLedgerKind('order_points_refund', '订单退款，积分退回');
+registerLedgerKind('order_points_pay', '顾客积分抵扣收入');
+registerLedgerKind('order_deduction', '订单让利扣除');
+registerLedgerKind('order_deduction_refund', '订单退款，让利退回');
+
+const MAX_ORDER_FEN = 100_000_000; // ¥1,000,000
+const MAX_LINES = 50;
+const MAX_QTY = 9999;
+
+export interface RefundInfo {
+  status: 'none' | 'pending' | 'done';
+  outRefundNo: string;
+  by: string;
+  reason: string;
+  attempts: number;
+  lastError?: string | null;
+}
+
+export interface OrderDoc extends Omit<Order, 'id'> {
+  _id: string;
+  merchantOwnerOpenid: string;
+  subMchId: string;
+  outTradeNo: string;
+  transactionId: string | null;
+  trackingNo: string | null;
+  settled: boolean;
+  guidePriceAtPayFen: number | null;
+  merchantSeqAtCreate: number;
+  merchantBalanceAtCreate: string;
+  refund: RefundInfo | null;
+  cancelReason: string | null;
+}
+
+export function orderView(o: OrderDoc): Order {
+  return {
+    id: o._id,
+    kind: o.kind,
+    merchantId: o.merchantId,
+    merchantName: o.merchantName,
+    buyerOpenid: o.buyerOpenid,
+    lines: o.lines,
+    amountFen: o.amountFen,
+    pointsUsed: o.pointsUsed,
+    pointsFen: o.pointsFen,
+    cashFen: o.cashFen,
+    guidePriceFen: o.guidePriceFen,
+    merchantDeduction: o.merchantDeduction,
+    userSv: o.userSv,
+    merchantSv: o.merchantSv,
+    status: o.status,
+    createdAt: o.createdAt,
+    paidAt: o.paidAt,
+    shippedAt: o.shippedAt,
+    completedAt: o.completedAt,
+    cancelledAt: o.cancelledAt,
+    refundedAt: o.refundedAt,
+    autoConfirmAt: o.autoConfirmAt,
+    payExpiresAt: o.payExpiresAt,
+  };
+}
+
+export async function getOrder(orderId: string, tx?: Tx): Promise<OrderDoc | null> {
+  return readDoc<OrderDoc>(tx ?? getDb(), ORDERS_COLL, orderId);
+}
+
+// ---------------------------------------------------------------- input
+
+interface ItemInput {
+  productId: string;
+  quantity: number;
+}
+
+interface OrderInput {
+  merchantId: string;
+  items: ItemInput[] | null;
+  amountFen: number | null;
+  points: Dec;
+}
+
+function readOrderInput(p: Payload): OrderInput {
+  const merchantId = idOf(p, 'merchantId', '商家');
+  const hasItems = p.items !== undefined && p.items !== null;
+  const hasAmount = p.amountFen !== undefined && p.amountFen !== null;
+  if (hasItems === hasAmount) throw new DomainError('INVALID_INPUT', '请选择商品，或输入到店支付金额（二选一）');
+  let items: ItemInput[] | null = null;
+  let amountFen: number | null = null;
+  if (hasItems) {
+    if (!Array.isArray(p.items) || p.items.length === 0 || p.items.length > MAX_LINES) throw new DomainError('INVALID_INPUT', `商品列表必须有 1 到 ${MAX_LINES} 项`);
+    const seen = new Set<string>();
+    items = (p.items as unknown[]).map((raw, i) => {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DomainError('INVALID_INPUT', `第 ${i + 1} 项商品格式不正确`);
+      const r = raw as Payload;
+      const productId = idOf(r, 'productId', `第 ${i + 1} 项商品`);
+      const q = r.quantity;
+      if (typeof q !== 'number' || !Number.isSafeInteger(q) || q < 1 || q > MAX_QTY) throw new DomainError('INVALID_INPUT', `第 ${i + 1} 项商品数量必须是 1 到 ${MAX_QTY} 的整数`);
+      if (seen.has(productId)) throw new DomainError('INVALID_INPUT', '同一商品请合并为一项');
+      seen.add(productId);
+      return { productId, quantity: q };
+    });
+  } else {
+    amountFen = fen(p, 'amountFen', '支付金额', { max: MAX_ORDER_FEN });
+  }
+  const points = optPoints(p, 'points', { label: '抵扣积分', max: '100000000' }) ?? ZERO;
+  return { merchantId, items, amountFen, points };
+}
+
+function ownOrder(o: OrderDoc | null, openid: string, as: 'buyer' | 'merchant' | 'either' = 'buyer'): OrderDoc {
+  if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
+  const isBuyer = o.buyerOpenid === openid;
+  const isMerchant = o.merchantOwnerOpenid === openid;
+  const ok = as === 'buyer' ? isBuyer : as === 'merchant' ? isMerchant : isBuyer || isMerchant;
+  if (!ok) throw new DomainError('FORBIDDEN', '这不是你的订单');
+  return o;
+}
+
+function stateError(o: OrderDoc, action: string): DomainError {
+  const names: Record<OrderStatus, string> = { unpaid: '待支付', paid: '已支付', shipped: '已发货', completed: '已完成', cancelled: '已取消', refunded: '已退款' };
+  return new DomainError('INVALID_STATE', `订单${names[o.status]}，不能${action}`);
+}
+
+// ---------------------------------------------------------------- quote & create
+
+export async function quote(openid: string, p: Payload) {
+  const input = readOrderInput({ ...p, requestId: undefined });
+  const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
+  if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
+  let amountFen = input.amountFen ?? 0;
+  if (input.items) {
+    for (const it of input.items) {
+      const prod = await readDoc<ProductDoc>(getDb(), PRODUCTS_COLL, it.productId);
+      if (!prod || prod.merchantId !== m._id || !prod.onShelf) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在或已下架');
+      amountFen += prod.priceFen * it.quantity;
+    }
+  }
+  if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
+  const guidePriceFen = await getGuidePriceFen();
+  const available = await getBalance(userAvailable(openid));
+  const cap = maxPointsForAmount(amountFen, guidePriceFen);
+  const maxPoints = Dec_min(cap, available.gt(0) ? available : ZERO);
+  const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
+  return { amountFen, maxPoints: toAmountString(maxPoints), pointsFen: split.pointsFen, cashFen: split.cashFen, guidePriceFen };
+}
+
+function Dec_min(a: Dec, b: Dec): Dec {
+  return a.lte(b) ? a : b;
+}
+
+async function payRequestFor(o: OrderDoc): Promise<PaymentRequest | null> {
+  if (o.status !== 'unpaid' || o.cashFen <= 0) return null;
+  return unifiedOrder({ outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId, body: `共享购-${o.merchantName}`.slice(0, 120) });
+}
+
+export async function createOrder(openid: string, p: Payload): Promise<{ order: Order; pay: PaymentRequest | null }> {
+  const requestId = requestIdOf(p);
+  const input = readOrderInput(p);
+  const order = await runTx(async (tx) => {
+    const req = await checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p);
+    if (req.replay) {
+      const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
+      if (!o) throw new Error('order of a recorded request is missing');
+      return o;
+    }
+    await requireUser(openid, tx);
+    const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
+    if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+    if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
+    // the check that must be exact under concurrency: read and write the merchant's account here
+    const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
+    if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
+
+    const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+    const at = now();
+    const orderId = newId('O', at);
+    const lines: OrderLine[] = [];
+    let amountFen = input.amountFen ?? 0;
+    const kind: OrderKind = input.items ? 'goods' : 'instore';
+    if (input.items) {
+      for (const it of input.items) {
+        const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
+        if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+        if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
+        if (prod.stock < it.quantity) throw new DomainError('OUT_OF_STOCK', `「${prod.title}」库存不足（剩余 ${prod.stock}）`);
+        await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock - it.quantity, updatedAt: at });
+        lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
+        amountFen += prod.priceFen * it.quantity;
+      }
+      if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
+    }
+    const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
+    if (split.points.gt(0)) {
+      await postEntry(tx, {
+        key: `order:${orderId}:hold`,
+        kind: 'order_points_hold',
+        debit: userAvailable(openid),
+        credit: orderHold(orderId),
+        amount: split.points,
+        ref: orderId,
+        memo: `订单 ${orderId} 积分抵扣`,
+        owners: { [orderHold(orderId)]: openid },
+      });
+    }
+    const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
+    let o: OrderDoc = {
+      _id: orderId,
+      kind,
+      merchantId: m._id,
+      merchantName: m.name,
+      merchantOwnerOpenid: m.ownerOpenid,
+      buyerOpenid: openid,
+      lines,
+      amountFen,
+      pointsUsed: split.points.toFixed(2),
+      pointsFen: split.pointsFen,
+      cashFen: split.cashFen,
+      guidePriceFen,
+      merchantDeduction: '0.00',
+      userSv: estimate.userSv.toFixed(2),
+      merchantSv: estimate.merchantSv.toFixed(2),
+      status: 'unpaid',
+      createdAt: at,
+      paidAt: null,
+      shippedAt: null,
+      completedAt: null,
+      cancelledAt: null,
+      refundedAt: null,
+      autoConfirmAt: null,
+      payExpiresAt: at + params.unpaidOrderMinutes * 60_000,
+      subMchId: m.subMchId,
+      outTradeNo: orderId,
+      transactionId: null,
+      trackingNo: null,
+      settled: false,
+      guidePriceAtPayFen: null,
+      merchantSeqAtCreate: acc.seq,
+      merchantBalanceAtCreate: acc.balance,
+      refund: null,
+      cancelReason: null,
+    };
+    if (o.cashFen === 0) o = await applyPaymentInTx(tx, o, null); // all paid with points
+    else await writeDoc(tx, ORDERS_COLL, orderId, o);
+    await req.record({ orderId });
+    return o;
+  });
+  return { order: orderView(order), pay: await payRequestFor(order) };
+}
+
+// ---------------------------------------------------------------- payment & settlement
+
+/**
+ * In a transaction, an unpaid order becomes paid: the merchant's deduction at this moment's guide price
+ * (merchant → treasury, may go below zero); an in-store order settles at once.
+ */
+export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: string | null): Promise<OrderDoc> {
+  const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+  const at = now();
+  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  if (rebate.merchantDeduction.gt(0)) {
+    await postEntry(tx, {
+      key: `order:${order._id}:deduction`,
+      kind: 'order_deduction',
+      debit: merchantAccount(order.merchantId),
+      credit: TREASURY,
+      amount: rebate.merchantDeduction,
+      ref: order._id,
+      memo: `订单 ${order._id} 让利扣除`,
+      allowNegative: true,
+    });
+  }
+  let o: OrderDoc = {
+    ...order,
+    status: 'paid',
+    paidAt: at,
+    transactionId,
+    guidePriceAtPayFen: guidePriceFen,
+    merchantDeduction: rebate.merchantDeduction.toFixed(2),
+    userSv: rebate.userSv.toFixed(2),
+    merchantSv: rebate.merchantSv.toFixed(2),
+  };
+  if (o.kind === 'instore') o = await settleInTx(tx, o);
+  else await writeDoc(tx, ORDERS_COLL, o._id, o);
+  return o;
+}
+
+/**
+ * Settlement (SPEC §4.4), once per order: the points offset goes from the hold to the merchant; the buyer
+ * and the merchant are credited shared value at this moment's parameters; the merchant's settled sales grow.
+ */
+export async function settleInTx(tx: Tx, order: OrderDoc): Promise<OrderDoc> {
+  if (order.settled) return order;
+  const params = await getParams(tx);
+  const guidePriceFen = await getGuidePriceFen(tx);
+  const at = now();
+  if (dec(order.pointsUsed).gt(0)) {
+    await postEntry(tx, {
+      key: `order:${order._id}:points`,
+      kind: 'order_points_pay',
+      debit: orderHold(order._id),
+      credit: merchantAccount(order.merchantId),
+      amount: order.pointsUsed,
+      ref: order._id,
+      memo: `订单 ${order._id} 顾客积分抵扣`,
+    });
+  }
+  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
+  if (rebate.merchantSv.gt(0)) await creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`);
+  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, order.merchantId);
+  if (m) await writeDoc(tx, MERCHANTS_COLL, m._id, { ...m, salesFen: (m.salesFen ?? 0) + order.cashFen, updatedAt: at });
+  const o: OrderDoc = {
+    ...order,
+    status: 'completed',
+    completedAt: at,
+    settled: true,
+    userSv: rebate.userSv.toFixed(2),
+    merchantSv: rebate.merchantSv.toFixed(2),
+  };
+  await writeDoc(tx, ORDERS_COLL, o._id, o);
+  return o;
+}
+
+export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unknown';
+
+/**
+ * A verified payment notification for an order (idempotent on the order's state: a second notification
+ * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
+ */
+export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
+  const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
+    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
+    if (!o) return 'unknown';
+    if (o.cashFen !== totalFee) return 'mismatch';
+    if (o.status === 'unpaid') {
+      await applyPaymentInTx(tx, o, transactionId);
+      return 'paid';
+    }
+    if (o.status === 'cancelled' && !o.refund) {
+      const at = now();
+      await writeDoc(tx, ORDERS_COLL, o._id, {
+        ...o,
+        status: 'refunded',
+        refundedAt: at,
+        transactionId,
+        refund: { status: 'pending', outRefundNo: refundNoOf(o._id), by: 'system', reason: '订单已取消后支付，自动退款', attempts: 0 },
+      });
+      return 'refund';
+    }
+    return 'duplicate';
+  });
+  if (outcome === 'refund') await pushRefund(outTradeNo);
+  return outcome;
+}
+
+// ---------------------------------------------------------------- state changes
+
+export async function payOrder(openid: string, orderId: string): Promise<{ order: Order; pay: PaymentRequest | null }> {
+  const o = ownOrder(await getOrder(orderId), openid);
+  if (o.status !== 'unpaid') throw stateError(o, '支付');
+  if (o.payExpiresAt <= now()) throw new DomainError('ORDER_EXPIRED', '订单已超时，请重新下单');
+  return { order: orderView(o), pay: await payRequestFor(o) };
+}
+
+export async function shipOrder(openid: string, orderId: string, trackingNo: string | null): Promise<Order> {
+  const m = await requireMyMerchant(openid);
+  return orderView(
+    await runTx(async (tx) => {
+      const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+      if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
+      if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
+      if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
+      if (o.status !== 'paid') throw stateError(o, '发货');
+      const params = await getParams(tx);
+      const at = now();
+      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
+      await writeDoc(tx, ORDERS_COLL, orderId, next);
+      return next;
+    }),
+  );
+}
+
+/** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
+export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
+  return runTx(async (tx) => {
+    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    if (openid === null) {
+      if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
+    } else {
+      ownOrder(o, openid);
+      if (o!.status !== 'shipped') throw stateError(o!, '确认收货');
+    }
+    return settleInTx(tx, o!);
+  });
+}
+
+/** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
+export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
+  return runTx(async (tx) => {
+    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    if (openid === null) {
+      if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
+    } else {
+      ownOrder(o, openid);
+      if (o!.status !== 'unpaid') throw stateError(o!, '取消');
+    }
+    const order = o!;
+    await returnStockAndPoints(tx, order, 'order_points_release', 'release');
+    const next: OrderDoc = { ...order, status: 'cancelled', cancelledAt: now(), cancelReason: reason };
+    await writeDoc(tx, ORDERS_COLL, orderId, next);
+    return next;
+  });
+}
+
+async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
+  for (const line of o.lines) {
+    const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, line.productId);
+    if (prod) await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock + line.quantity, updatedAt: now() });
+  }
+  if (dec(o.pointsUsed).gt(0)) {
+    const held = await balanceIn(tx, orderHold(o._id));
+    if (held.gt(0)) {
+      await postEntry(tx, {
+        key: `order:${o._id}:${tag}`,
+        kind,
+        debit: orderHold(o._id),
+        credit: userAvailable(o.buyerOpenid),
+        amount: held,
+        ref: o._id,
+        memo: `订单 ${o._id} 积分退回`,
+      });
+    }
+  }
+}
+
+const refundNoOf = (orderId: string) => `R${orderId.slice(1)}`;
+
+/**
+ * Refund before settlement: the buyer while the order is paid and not shipped; the merchant while paid or
+ * shipped. The deduction goes back to the merchant, the points to the buyer, the stock to the shelf, and
+ * the cash back through cloudPay.refund (retried by the timeouts function until WeChat Pay accepts it).
+ */
+export async function refundOrder(openid: string, orderId: string, reason: string): Promise<OrderDoc> {
+  const o = await runTx(async (tx) => {
+    const order = ownOrder(await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId), openid, 'either');
+    const byMerchant = order.merchantOwnerOpenid === openid;
+    if (order.settled || order.status === 'completed') throw new DomainError('INVALID_STATE', '订单已结算，不能退款');
+    if (order.status !== 'paid' && order.status !== 'shipped') throw stateError(order, '退款');
+    if (order.status === 'shipped' && !byMerchant) throw new DomainError('INVALID_STATE', '商家已发货，请联系商家退款');
+    const deduction = dec(order.merchantDeduction);
+    if (deduction.gt(0)) {
+      const treasury = await balanceIn(tx, TREASURY);
+      if (treasury.lt(deduction)) throw new DomainError('TREASURY_SHORT', '平台储备暂时不足，请稍后再试');
+      await postEntry(tx, {
+        key: `order:${orderId}:deduction-refund`,
+        kind: 'order_deduction_refund',
+        debit: TREASURY,
+        credit: merchantAccount(order.merchantId),
+        amount: deduction,
+        ref: orderId,
+        memo: `订单 ${orderId} 退款，让利退回`,
+      });
+    }
+    await returnStockAndPoints(tx, order, 'order_points_refund', 'refund');
+    const next: OrderDoc = {
+      ...order,
+      status: 'refunded',
+      refundedAt: now(),
+      refund: { status: order.cashFen > 0 ? 'pending' : 'none', outRefundNo: refundNoOf(orderId), by: byMerchant ? 'merchant' : 'buyer', reason, attempts: 0 },
+    };
+    await writeDoc(tx, ORDERS_COLL, orderId, next);
+    return next;
+  });
+  if (o.refund?.status === 'pending') return (await pushRefund(orderId)) ?? o;
+  return o;
+}
+
+/** Ask WeChat Pay to refund a refunded order's cash; record the outcome. Safe to repeat (out_refund_no). */
+export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
+  const o = await getOrder(orderId);
+  if (!o || !o.refund || o.refund.status !== 'pending') return o;
+  let ok = false;
+  let lastError: string | null = null;
+  try {
+    const r = await payRefund({ outTradeNo: o.outTradeNo, outRefundNo: o.refund.outRefundNo, totalFee: o.cashFen, refundFee: o.cashFen, subMchId: o.subMchId });
+    ok = r.ok;
+    if (!ok) lastError = JSON.stringify(r.detail ?? null).slice(0, 300);
+  } catch (e) {
+    lastError = String((e as Error)?.message ?? e).slice(0, 300);
+    console.error('[order] refund call failed', orderId, e);
+  }
+  return runTx(async (tx) => {
+    const cur = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    if (!cur || !cur.refund || cur.refund.status !== 'pending') return cur;
+    const next: OrderDoc = { ...cur, refund: { ...cur.refund, status: ok ? 'done' : 'pending', attempts: cur.refund.attempts + 1, lastError } };
+    await writeDoc(tx, ORDERS_COLL, orderId, next);
+    return next;
+  });
+}
+
+// ---------------------------------------------------------------- lists
+
+const STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'];
+
+export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20): Promise<Page<Order>> {
+  const db = getDb();
+  const _ = db.command;
+  const base: AnyDoc = { ...by };
+  if (status) base.status = status;
+  let where: AnyDoc = base;
+  if (cur) {
+    const m = /^(\d+)\|([A-Za-z0-9_-]+)$/.exec(cur);
+    if (!m) throw new DomainError('BAD_CURSOR', '翻页参数无效');
+    const at = Number(m[1]);
+    where = _.and([base, _.or([{ createdAt: _.lt(at) }, { createdAt: at, _id: _.lt(m[2]) }])]);
+  }
+  const res = await db.collection(ORDERS_COLL).where(where).orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(pageSize + 1).get();
+  const list = (res.data ?? []) as OrderDoc[];
+  const page = list.slice(0, pageSize);
+  const last = page[page.length - 1];
+  return { items: page.map(orderView), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
+}
+
+function readStatus(p: Payload): OrderStatus | undefined {
+  const s = p.status;
+  if (s === undefined || s === null || s === '') return undefined;
+  if (typeof s !== 'string' || !(STATUSES as string[]).includes(s)) throw new DomainError('INVALID_INPUT', `订单状态必须是 ${STATUSES.join(' / ')} 之一`);
+  return s as OrderStatus;
+}
+
+// ---------------------------------------------------------------- timeouts
+
+/**
+ * Before an unpaid order is cancelled: close its WeChat Pay trade so it can no longer be paid; if it was
+ * paid meanwhile (the notification not yet here), process the payment instead and return 'paid'.
+ */
+export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
+  const closed = await closeOrder(o.outTradeNo, o.subMchId);
+  if (closed === 'closed') return 'closed';
+  try {
+    const q = await queryOrder(o.outTradeNo, o.subMchId);
+    if (q?.paid && q.totalFee === o.cashFen) {
+      const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
+      return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
+    }
+  } catch (e) {
+    console.warn('[order] queryOrder failed', o._id, e);
+  }
+  return 'closed';
+}
+
+/** What the every-minute timer does about orders and deposit purchases. */
+export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: number; confirmed: number; paidLate: number; refunds: number; purchasesCancelled: number }> {
+  const started = Date.now();
+  const db = getDb();
+  const _ = db.command;
+  const out = { cancelled: 0, confirmed: 0, paidLate: 0, refunds: 0, purchasesCancelled: 0 };
+  const inBudget = () => Date.now() - started < budgetMs;
+  const t = now();
+
+  // unpaid orders past their time: ask WeChat Pay first (a payment may be on its way), then cancel
+  for (let round = 0; round < 20 && inBudget(); round++) {
+    const res = await db.collection(ORDERS_COLL).where({ status: 'unpaid', payExpiresAt: _.lte(t) }).orderBy('payExpiresAt', 'asc').limit(100).get();
+    const list = (res.data ?? []) as OrderDoc[];
+    if (list.length === 0) break;
+    for (const o of list) {
+      if (!inBudget()) break;
+      const paid = o.cashFen > 0 && (await closeOrFindPaid(o)) === 'paid';
+      if (paid) out.paidLate++;
+      if (!paid) {
+        const c = await cancelOrder(null, o._id, '超时未支付，自动取消');
+        if (c?.status === 'cancelled') out.cancelled++;
+      }
+    }
+    if (list.length < 100) break;
+  }
+
+  // shipped orders past the auto-confirm time
+  for (let round = 0; round < 20 && inBudget(); round++) {
+    const res = await db.collection(ORDERS_COLL).where({ status: 'shipped', autoConfirmAt: _.lte(t) }).orderBy('autoConfirmAt', 'asc').limit(100).get();
+    const list = (res.data ?? []) as OrderDoc[];
+    if (list.length === 0) break;
+    for (const o of list) {
+      if (!inBudget()) break;
+      const c = await confirmOrder(null, o._id);
+      if (c?.status === 'completed') out.confirmed++;
+    }
+    if (list.length < 100) break;
+  }
+
+  // refunds WeChat Pay has not accepted yet
+  if (inBudget()) {
+    const res = await db.collection(ORDERS_COLL).where({ 'refund.status': 'pending' }).limit(100).get();
+    for (const o of (res.data ?? []) as OrderDoc[]) {
+      if (!inBudget()) break;
+      const r = await pushRefund(o._id);
+      if (r?.refund?.status === 'done') out.refunds++;
+    }
+  }
+
+  // deposit purchases not paid in time
+  for (let round = 0; round < 20 && inBudget(); round++) {
+    const res = await db.collection(PURCHASES_COLL).where({ status: 'unpaid', payExpiresAt: _.lte(t) }).limit(100).get();
+    const list = (res.data ?? []) as { _id: string }[];
+    if (list.length === 0) break;
+    for (const p of list) if (inBudget() && (await expirePurchase(p._id)) === 'cancelled') out.purchasesCancelled++;
+    if (list.length < 100) break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- actions (cloudfunctions/order, and the merchant's order actions)
+
+export const orderActions = {
+  async quote(p: Payload, caller: { openid: string }) {
+    return quote(caller.openid, p);
+  },
+  async create(p: Payload, caller: { openid: string }) {
+    return createOrder(caller.openid, p);
+  },
+  async pay(p: Payload, caller: { openid: string }) {
+    return payOrder(caller.openid, idOf(p, 'orderId', '订单'));
+  },
+  async list(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
+    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
+  },
+  async get(p: Payload, caller: { openid: string }): Promise<Order> {
+    return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
+  },
+  async confirm(p: Payload, caller: { openid: string }): Promise<Order> {
+    return orderView(await confirmOrder(caller.openid, idOf(p, 'orderId', '订单')));
+  },
+  async cancel(p: Payload, caller: { openid: string }): Promise<Order> {
+    const orderId = idOf(p, 'orderId', '订单');
+    const o = ownOrder(await getOrder(orderId), caller.openid);
+    if (o.status !== 'unpaid') throw stateError(o, '取消');
+    if (o.cashFen > 0 && (await closeOrFindPaid(o)) === 'paid') throw new DomainError('INVALID_STATE', '订单已支付，不能取消');
+    return orderView(await cancelOrder(caller.openid, orderId, '买家取消'));
+  },
+  async refund(p: Payload, caller: { openid: string }): Promise<Order> {
+    const reason = optStr(p, 'reason', { label: '退款原因', min: 0, max: 200 }) ?? '';
+    return orderView(await refundOrder(caller.openid, idOf(p, 'orderId', '订单'), reason));
+  },
+};
+
+export const merchantOrderActions = {
+  async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
+    const m = await requireMyMerchant(caller.openid);
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p));
+  },
+  async ship(p: Payload, caller: { openid: string }): Promise<Order> {
+    const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;
+    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), trackingNo);
+  },
+};

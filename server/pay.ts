@@ -1,0 +1,109 @@
+/**
+ * WeChat Pay through cloudPay (platform facts: sub-merchant mode, camelCase unifiedOrder/queryOrder,
+ * snake_case refund). The payment notification goes to the `payment` function.
+ */
+import { randomBytes } from 'crypto';
+import type { PaymentRequest } from '../shared/api';
+import { DomainError } from '../shared/errors';
+import { getCloud } from './db';
+
+export const PAYMENT_FUNCTION = 'payment';
+
+/** The platform's own sub-merchant id (deposit purchases are paid to it). */
+export function platformSubMchId(): string {
+  return process.env.PLATFORM_SUB_MCH_ID || '1900000001';
+}
+
+function nonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function envId(): string {
+  const cloud = getCloud();
+  try {
+    const ctx = cloud.getWXContext?.();
+    if (ctx?.ENV) return String(ctx.ENV);
+  } catch {
+    /* outside an invocation */
+  }
+  return process.env.TCB_ENV || process.env.CLOUD_ENV || 'local';
+}
+
+export async function unifiedOrder(input: { outTradeNo: string; totalFee: number; subMchId: string; body: string; attach?: string }): Promise<PaymentRequest> {
+  const cloud = getCloud();
+  const res = await cloud.cloudPay.unifiedOrder({
+    body: input.body.slice(0, 128),
+    outTradeNo: input.outTradeNo,
+    spbillCreateIp: '127.0.0.1',
+    subMchId: input.subMchId,
+    totalFee: input.totalFee,
+    envId: envId(),
+    functionName: PAYMENT_FUNCTION,
+    nonceStr: nonce(),
+    tradeType: 'JSAPI',
+    ...(input.attach ? { attach: input.attach } : {}),
+  });
+  if (!res || res.returnCode !== 'SUCCESS' || (res.resultCode && res.resultCode !== 'SUCCESS')) {
+    console.error('[pay] unifiedOrder failed', res);
+    throw new DomainError('PAY_UNAVAILABLE', `微信支付下单失败：${res?.errCodeDes ?? res?.returnMsg ?? '请稍后再试'}`);
+  }
+  return { outTradeNo: input.outTradeNo, totalFee: input.totalFee, payment: (res.payment ?? {}) as Record<string, string> };
+}
+
+export interface PaidState {
+  paid: boolean;
+  totalFee: number | null;
+  transactionId: string | null;
+  subMchId: string | null;
+}
+
+/** Ask WeChat Pay whether a trade was paid (used to confirm notifications and before cancelling). */
+export async function queryOrder(outTradeNo: string, subMchId: string): Promise<PaidState | null> {
+  const cloud = getCloud();
+  if (typeof cloud.cloudPay?.queryOrder !== 'function') return null;
+  const res = await cloud.cloudPay.queryOrder({ subMchId, outTradeNo, nonceStr: nonce() });
+  if (!res || res.returnCode !== 'SUCCESS') return null;
+  const paid = res.resultCode === 'SUCCESS' && res.tradeState === 'SUCCESS';
+  return {
+    paid,
+    totalFee: typeof res.totalFee === 'number' ? res.totalFee : res.totalFee !== undefined ? Number(res.totalFee) : null,
+    transactionId: res.transactionId ?? null,
+    subMchId: res.subMchId ?? null,
+  };
+}
+
+/** Refund a paid trade in full. Idempotent at WeChat Pay on out_refund_no. */
+export async function refund(input: { outTradeNo: string; outRefundNo: string; totalFee: number; refundFee: number; subMchId: string }): Promise<{ ok: boolean; detail: unknown }> {
+  const cloud = getCloud();
+  const res = await cloud.cloudPay.refund({
+    sub_mch_id: input.subMchId,
+    nonce_str: nonce(),
+    out_trade_no: input.outTradeNo,
+    out_refund_no: input.outRefundNo,
+    total_fee: input.totalFee,
+    refund_fee: input.refundFee,
+  });
+  const ok = !!res && (res.returnCode === 'SUCCESS' || res.return_code === 'SUCCESS') && (res.resultCode ?? res.result_code ?? 'SUCCESS') === 'SUCCESS';
+  if (!ok) console.error('[pay] refund failed', res);
+  return { ok, detail: res };
+}
+
+/**
+ * Close an unpaid trade before cancelling its order, so it can no longer be paid. Returns 'closed' (or it
+ * never existed), 'paid' (it was paid meanwhile: process the payment instead) or 'unknown' (call failed).
+ */
+export async function closeOrder(outTradeNo: string, subMchId: string): Promise<'closed' | 'paid' | 'unknown'> {
+  const cloud = getCloud();
+  if (typeof cloud.cloudPay?.closeOrder !== 'function') return 'unknown';
+  try {
+    const res = await cloud.cloudPay.closeOrder({ subMchId, outTradeNo, nonceStr: nonce() });
+    if (res?.resultCode === 'SUCCESS') return 'closed';
+    if (res?.errCode === 'ORDERNOTEXIST') return 'closed';
+    if (res?.errCode === 'ORDERPAID') return 'paid';
+    if (res?.errCode === 'ORDERCLOSED') return 'closed';
+    return 'unknown';
+  } catch (e) {
+    console.warn('[pay] closeOrder failed', outTradeNo, e);
+    return 'unknown';
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The daily release at 22:00 Asia/Shanghai (SPEC §5) and the next day's guide price (SPEC §9), in
+ * O(1) writes (DESIGN "The daily release in O(1) writes"; maths in shared/release.ts, holders in
+ * server/holders.ts).
+ *
+ * One transaction per business day, whatever fires it (the timer, its retries, a late run, two runs at
+ * once, an admin's "release now"):
+ *   re-read `release/state` — if the day is already released, nothing happens (idempotent);
+ *   read every W shard → T = Π·W; R = the day's schedule (capped by what is unissued); P = guide price;
+ *   applyRelease → Π, Σ (and a new epoch when R·P ≥ T);
+ *   ledger entry `release:<day>`: release:unissued → release:pool (the released points);
+ *   write the state, the closed Σ segments, the day record `releaseDays/<day>`, stamp every shard;
+ *   move the guide price for the next day (VWAP of the C2C trades completed in the day's window,
+ *   read before the transaction) and record it in `guidePriceHistory`.
+ * The documents written do not depend on the number of holders: state + day record + ≤ 2 Σ segments +
+ * SV_SHARDS shards + ledger entry and its 2 accounts + guide price + its history record.
+ *
+ * Days are released in order, each with its own record; a run releases at most `maxDays` and stops
+ * starting new days after `budgetMs`, so a long outage is caught up over a few runs within the
+ * cloud's 60 s. A day is due only once its 22:00 has passed — an admin's "release now" releases missed
+ * days, never today's before 22:00 (SPEC §5: at most once a day, at 22:00).
+ */
+import type { ReleaseDayRecord } from '../shared/api';
+import { D, dec, formatPoints, isTwoDecimals, minDec, ZERO } from '../shared/decimal';
+import { CompletedTrade, nextGuidePrice } from '../shared/guidePrice';
+import { applyRelease, ReleaseDay, scheduledRelease, segmentKey } from '../shared/release';
+import { addDays, businessDay, dueReleaseDays, releaseMoment } from '../shared/time';
+import { now } from './clock';
+import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config';
+import { AnyDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
+import {
+  ensureReleaseState,
+  readReleaseState,
+  readShardTotals,
+  RELEASE_COLL,
+  RELEASE_STATE_ID,
+  ReleaseStateDoc,
+  shardId,
+  shardInEpoch,
+  SHARDS_COLL,
+  ShardDoc,
+  sumDocId,
+  SV_SHARDS,
+} from './holders';
+import { balanceIn, postEntry, RELEASE_POOL, RELEASE_UNISSUED } from './ledger';
+import { TRADES as MARKET_TRADES_COLL } from './market/model';
+
+export const RELEASE_DAYS_COLL = 'releaseDays';
+export const GUIDE_PRICE_HISTORY_COLL = 'guidePriceHistory';
+
+/** The stored record of one day's release (`releaseDays/<day>`): the API's record plus the maths. */
+export interface ReleaseDayDoc extends ReleaseDay {
+  _id?: string;
+  day: string;
+  /** R as the schedule says (releasePerDay or what is left of releaseTotal), before capping by unissued. */
+  scheduled: string;
+  guidePriceFen: number;
+  /** W read from the shards. */
+  weight: string;
+  /** Holders with SV > 0 in the epoch when the release ran. */
+  holders: number;
+  /** Points owed to holders below 0.01 (their carries) that rounding has left in the pool, as known at this release. */
+  roundingLeft: string;
+  /** Pool balance after the release. */
+  poolAfter: string;
+  nextGuidePriceFen: number;
+  trades: { count: number; volume: string; vwapFen: number | null; from: number; to: number };
+  at: number;
+  by: string;
+}
+
+export interface GuidePriceHistoryDoc {
+  _id?: string;
+  /** The business day the price applies from. */
+  day: string;
+  priceFen: number;
+  previousFen: number;
+  source: 'release' | 'admin';
+  by: string;
+  reason: string | null;
+  vwapFen: number | null;
+  volume: string | null;
+  trades: number | null;
+  at: number;
+}
+
+/** Test hooks (fault injection): called inside the day's transaction, after the ledger entry. */
+export const releaseTestHooks: { afterLedgerEntry?: (day: string) => void | Promise<void> } = {};
+
+// ------------------------------------------------------------------ trades → VWAP
+
+export interface TradeWindow {
+  trades: CompletedTrade[];
+  count: number;
+  volume: string;
+  /** The volume-weighted price, rounded half-up to the fen (as nextGuidePrice rounds it); null without trades. */
+  vwapFen: number | null;
+  from: number;
+  to: number;
+}
+
+/**
+ * The C2C trades completed in [from, to) (collection of the market, issue 6), paged by 100: SPEC §9's
+ * "trades completed since the last release" for the day whose 22:00 is `to`.
+ */
+export async function tradesIn(from: number, to: number): Promise<TradeWindow> {
+  const db = getDb();
+  const _ = db.command;
+  const list = await readAll<{ priceFen: number; quantity: string }>(
+    db.collection(MARKET_TRADES_COLL).where({ status: 'completed', completedAt: _.gte(from).and(_.lt(to)) }).orderBy('completedAt', 'asc').orderBy('_id', 'asc'),
+  );
+  const trades: CompletedTrade[] = [];
+  let volume = ZERO;
+  let value = ZERO;
+  for (const t of list) {
+    // a malformed record must not stop the release: it is left out of the average
+    if (!Number.isSafeInteger(t.priceFen) || t.priceFen <= 0 || typeof t.quantity !== 'string' || !isTwoDecimals(t.quantity) || dec(t.quantity).lte(0)) continue;
+    trades.push({ priceFen: t.priceFen, quantity: t.quantity });
+    volume = volume.plus(t.quantity);
+    value = value.plus(dec(t.quantity).times(t.priceFen));
+  }
+  const vwapFen = volume.gt(0) ? value.div(volume).toDecimalPlaces(0, D.ROUND_HALF_UP).toNumber() : null;
+  return { trades, count: trades.length, volume: volume.toFixed(2), vwapFen, from, to };
+}
+
+// ------------------------------------------------------------------ one day
+
+export interface DayResult {
+  record: ReleaseDayDoc;
+  /** false when the day had already been released (by another run): nothing was changed now. */
+  fresh: boolean;
+}
+
+function nextDueDay(state: ReleaseStateDoc): string {
+  const next = state.lastReleasedDay === null ? state.firstDay : addDays(state.lastReleasedDay, 1);
+  return next > state.firstDay ? next : state.firstDay;
+}
+
+/**
+ * Release `day` (which must be the next due day) in one transaction; nothing happens if it is already
+ * released. Exported for tests and the benchmark; runs go through `runDueReleases`.
+ */
+export async function releaseDay(day: string, by: string): Promise<DayResult> {
+  const params = await getParams();
+  const from = releaseMoment(addDays(day, -1), params.releaseHour);
+  const to = releaseMoment(day, params.releaseHour);
+  if (to > now()) throw new Error(`release of ${day} is not due before ${new Date(to).toISOString()}`);
+  const window = await tradesIn(from, to);
+
+  return runTx(async (tx) => {
+    const state = (await readReleaseState(tx)) as ReleaseStateDoc;
+    if (!state) throw new Error('release state missing');
+    const expected = nextDueDay(state);
+    if (day < expected) {
+      const done = await readDoc<ReleaseDayDoc>(tx, RELEASE_DAYS_COLL, day);
+      if (!done) throw new Error(`release of ${day}: before the schedule's first day ${state.firstDay}`);
+      return { record: done, fresh: false };
+    }
+    if (day > expected) throw new Error(`release of ${day} out of order: ${expected} comes first`);
+    return releaseInTx(tx, state, day, by, window);
+  });
+}
+
+async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: string, window: TradeWindow): Promise<DayResult> {
+  const at = now();
+  const params = await getParams(tx);
+  const guide = await readDoc<GuidePriceDoc>(tx, CONFIG_COLL, GUIDE_PRICE_ID);
+  const P = guide && Number.isSafeInteger(guide.priceFen) && guide.priceFen > 0 ? guide.priceFen : params.initialGuidePriceFen;
+
+  // W from every shard (read here, and rewritten below, so a concurrent credit conflicts)
+  const totals = await readShardTotals(tx, state.epoch);
+  const scheduled = scheduledRelease({ params, releasedSoFar: state.released });
+  const unissued = await balanceIn(tx, RELEASE_UNISSUED);
+  const R = minDec(scheduled, unissued.isNegative() ? ZERO : unissued);
+  const { state: next, day: rel } = applyRelease({ ...state, weight: totals.weight.toString() }, { R, P });
+
+  if (dec(rel.released).gt(0)) {
+    const posted = await postEntry(tx, {
+      key: `release:${day}`,
+      kind: 'release',
+      debit: RELEASE_UNISSUED,
+      credit: RELEASE_POOL,
+      amount: rel.released,
+      ref: day,
+      memo: `${day} 每日释放`,
+    });
+    if (posted === 'duplicate') throw new Error(`release:${day} is in the ledger but the state says it is not released`);
+  }
+  if (releaseTestHooks.afterLedgerEntry) await releaseTestHooks.afterLedgerEntry(day);
+
+  for (const c of rel.closedSums) {
+    await writeDoc(tx, RELEASE_COLL, sumDocId(c), { epoch: c.epoch, scale: c.scale, sum: c.sum, key: segmentKey(c), day, at });
+  }
+
+  // stamp every shard: a new epoch empties them; otherwise they only record this release
+  for (let k = 0; k < SV_SHARDS; k++) {
+    const s = shardInEpoch(totals.shards[k], state.epoch);
+    const stamped: ShardDoc = rel.newEpoch
+      ? { ...s, epoch: next.epoch, weight: '0', holders: 0, stampedSeq: next.seq, updatedAt: at }
+      : { ...s, stampedSeq: next.seq, updatedAt: at };
+    await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
+  }
+
+  // the next day's guide price (SPEC §9)
+  const nextDay = addDays(day, 1);
+  const nextPriceFen = nextGuidePrice({ currentFen: P, trades: window.trades, priceBand: params.priceBand });
+  await writeGuidePrice(tx, guide, { priceFen: nextPriceFen, day: nextDay, at, by, reason: null });
+  const hist: GuidePriceHistoryDoc = {
+    day: nextDay,
+    priceFen: nextPriceFen,
+    previousFen: P,
+    source: 'release',
+    by,
+    reason: null,
+    vwapFen: window.vwapFen,
+    volume: window.volume,
+    trades: window.count,
+    at,
+  };
+  await writeDoc(tx, GUIDE_PRICE_HISTORY_COLL, `release:${day}`, hist);
+
+  const poolAfter = await balanceIn(tx, RELEASE_POOL);
+  const record: ReleaseDayDoc = {
+    ...rel,
+    day,
+    scheduled: scheduled.toString(),
+    guidePriceFen: P,
+    weight: totals.weight.toString(),
+    holders: totals.holders,
+    roundingLeft: totals.carry.toString(),
+    poolAfter: poolAfter.toFixed(2),
+    nextGuidePriceFen: nextPriceFen,
+    trades: { count: window.count, volume: window.volume, vwapFen: window.vwapFen, from: window.from, to: window.to },
+    at,
+    by,
+  };
+  await writeDoc(tx, RELEASE_DAYS_COLL, day, record);
+
+  const nextState: ReleaseStateDoc = { ...next, firstDay: state.firstDay, lastReleasedDay: day, updatedAt: at };
+  await writeDoc(tx, RELEASE_COLL, RELEASE_STATE_ID, nextState);
+  return { record, fresh: true };
+}
+
+/** Entries of `config/guidePrice.history` kept (the market reads it for the price of past days). */
+export const GUIDE_HISTORY_KEEP = 400;
+
+/** Move the guide price in a transaction: the document the rest of the platform reads, with its recent history. */
+export async function writeGuidePrice(
+  tx: Tx,
+  current: GuidePriceDoc | null,
+  change: { priceFen: number; day: string; at: number; by: string; reason: string | null },
+): Promise<void> {
+  const history = [...(current?.history ?? []), { day: change.day, priceFen: change.priceFen, at: change.at, by: change.by, ...(change.reason ? { reason: change.reason } : {}) }];
+  const doc: AnyDoc = { ...(current ?? {}), priceFen: change.priceFen, day: change.day, updatedAt: change.at, updatedBy: change.by, history: history.slice(-GUIDE_HISTORY_KEEP) };
+  delete doc._id;
+  await writeDoc(tx, CONFIG_COLL, GUIDE_PRICE_ID, doc);
+}
+
+// ------------------------------------------------------------------ a run
+
+export interface RunOptions {
+  /** Who fired it: 'timer', 'admin:<openid>', 'test'. */
+  by: string;
+  /** At most this many days in one run (default 60). */
+  maxDays?: number;
+  /** Stop starting new days after this long (default 40 s of the cloud's 60 s). */
+  budgetMs?: number;
+}
+
+export interface RunResult {
+  /** Days released by this run, in order. */
+  released: ReleaseDayDoc[];
+  /** Days still due after this run (more than maxDays, or out of time). */
+  stillDue: string[];
+}
+
+/** Release every due day, oldest first, each in its own transaction. Safe to run any number of times at once. */
+export async function runDueReleases(opts: RunOptions): Promise<RunResult> {
+  const maxDays = opts.maxDays ?? 60;
+  const budgetMs = opts.budgetMs ?? 40_000;
+  const started = Date.now();
+  await ensureReleaseState();
+  const released: ReleaseDayDoc[] = [];
+  for (let guard = 0; guard < 10_000; guard++) {
+    const params = await getParams();
+    const state = (await readReleaseState(getDb())) as ReleaseStateDoc;
+    const due = dueReleaseDays({ lastReleasedDay: state.lastReleasedDay, firstDay: state.firstDay, now: now(), hour: params.releaseHour });
+    if (due.length === 0) return { released, stillDue: [] };
+    if (released.length >= maxDays || Date.now() - started > budgetMs) return { released, stillDue: due };
+    const r = await releaseDay(due[0], opts.by);
+    if (r.fresh) released.push(r.record);
+  }
+  throw new Error('runDueReleases: no progress');
+}
+
+// ------------------------------------------------------------------ reads
+
+export function toDayRecord(d: ReleaseDayDoc): ReleaseDayRecord {
+  return {
+    day: d.day,
+    totalSv: formatPoints(d.T),
+    scheduled: dec(d.scheduled).toFixed(2),
+    released: dec(d.released).toFixed(2),
+    guidePriceFen: d.guidePriceFen,
+    svConsumed: dec(d.svConsumed).toFixed(2),
+    holders: d.holders,
+    roundingLeft: dec(d.roundingLeft).toFixed(6),
+    at: d.at,
+    nextGuidePriceFen: d.nextGuidePriceFen,
+  };
+}
+
+/** The most recent day records, newest first. */
+export async function recentReleaseDays(limit = 10): Promise<ReleaseDayDoc[]> {
+  const res = await getDb().collection(RELEASE_DAYS_COLL).orderBy('day', 'desc').limit(Math.min(Math.max(limit, 1), 100)).get();
+  return (res.data ?? []) as ReleaseDayDoc[];
+}
+
+export async function getReleaseDay(day: string): Promise<ReleaseDayDoc | null> {
+  return readDoc<ReleaseDayDoc>(getDb(), RELEASE_DAYS_COLL, day);
+}
+
+/** Which business day a moment belongs to (re-exported for callers that show "today"). */
+export { businessDay };

@@ -1,0 +1,258 @@
+/**
+ * Users (SPEC §1): the account is created by the first login, identified by the OPENID of the cloud
+ * context. Collection `users` (`_id` = openid) and `userNos` (`_id` = the short user number → openid, so
+ * a transaction can look a number up by id). User numbers come from `counters/userNo`.
+ */
+import type { Assets, LedgerItem, Me, Page, Role } from '../shared/api';
+import { DomainError } from '../shared/errors';
+import { nextReleaseMoment, businessDay } from '../shared/time';
+import { toAmountString, formatPoints } from '../shared/decimal';
+import { now } from './clock';
+import { getGuidePriceFen, getParams, isAdmin } from './config';
+import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
+import { LEDGER_KIND_LABELS, LedgerEntry, entriesOf, getBalance, merchantAccount, userAvailable, userEscrow } from './ledger';
+import { settleAndView } from './svView';
+import { Payload, cursor, limit, optStr, str } from './validate';
+
+export const USERS_COLL = 'users';
+export const USERNOS_COLL = 'userNos';
+export const COUNTERS_COLL = 'counters';
+
+export interface UserDoc {
+  _id: string;
+  openid: string;
+  userNo: string;
+  nickname: string;
+  avatarUrl: string;
+  merchantId: string | null;
+  referrerOpenid: string | null;
+  referrerUserNo: string | null;
+  referredVia: 'user' | 'merchant' | null;
+  referrerMerchantId: string | null;
+  riskAccepted: boolean;
+  riskAcceptedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export async function getUser(openid: string, tx?: Tx): Promise<UserDoc | null> {
+  if (!openid) return null;
+  return readDoc<UserDoc>(tx ?? getDb(), USERS_COLL, openid);
+}
+
+/** In a transaction: `{ _id: userNo, openid }` or null. */
+export async function userNoDoc(tx: Tx | undefined, userNo: string): Promise<{ _id: string; openid: string } | null> {
+  if (!/^\d{4,12}$/.test(userNo)) return null;
+  return readDoc<{ openid: string }>(tx ?? getDb(), USERNOS_COLL, userNo);
+}
+
+export async function findUserByNo(userNo: string, tx?: Tx): Promise<UserDoc | null> {
+  const ref = await userNoDoc(tx, String(userNo));
+  if (!ref) return null;
+  return getUser(ref.openid, tx);
+}
+
+/** The user must have logged in once. */
+export async function requireUser(openid: string, tx?: Tx): Promise<UserDoc> {
+  const u = await getUser(openid, tx);
+  if (!u) throw new DomainError('NOT_REGISTERED', '请先登录');
+  return u;
+}
+
+/**
+ * The n-th user number: 6 digits for the first 900,000 users (a fixed permutation of 100000–999999, so
+ * numbers do not reveal the count), then 8 digits.
+ */
+export function userNoFor(n: number): string {
+  if (n < 900000) return String(100000 + ((n * 7919 + 123457) % 900000));
+  return String(10000000 + (((n - 900000) * 7919 + 1234567) % 90000000));
+}
+
+export async function meOf(u: UserDoc): Promise<Me> {
+  const roles: Role[] = ['user'];
+  if (u.merchantId) {
+    const m = await readDoc<AnyDoc>(getDb(), 'merchants', u.merchantId);
+    if (m && (m.status === 'approved' || m.status === 'active' || m.status === 'suspended')) roles.push('merchant');
+  }
+  if (await isAdmin(u.openid)) roles.push('admin');
+  return {
+    openid: u.openid,
+    userNo: u.userNo,
+    nickname: u.nickname,
+    avatarUrl: u.avatarUrl,
+    roles,
+    merchantId: u.merchantId ?? null,
+    referrerUserNo: u.referrerUserNo ?? null,
+    riskAccepted: !!u.riskAccepted,
+    createdAt: u.createdAt,
+  };
+}
+
+export interface LoginInput {
+  referrerUserNo?: string;
+  referrerMerchantId?: string;
+  nickname?: string;
+  avatarUrl?: string;
+}
+
+/** Create the account on the first call (recording the referrer once, never self); return it. */
+export async function login(openid: string, input: LoginInput = {}): Promise<UserDoc> {
+  const existing = await getUser(openid);
+  if (existing) return existing;
+  return runTx(async (tx) => {
+    const again = await readDoc<UserDoc>(tx, USERS_COLL, openid);
+    if (again) return again;
+    const counter = await readDoc<{ value: number }>(tx, COUNTERS_COLL, 'userNo');
+    let n = counter?.value ?? 0;
+    let userNo = userNoFor(n);
+    // a number may have been given out by hand (demo data): skip taken ones
+    for (let i = 0; i < 5 && (await readDoc(tx, USERNOS_COLL, userNo)); i++) userNo = userNoFor(++n);
+    if (await readDoc(tx, USERNOS_COLL, userNo)) throw new Error('could not allocate a user number');
+    await writeDoc(tx, COUNTERS_COLL, 'userNo', { value: n + 1 });
+
+    let referrerOpenid: string | null = null;
+    let referrerUserNo: string | null = null;
+    let referredVia: UserDoc['referredVia'] = null;
+    let referrerMerchantId: string | null = null;
+    if (input.referrerUserNo) {
+      const ref = await userNoDoc(tx, input.referrerUserNo);
+      if (ref && ref.openid !== openid) {
+        referrerOpenid = ref.openid;
+        referrerUserNo = input.referrerUserNo;
+        referredVia = 'user';
+      }
+    } else if (input.referrerMerchantId) {
+      const m = await readDoc<AnyDoc>(tx, 'merchants', input.referrerMerchantId);
+      if (m && m.ownerOpenid && m.ownerOpenid !== openid) {
+        const owner = await readDoc<UserDoc>(tx, USERS_COLL, m.ownerOpenid);
+        referrerOpenid = m.ownerOpenid;
+        referrerUserNo = owner?.userNo ?? null;
+        referredVia = 'merchant';
+        referrerMerchantId = input.referrerMerchantId;
+      }
+    }
+    const at = now();
+    const doc: UserDoc = {
+      _id: openid,
+      openid,
+      userNo,
+      nickname: input.nickname ?? `用户${userNo.slice(-4)}`,
+      avatarUrl: input.avatarUrl ?? '',
+      merchantId: null,
+      referrerOpenid,
+      referrerUserNo,
+      referredVia,
+      referrerMerchantId,
+      riskAccepted: false,
+      riskAcceptedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await writeDoc(tx, USERS_COLL, openid, doc);
+    await writeDoc(tx, USERNOS_COLL, userNo, { openid, at });
+    return doc;
+  });
+}
+
+export async function updateProfile(openid: string, patch: { nickname?: string; avatarUrl?: string }): Promise<UserDoc> {
+  return runTx(async (tx) => {
+    const u = await requireUser(openid, tx);
+    const next: UserDoc = { ...u, updatedAt: now() };
+    if (patch.nickname !== undefined) next.nickname = patch.nickname;
+    if (patch.avatarUrl !== undefined) next.avatarUrl = patch.avatarUrl;
+    await writeDoc(tx, USERS_COLL, openid, next);
+    return next;
+  });
+}
+
+export async function acceptRisk(openid: string): Promise<UserDoc> {
+  return runTx(async (tx) => {
+    const u = await requireUser(openid, tx);
+    if (u.riskAccepted) return u;
+    const next: UserDoc = { ...u, riskAccepted: true, riskAcceptedAt: now(), updatedAt: now() };
+    await writeDoc(tx, USERS_COLL, openid, next);
+    return next;
+  });
+}
+
+export async function assetsOf(openid: string): Promise<Assets> {
+  const sv = await settleAndView(`user:${openid}`); // settle-on-read: released points land in available
+  const [available, escrow, guidePriceFen, params] = await Promise.all([
+    getBalance(userAvailable(openid)),
+    getBalance(userEscrow(openid)),
+    getGuidePriceFen(),
+    getParams(),
+  ]);
+  const t = now();
+  return {
+    sharedValue: formatPoints(sv.sharedValue),
+    available: toAmountString(available),
+    escrow: toAmountString(escrow),
+    unsettled: formatPoints(sv.unsettled),
+    guidePriceFen,
+    businessDay: businessDay(t),
+    nextReleaseAt: nextReleaseMoment(t, params.releaseHour),
+  };
+}
+
+function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): LedgerItem {
+  const mine = (acc: string): string | null => {
+    if (acc === userAvailable(openid)) return 'available';
+    if (acc === userEscrow(openid)) return 'escrow';
+    if (merchantId && acc === merchantAccount(merchantId)) return 'merchant';
+    return null;
+  };
+  const d = mine(e.debit);
+  const c = mine(e.credit);
+  const label = LEDGER_KIND_LABELS[e.kind] ?? e.kind;
+  const memo = e.memo ? e.memo : e.ref ? `${label} ${e.ref}` : label;
+  if (d && !c) return { id: e._id, kind: e.kind, amount: `-${e.amount}`, account: d, at: e.at, memo };
+  if (c && !d) return { id: e._id, kind: e.kind, amount: `+${e.amount}`, account: c, at: e.at, memo };
+  // between two of my own accounts: shown from the side it left
+  return { id: e._id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${d}→${c}）` };
+}
+
+export async function ledgerOf(openid: string, cur: string | null, lim: number): Promise<Page<LedgerItem>> {
+  const u = await getUser(openid);
+  const page = await entriesOf(openid, cur, lim);
+  return { items: page.items.map((e) => ledgerItem(e, openid, u?.merchantId ?? null)), nextCursor: page.nextCursor };
+}
+
+// ---------------------------------------------------------------- actions (cloudfunctions/user)
+
+const USER_NO = /^\d{4,12}$/;
+const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const userActions = {
+  async login(p: Payload, caller: { openid: string }): Promise<Me> {
+    const referrerUserNo = optStr(p, 'referrerUserNo', { label: '推荐人编号', max: 12 });
+    const referrerMerchantId = optStr(p, 'referrerMerchantId', { label: '推荐商家', max: 64 });
+    const u = await login(caller.openid, {
+      referrerUserNo: referrerUserNo && USER_NO.test(referrerUserNo) ? referrerUserNo : undefined,
+      referrerMerchantId: referrerMerchantId && MERCHANT_ID.test(referrerMerchantId) ? referrerMerchantId : undefined,
+    });
+    return meOf(u);
+  },
+  async updateProfile(p: Payload, caller: { openid: string }): Promise<Me> {
+    const nickname = optStr(p, 'nickname', { label: '昵称', min: 1, max: 30 });
+    let avatarUrl: string | undefined;
+    if (p.avatarUrl !== undefined && p.avatarUrl !== null) {
+      avatarUrl = str(p, 'avatarUrl', { label: '头像', min: 0, max: 500 });
+      if (avatarUrl && !/^(cloud:\/\/|https?:\/\/|\/|data:image\/)/.test(avatarUrl)) throw new DomainError('INVALID_INPUT', '头像必须是云文件 ID 或 http(s) 地址');
+    }
+    if (nickname === undefined && avatarUrl === undefined) throw new DomainError('INVALID_INPUT', '没有要修改的资料');
+    if (nickname !== undefined && nickname.length === 0) throw new DomainError('INVALID_INPUT', '昵称不能为空');
+    return meOf(await updateProfile(caller.openid, { nickname, avatarUrl }));
+  },
+  async acceptRisk(_p: Payload, caller: { openid: string }): Promise<Me> {
+    return meOf(await acceptRisk(caller.openid));
+  },
+  async assets(_p: Payload, caller: { openid: string }): Promise<Assets> {
+    await requireUser(caller.openid);
+    return assetsOf(caller.openid);
+  },
+  async ledger(p: Payload, caller: { openid: string }): Promise<Page<LedgerItem>> {
+    await requireUser(caller.openid);
+    return ledgerOf(caller.openid, cursor(p), limit(p, 20, 100));
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * Small validators for untrusted request payloads. Each throws a DomainError with a stable code and a
+ * Chinese sentence; nothing is changed before validation passes.
+ */
+import { Dec, parseAmount, parseFen } from '../shared/decimal';
+import { DomainError } from '../shared/errors';
+
+export type Payload = Record<string, unknown>;
+
+const bad = (message: string, code = 'INVALID_INPUT'): never => {
+  throw new DomainError(code, message);
+};
+
+export interface StrOpts {
+  min?: number;
+  max?: number;
+  pattern?: RegExp;
+  label?: string;
+  trim?: boolean;
+  code?: string;
+}
+
+export function str(p: Payload, name: string, opts: StrOpts = {}): string {
+  const v = p[name];
+  const label = opts.label ?? name;
+  if (typeof v !== 'string') return bad(`${label}缺失或类型不正确（应为文字）`, opts.code);
+  const s = opts.trim === false ? v : v.trim();
+  const min = opts.min ?? 1;
+  const max = opts.max ?? 200;
+  if (s.length < min) return bad(min <= 1 ? `${label}不能为空` : `${label}至少 ${min} 个字`, opts.code);
+  if (s.length > max) return bad(`${label}不能超过 ${max} 个字`, opts.code);
+  if (opts.pattern && !opts.pattern.test(s)) return bad(`${label}格式不正确`, opts.code);
+  return s;
+}
+
+export function optStr(p: Payload, name: string, opts: StrOpts = {}): string | undefined {
+  if (p[name] === undefined || p[name] === null) return undefined;
+  return str(p, name, { min: 0, ...opts });
+}
+
+export function int(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number {
+  const v = p[name];
+  const label = opts.label ?? name;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(`${label}必须是整数`);
+  if (opts.min !== undefined && v < opts.min) return bad(`${label}不能小于 ${opts.min}`);
+  if (opts.max !== undefined && v > opts.max) return bad(`${label}不能大于 ${opts.max}`);
+  return v;
+}
+
+export function optInt(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number | undefined {
+  if (p[name] === undefined || p[name] === null) return undefined;
+  return int(p, name, opts);
+}
+
+export function bool(p: Payload, name: string, label = name): boolean {
+  const v = p[name];
+  if (typeof v !== 'boolean') return bad(`${label}必须是 true 或 false`);
+  return v;
+}
+
+export function optBool(p: Payload, name: string, label = name): boolean | undefined {
+  if (p[name] === undefined || p[name] === null) return undefined;
+  return bool(p, name, label);
+}
+
+/** Cash in fen: a positive safe integer. */
+export function fen(p: Payload, name: string, label = '金额', opts: { allowZero?: boolean; max?: number } = {}): number {
+  const v = p[name];
+  if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) bad(`${label}必须以分为单位，不能有小数`, 'INVALID_AMOUNT');
+  const n = parseFen(v, { field: label, allowZero: opts.allowZero ?? false });
+  if (opts.max !== undefined && n > opts.max) bad(`${label}不能超过 ${opts.max} 分`, 'INVALID_AMOUNT');
+  return n;
+}
+
+/** Points: a decimal string (or number) with at most 2 decimals. */
+export function points(p: Payload, name: string, opts: { allowZero?: boolean; label?: string; max?: string } = {}): Dec {
+  return parseAmount(p[name], { field: opts.label ?? '积分', allowZero: opts.allowZero ?? false, maxDecimals: 2, code: 'INVALID_POINTS', max: opts.max });
+}
+
+export function optPoints(p: Payload, name: string, opts: { label?: string; max?: string } = {}): Dec | undefined {
+  if (p[name] === undefined || p[name] === null || p[name] === '') return undefined;
+  return points(p, name, { ...opts, allowZero: true });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The client's idempotency key for a mutating action. */
+export function requestId(p: Payload): string {
+  const v = p.requestId;
+  if (typeof v !== 'string' || !REQUEST_ID.test(v)) return bad('requestId 缺失或格式不正确（8–64 位字母、数字、_ 或 -）', 'INVALID_REQUEST_ID');
+  return v;
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A document id sent by the client (order, merchant, product). */
+export function id(p: Payload, name: string, label = name): string {
+  const v = p[name];
+  if (typeof v !== 'string' || !ID.test(v)) return bad(`${label}缺失或格式不正确`);
+  return v;
+}
+
+export function optId(p: Payload, name: string, label = name): string | undefined {
+  if (p[name] === undefined || p[name] === null || p[name] === '') return undefined;
+  return id(p, name, label);
+}
+
+export function cursor(p: Payload): string | null {
+  const v = p.cursor;
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string' || v.length > 200) return bad('翻页参数无效', 'BAD_CURSOR');
+  return v;
+}
+
+export function limit(p: Payload, def = 20, max = 50): number {
+  const v = p.limit;
+  if (v === undefined || v === null) return def;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > max) return bad(`limit 必须是 1 到 ${max} 的整数`);
+  return v;
+}
+
+export function oneOf<T extends string>(p: Payload, name: string, values: readonly T[], label = name): T {
+  const v = p[name];
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) return bad(`${label}必须是 ${values.join(' / ')} 之一`);
+  return v as T;
+}
+
+export function optOneOf<T extends string>(p: Payload, name: string, values: readonly T[], label = name): T | undefined {
+  if (p[name] === undefined || p[name] === null || p[name] === '') return undefined;
+  return oneOf(p, name, values, label);
+}
+
+/** Refuses fields the action does not know (a typo or a forged field must not pass silently). */
+export function only(p: Payload, allowed: string[]): void {
+  const extra = Object.keys(p).filter((k) => !allowed.includes(k));
+  if (extra.length) bad(`不支持的字段：${extra.join('、')}`);
+}
+
+/** An image reference: a cloud file id or an http(s) url. */
+export function imageRef(p: Payload, name: string, label = '图片', required = true): string {
+  if (!required && (p[name] === undefined || p[name] === null || p[name] === '')) return '';
+  const s = str(p, name, { label, max: 500 });
+  if (!/^(cloud:\/\/|https?:\/\/|\/)/.test(s)) bad(`${label}必须是云文件 ID 或 http(s) 地址`);
+  return s;
+}
