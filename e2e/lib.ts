@@ -23,7 +23,9 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-export const SHOTS_DIR = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
+/** The repository (this file runs bundled from build/e2e/). */
+export const REPO = path.resolve(__dirname, '..', '..');
+export const SHOTS_DIR = path.join(REPO, 'artifacts', 'screenshots');
 
 /** Local-runtime calls made by the test itself (not by the app). */
 export class Local {
@@ -150,8 +152,11 @@ export class Person {
     return (await modal.innerText()).trim();
   }
 
+  /** Taps a tab of the tab bar, first going back (as a person would) while the current page has none. */
   async tabBar(text: '首页' | '市场' | '资产' | '我的') {
-    await this.page.locator('.weui-tabbar__item', { hasText: text }).first().click();
+    const item = this.page.locator('.weui-tabbar__item:visible', { hasText: text }).first();
+    for (let i = 0; i < 6 && !(await item.isVisible()); i++) await this.back();
+    await item.click();
     await this.settle();
   }
 

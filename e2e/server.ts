@@ -9,6 +9,7 @@ import * as path from 'path';
 import { createLocalCloud, LocalCloud, REPO_ROOT } from '../localcloud/runtime';
 import { startGateway, Gateway } from '../localcloud/gateway';
 import { functions } from '../localcloud/functions';
+import { readFunctionConfigs } from '../localcloud/timers';
 import { seedDemoWorld, DEMO_USERS } from '../localcloud/demo';
 
 export interface E2EServer {
@@ -19,12 +20,19 @@ export interface E2EServer {
   close(): Promise<void>;
 }
 
-export async function startE2EServer(opts: { port?: number; dataDir?: string; seed?: boolean; log?: (l: string) => void } = {}): Promise<E2EServer> {
+/**
+ * `releaseTimer: false` leaves out the daily-release trigger, as if the timer had failed: the admin's
+ * "release now" then releases the missed day (journey 1).
+ */
+export async function startE2EServer(opts: { port?: number; dataDir?: string; seed?: boolean; releaseTimer?: boolean; log?: (l: string) => void } = {}): Promise<E2EServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gxg-e2e-'));
   const logLines: string[] = [];
+  const functionConfigs = readFunctionConfigs(REPO_ROOT, Object.keys(functions));
+  if (opts.releaseTimer === false && functionConfigs.release) functionConfigs.release = { ...functionConfigs.release, triggers: [] };
   const cloud = createLocalCloud({
     dataDir,
     functions,
+    functionConfigs,
     log: opts.log ?? ((l) => { logLines.push(l); if (/failed|threw|did not return/.test(l)) console.error(l); }),
   });
   if (opts.seed ?? true) await seedDemoWorld(cloud);

@@ -174,6 +174,17 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   const R = minDec(scheduled, unissued.isNegative() ? ZERO : unissued);
   const { state: next, day: rel } = applyRelease({ ...state, weight: totals.weight.toString() }, { R, P });
 
+  // Stamp every shard first: a new epoch empties them; otherwise they only record this release. Written
+  // before anything else, they are locked for the rest of the transaction: an order settling now
+  // conflicts and retries after the release, instead of the release retrying behind a stream of orders.
+  for (let k = 0; k < SV_SHARDS; k++) {
+    const s = shardInEpoch(totals.shards[k], state.epoch);
+    const stamped: ShardDoc = rel.newEpoch
+      ? { ...s, epoch: next.epoch, weight: '0', holders: 0, stampedSeq: next.seq, updatedAt: at }
+      : { ...s, stampedSeq: next.seq, updatedAt: at };
+    await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
+  }
+
   if (dec(rel.released).gt(0)) {
     const posted = await postEntry(tx, {
       key: `release:${day}`,
@@ -190,15 +201,6 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
 
   for (const c of rel.closedSums) {
     await writeDoc(tx, RELEASE_COLL, sumDocId(c), { epoch: c.epoch, scale: c.scale, sum: c.sum, key: segmentKey(c), day, at });
-  }
-
-  // stamp every shard: a new epoch empties them; otherwise they only record this release
-  for (let k = 0; k < SV_SHARDS; k++) {
-    const s = shardInEpoch(totals.shards[k], state.epoch);
-    const stamped: ShardDoc = rel.newEpoch
-      ? { ...s, epoch: next.epoch, weight: '0', holders: 0, stampedSeq: next.seq, updatedAt: at }
-      : { ...s, stampedSeq: next.seq, updatedAt: at };
-    await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
   }
 
   // the next day's guide price (SPEC §9)

@@ -119,5 +119,6 @@ export type Command = ReturnType<typeof createCommand>;
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
   const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
+  // any realm's Object.prototype (jest runs tests in a vm context)
+  return p === null || p === Object.prototype || Object.getPrototypeOf(p) === null;
 }

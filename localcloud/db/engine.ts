@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'crypto';
 import { fastApply } from './fastupdate';
+import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
 import { AsyncLocalStorage } from 'async_hooks';
 import { Store, WriteOp, IndexConfig } from './store';
@@ -79,8 +80,8 @@ const queryCache = new Map<string, Query>();
 function cacheKey(v: unknown): string {
   return JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
     const raw = k === '' ? x : this[k];
-    if (raw instanceof Date) return { $__date: raw.getTime() };
-    if (raw instanceof RegExp) return { $__re: raw.source, f: raw.flags };
+    if (isDate(raw)) return { $__date: raw.getTime() };
+    if (isRegExp(raw)) return { $__re: raw.source, f: raw.flags };
     return x;
   });
 }

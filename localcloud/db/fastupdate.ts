@@ -4,6 +4,7 @@
  * non-objects, comparisons across types — returns null untouched, and mingo applies the modifier instead.
  */
 import type { Modifier } from './translate';
+import { isDate, isRegExp, cloneValue } from './values';
 
 const FAST = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max']);
 const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
@@ -11,22 +12,15 @@ const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isDate(v) && !isRegExp(v);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (isDate(a) && isDate(b)) return a.getTime() === b.getTime();
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (a instanceof Date || b instanceof Date) return false;
+  if (isDate(a) || isDate(b)) return false;
   return JSON.stringify(a) === JSON.stringify(b) && Array.isArray(a) === Array.isArray(b);
-}
-
-function hasDateInside(v: unknown): boolean {
-  if (v instanceof Date) return true;
-  if (Array.isArray(v)) return v.some(hasDateInside);
-  if (isObj(v)) return Object.keys(v).some((k) => hasDateInside(v[k]));
-  return false;
 }
 
 /** Apply in place: true = changed, false = no change, null = not handled here (doc untouched). */
@@ -62,9 +56,6 @@ export function fastApply(doc: Obj, mod: Modifier): boolean | null {
     if (op === '$min' || op === '$max') {
       if (cur !== undefined && (typeof cur !== typeof value || (typeof cur !== 'number' && typeof cur !== 'string'))) return null;
     }
-    if (op === '$set' && hasDateInside(value) && !(value instanceof Date)) {
-      // fine, but keep Dates as Dates: structuredClone below does
-    }
     plan.push({ op, parent, parentPath: parts, key, value, cur });
   }
   let changed = false;
@@ -82,7 +73,7 @@ export function fastApply(doc: Obj, mod: Modifier): boolean | null {
     switch (s.op) {
       case '$set': {
         if (cur !== undefined && sameValue(cur, s.value)) break;
-        parent[s.key] = s.value !== null && typeof s.value === 'object' ? structuredClone(s.value) : s.value;
+        parent[s.key] = s.value !== null && typeof s.value === 'object' ? cloneValue(s.value) : s.value;
         changed = true;
         break;
       }

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Mongo } from './translate';
+import { isDate, isRegExp } from './values';
 
 export interface IndexSpec {
   name: string;
@@ -335,7 +336,7 @@ export class Store {
         params.push(sv.v);
         return;
       }
-      if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof RegExp) { exact = false; return; }
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || isDate(v) || isRegExp(v)) { exact = false; return; }
       const ops = v as Record<string, unknown>;
       for (const op of Object.keys(ops)) {
         const x = ops[op];

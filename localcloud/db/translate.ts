@@ -10,6 +10,7 @@
  */
 import { AggExpr, DbRegExp, LogicCommand, QueryCommand, ServerDate, UpdateCommand, isPlainObject } from './commands';
 import { invalidParam } from '../errors';
+import { isDate, isRegExp, cloneValue } from './values';
 
 export type Mongo = Record<string, unknown>;
 
@@ -18,7 +19,8 @@ export type Mongo = Record<string, unknown>;
 /** Replace serverDate placeholders (anywhere) by Dates of the given time. Returns a fresh deep copy. */
 export function resolveValue(v: unknown, nowMs: number): unknown {
   if (v instanceof ServerDate) return new Date(nowMs + (v.offset || 0));
-  if (v instanceof Date || v instanceof RegExp || v instanceof DbRegExp) return v;
+  if (isDate(v)) return new Date(v.getTime());
+  if (isRegExp(v) || v instanceof DbRegExp) return v;
   if (v instanceof QueryCommand) return new QueryCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
   if (v instanceof UpdateCommand) return new UpdateCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
   if (v instanceof LogicCommand) return new LogicCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
@@ -49,7 +51,7 @@ function aggToMongo(v: unknown): unknown {
 }
 
 function regexToMongo(v: RegExp | DbRegExp): Mongo {
-  if (v instanceof RegExp) return { $regex: v.source, $options: v.flags.replace(/[gyu]/g, '') };
+  if (isRegExp(v)) return { $regex: v.source, $options: v.flags.replace(/[gyu]/g, '') };
   return { $regex: v.regexp, $options: v.options || '' };
 }
 
@@ -67,7 +69,7 @@ function opExpr(c: QueryCommand): Mongo {
     if ((c.op === 'in' || c.op === 'nin' || c.op === 'all') && !Array.isArray(v)) {
       throw invalidParam('collection.where', `_.${c.op} needs an array`);
     }
-    return { [COMPARE[c.op]]: v instanceof RegExp || v instanceof DbRegExp ? regexToMongo(v) : v };
+    return { [COMPARE[c.op]]: isRegExp(v) || v instanceof DbRegExp ? regexToMongo(v) : v };
   }
   if (c.op === 'mod') return { $mod: [c.operands[0], c.operands[1]] };
   if (c.op === 'elemMatch') return { $elemMatch: elemMatchCond(c.operands[0]) };
@@ -92,12 +94,12 @@ function fieldCond(path: string, v: unknown): Mongo {
     if (v.op === 'not') {
       const inner = v.operands[0];
       if (inner instanceof QueryCommand) return { [path]: { $not: opExpr(inner) } };
-      if (inner instanceof RegExp || inner instanceof DbRegExp) return { [path]: { $not: regexToMongo(inner) } };
+      if (isRegExp(inner) || inner instanceof DbRegExp) return { [path]: { $not: regexToMongo(inner) } };
       return { $nor: [fieldCond(path, inner)] };
     }
     return { ['$' + v.op]: v.operands.map((o) => fieldCond(path, o)) };
   }
-  if (v instanceof RegExp || v instanceof DbRegExp) return { [path]: regexToMongo(v) };
+  if (isRegExp(v) || v instanceof DbRegExp) return { [path]: regexToMongo(v) };
   if (v instanceof UpdateCommand) throw invalidParam('collection.where', `update command _.${v.op} used in a query`);
   if (isPlainObject(v) && Object.keys(v).length > 0) {
     const parts = Object.keys(v).map((k) => fieldCond(`${path}.${k}`, v[k]));
@@ -241,7 +243,7 @@ export function checkPlainData(data: unknown, api: string): Record<string, unkno
 
 /** Deep copy for storage: Dates become { $date: ms }; undefined is dropped; other values must be JSON. */
 function encodeValue(v: unknown): unknown {
-  if (v instanceof Date) return { $date: v.getTime() };
+  if (isDate(v)) return { $date: v.getTime() };
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : encodeValue(x)));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -276,7 +278,7 @@ export function decodeDoc(text: string): Record<string, unknown> {
   return text.includes('"$date"') ? JSON.parse(text, reviveDates) : JSON.parse(text);
 }
 
-/** Deep copy of a decoded document (structuredClone keeps Dates). */
+/** Deep copy of a decoded document (keeps Dates). */
 export function cloneDoc<T>(doc: T): T {
-  return structuredClone(doc);
+  return cloneValue(doc);
 }

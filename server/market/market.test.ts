@@ -272,7 +272,9 @@ describe('orders, matching and a trade through to completion', () => {
     await grant(seller2, '100');
     await setPayment(seller);
     await setPayment(seller2);
+    await tc.clock.advance(24 * HOUR); // a day with no trades yet
     const base = await m(buyer, 'stats', {});
+    expect(base).toMatchObject({ volume: '0.00', vwapFen: null, trades: 0 });
     await place(seller, 'sell', 200, '10');
     await place(seller, 'sell', 210, '30');
     const { trades } = await place(buyer, 'buy', 210, '40');
@@ -285,7 +287,8 @@ describe('orders, matching and a trade through to completion', () => {
     const st = await m(buyer, 'stats', { day: base.day });
     expect(D(st.volume).minus(base.volume).toFixed(2)).toBe('40.00');
     expect(st.trades - base.trades).toBe(2);
-    if (base.trades === 0) expect(st.vwapFen).toBe(208); // (10×200 + 30×210) / 40 = 207.5 → 208
+    expect(st.vwapFen).toBe(208); // (10×200 + 30×210) / 40 = 207.5 → 208
+    expect(st.history[5]).toMatchObject({ volume: '40.00', vwapFen: 200 }); // yesterday: the first scenario's trade
     await refused('market', buyer, { action: 'stats', day: '2026-02-30' }, 'BAD_DAY');
   });
 
@@ -319,6 +322,26 @@ describe('orders, matching and a trade through to completion', () => {
     const order = (await getDb().collection(ORDERS).doc(sell.order.id).get()).data as OrderDoc;
     expect(order).toMatchObject({ status: 'filled', remaining: '0.00', feeEscrowed: '0.00' });
     expect(results.map((x) => x.order.remaining).sort()).toEqual(['0.00', '4.00']);
+  });
+});
+
+describe('the guide price band', () => {
+  test('new orders follow the band of the day; a resting order keeps its price when the guide price moves', async () => {
+    const [seller, buyer] = await newUsers(2);
+    await grant(seller, '20');
+    await setPayment(seller);
+    await place(seller, 'sell', 181, '5');
+    try {
+      await ok('admin', ADMIN, { action: 'setGuidePrice', priceFen: 220, reason: '测试：指导价上调' });
+      const d = await m(buyer, 'depth', {});
+      expect(d).toMatchObject({ guidePriceFen: 220, minPriceFen: 198, maxPriceFen: 242 });
+      await refused('market', seller, { action: 'place', side: 'sell', priceFen: 181, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
+      await refused('market', buyer, { action: 'place', side: 'buy', priceFen: 197, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
+      const r = await place(buyer, 'buy', 198, '2');
+      expect(r.trades.map((t) => [t.priceFen, t.quantity])).toEqual([[181, '2.00']]);
+    } finally {
+      await ok('admin', ADMIN, { action: 'setGuidePrice', priceFen: 200, reason: '测试：恢复' });
+    }
   });
 });
 

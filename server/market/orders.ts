@@ -67,7 +67,10 @@ export function restingOrderCompare(side: Side) {
   };
 }
 
-/** One page of resting orders an incoming order could match, in price-time priority. */
+/**
+ * One page of resting orders an incoming order could match, in price-time priority. The band applies when an order
+ * is placed: a resting order keeps its price when the guide price moves, and trades at it (so the book never crosses).
+ */
 async function loadCandidates(side: Side, priceFen: number, openid: string): Promise<OrderDoc[]> {
   const db = getDb();
   const _ = db.command;
@@ -170,6 +173,7 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
 
   // Re-read the candidates by id inside the transaction, in priority order, until they cover the order: what
   // another taker took meanwhile is no longer there (and a concurrent taker that writes one of these conflicts).
+  const { params } = await priceBand(tx);
   const live: OrderDoc[] = [];
   let need = D(order.remaining);
   for (const c of candidates) {
@@ -186,7 +190,6 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
   const byId = new Map(live.map((o) => [o._id, o] as const));
   const touched = new Map<string, OrderDoc>();
   const payments = new Map<string, PaymentSnapshot>();
-  const { params } = await priceBand(tx);
   for (const f of fills) {
     const resting = touched.get(f.restingId) ?? { ...byId.get(f.restingId)! };
     const q = f.quantity;

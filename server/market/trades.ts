@@ -209,6 +209,7 @@ export async function cancelLapsedTrades(at: number = now()): Promise<{ cancelle
   const _ = db.command;
   let cancelled = 0;
   const seen = new Set<string>();
+  const reopened = new Set<string>();
   for (;;) {
     const res = await db
       .collection(TRADES)
@@ -232,18 +233,20 @@ export async function cancelLapsedTrades(at: number = now()): Promise<{ cancelle
           const done = result.trade;
           cancelled++;
           if (result.banned) await cancelOpenBuys(done.buyer, at);
-          if (done.returnedTo === 'order') {
-            try {
-              await rematchOrder(done.sellOrderId, at);
-            } catch (e) {
-              console.error('[market] re-match after lapse failed', done.sellOrderId, e);
-            }
-          }
+          if (done.returnedTo === 'order') reopened.add(done.sellOrderId);
           await notifyTrade(done.buyer, 'cancelled', done, at, '超时未付款，交易取消');
         }
       } catch (e) {
         console.error('[market] lapse cancel failed', cand._id, e);
       }
+    }
+  }
+  // Orders that got points back may meet bids that came meanwhile: match them once every lapse (and ban) is in.
+  for (const orderId of reopened) {
+    try {
+      await rematchOrder(orderId, at);
+    } catch (e) {
+      console.error('[market] re-match after lapse failed', orderId, e);
     }
   }
   return { cancelled };

@@ -1,0 +1,97 @@
+/**
+ * Journey 3: a user applies as a merchant, the admin approves, the merchant buys its deposit from the
+ * platform and lists a product, which shoppers then see.
+ */
+import * as path from 'path';
+import type { Browser } from 'playwright-core';
+import { assert, Local, Person, REPO } from '../lib';
+
+export async function merchantOnboardingJourney(browser: Browser, base: string, local: Local) {
+  const J = '3-merchant-onboarding';
+  const shop = `阿明茶铺${Date.now().toString().slice(-4)}`;
+  const owner = new Person('阿明', base, J, null);
+  await owner.open(browser, '/');
+  await owner.fill('.dev-login .input', '阿明');
+  await owner.tapButton('以新用户身份进入');
+  await owner.acceptRiskIfShown();
+  await owner.tabBar('我的');
+  await owner.tap('商家中心');
+  await owner.see('成为共享购商家');
+  await owner.tapButton('申请入驻');
+  await owner.see('营业执照照片');
+  await owner.fill('.f-name', shop);
+  await owner.tap('餐饮美食');
+  await owner.fill('.f-address', '东莞市松山湖科技十路 1 号');
+  await owner.fill('.f-contact', '13800000000');
+  const chooser = owner.page.waitForEvent('filechooser');
+  await owner.tapButton('上传照片');
+  await (await chooser).setFiles(path.join(REPO, 'e2e', 'fixtures', 'license.png'));
+  await owner.cur().getByText('重新上传').waitFor();
+  await owner.fill('.f-submch', '1230000199');
+  await owner.fill('.f-desc', '手作奶茶与现萃茶饮');
+  await owner.shot('01-apply-form');
+  await owner.tapButton('提交申请');
+  await owner.confirmModal('申请已提交');
+  await owner.see('审核中');
+  await owner.shot('02-application-pending');
+
+  // the admin approves
+  const admin = await new Person('管理员', base, J, 'demo_admin').open(browser, '/pages/me/index');
+  await admin.acceptRiskIfShown();
+  await admin.tap('管理后台');
+  await admin.see('平台概览');
+  await admin.shot('03-admin-dashboard');
+  await admin.tap('商家审核');
+  const card = admin.cur().locator('.application', { hasText: shop });
+  await card.waitFor();
+  await admin.shot('04-admin-pending-application');
+  await card.locator('taro-button-core', { hasText: '通过' }).click();
+  await admin.confirmModal(shop);
+  await card.waitFor({ state: 'detached' });
+
+  // the merchant buys the deposit
+  await owner.page.reload();
+  await owner.settle();
+  await owner.see('已通过，待缴纳保证金');
+  await owner.shot('05-approved-needs-deposit');
+  await owner.tapButton('购买保证金积分');
+  await owner.see('购买积分数量');
+  await owner.shot('06-deposit-purchase');
+  await owner.tapButton('购买并支付');
+  await owner.see('模拟微信支付');
+  await owner.shot('07-deposit-local-pay');
+  await owner.tapButton('确认支付');
+  const msg = await owner.modalText();
+  assert(/购买成功/.test(msg) && /已可以接单/.test(msg), `deposit bought: ${msg}`);
+  await owner.confirmModal();
+  await owner.see('营业中');
+  await owner.shot('08-merchant-active');
+
+  // and lists a product
+  await owner.tap('商品管理');
+  await owner.tapButton('新增商品');
+  await owner.fill('.p-title', '桂花乌龙奶茶');
+  await owner.fill('.p-price', '16.00');
+  await owner.fill('.p-stock', '50');
+  await owner.fill('.p-desc', '现萃乌龙茶底，桂花香。');
+  await owner.shot('09-new-product');
+  await owner.tapButton('保存');
+  await owner.see('桂花乌龙奶茶');
+  await owner.see('在售');
+  await owner.shot('10-product-listed');
+
+  // a shopper finds it
+  const shopper = await new Person('小青', base, J, 'demo_carol').open(browser, '/pages/index/index');
+  await shopper.acceptRiskIfShown();
+  await shopper.fill('.search-input', shop);
+  await shopper.tapButton('搜索');
+  await shopper.tap(shop);
+  await shopper.see('桂花乌龙奶茶');
+  await shopper.see('¥16.00');
+  await shopper.shot('11-shopper-sees-new-merchant');
+  const mine = await local.api('merchant', await owner.page.evaluate(() => window.localStorage.getItem('gxg.devOpenid') as string), { action: 'mine' });
+  assert(mine.status === 'active' && mine.acceptingOrders, `merchant active: ${mine.status}`);
+
+  for (const p of [owner, admin, shopper]) await p.close();
+  return [owner, admin, shopper].flatMap((p) => p.errors);
+}
