@@ -4,14 +4,13 @@
  * `transfer:<openid>:<requestId>`, so a replay of the same request returns the first result and moves nothing.
  * Refused: ≤ 0 or more than 2 decimals, an unknown number, oneself, more than one's available points.
  */
-import { D } from '../shared/decimal';
+import { D, parseAmount } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import type { UserApi } from '../shared/api';
 import type { Caller } from './handler';
 import { getDb, readDoc, runTx } from './db';
 import { LEDGER_COLL, LedgerEntry, balanceIn, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { requireUser, userNoDoc } from './users';
-import { parseAmount } from '../shared/decimal';
 
 registerLedgerKind('transfer', '转赠');
 
