@@ -143,7 +143,7 @@ async function addHolders(cloud: LocalCloud, from: number, to: number, naive: bo
         createdAt: at,
         updatedAt: at,
       };
-      docs.push(h);
+      docs.push(h as unknown as Record<string, unknown>);
     }
     cloud.engine.bulkInsert(HOLDERS_COLL, docs);
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 await build({
-  entryPoints: { server: path.join(root, 'e2e/server.ts'), run: path.join(root, 'e2e/run.ts') },
+  entryPoints: { serve: path.join(root, 'e2e/serve.ts'), run: path.join(root, 'e2e/run.ts') },
   outdir: path.join(root, 'build/e2e'),
   bundle: true,
   platform: 'node',

@@ -32,9 +32,16 @@ function ensureH5Build() {
     console.log('== h5 build is up to date (build/h5)');
     return;
   }
-  console.log('== building the h5 app (npm run build:h5)');
-  const r = spawnSync('npm', ['run', 'build:h5'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error('npm run build:h5 failed');
+  const log = path.join(REPO, 'build', 'e2e', 'h5-build.log');
+  console.log(`== building the h5 app (npm run build:h5, log in ${path.relative(REPO, log)})`);
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const fd = fs.openSync(log, 'w');
+  const r = spawnSync('npm', ['run', 'build:h5'], { cwd: REPO, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  if (r.status !== 0) {
+    console.error(fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+    throw new Error('npm run build:h5 failed');
+  }
 }
 
 const JOURNEYS = [

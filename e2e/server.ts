@@ -1,7 +1,7 @@
 /**
  * The local cloud for the end-to-end journeys: a fresh data folder, the demo world, the gateway on a free
- * port serving build/h5, the timers running. Used by e2e/run.ts; also runnable by hand:
- *   node build/e2e/server.js   (after `node e2e/build.mjs`)  → prints the URL
+ * port serving build/h5, the timers running. Used by e2e/run.ts; e2e/serve.ts runs it by hand:
+ *   node e2e/build.mjs && node build/e2e/serve.js   → prints the URL (PORT, DATA_DIR, SEED=0)
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -54,19 +54,4 @@ export async function startE2EServer(opts: { port?: number; dataDir?: string; se
       await cloud.close();
     },
   };
-}
-
-if (require.main === module) {
-  const port = process.env.PORT ? Number(process.env.PORT) : 0;
-  startE2EServer({ port, dataDir: process.env.DATA_DIR || undefined, seed: process.env.SEED !== '0' })
-    .then((s) => {
-      console.log(`e2e local cloud: ${s.url}  (data ${s.dataDir})`);
-      const stop = () => s.close().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    })
-    .catch((e) => {
-      console.error(e);
-      process.exit(1);
-    });
 }

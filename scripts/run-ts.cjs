@@ -15,6 +15,11 @@ if (!entry) {
 // inside the repository, so that the script's packages resolve from node_modules
 const cache = path.join(__dirname, '..', 'node_modules', '.cache');
 fs.mkdirSync(cache, { recursive: true });
+for (const d of fs.readdirSync(cache)) {
+  // leftovers of runs that were killed
+  const p = path.join(cache, d);
+  if (d.startsWith('run-ts-') && Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+}
 const outdir = fs.mkdtempSync(path.join(cache, 'run-ts-'));
 const outfile = path.join(outdir, path.basename(entry).replace(/\.ts$/, '.cjs'));
 esbuild.buildSync({

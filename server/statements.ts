@@ -5,7 +5,7 @@
  * - `statementsOf(holderId, days)`: from the per-day records (`releaseDays`) and the holder's snapshot
  *   history (`holderHistory`, one record per holder write, never per release): the snapshot in force
  *   for a release is the latest taken before it (shared/release.ts holderStatement).
- * - `holderAssets(holderId)`: settle-on-read ("when they look at them"), then SV and what is left unsettled.
+ * - settle-on-read for `assets` ("when they look at them") is server/svView.ts settleAndView → holders.settleHolderNow.
  * - `setReleaseSubscription(openid, accepted)`: the user's answer to wx.requestSubscribeMessage for the
  *   release notice; each acceptance allows one message (WeChat's one-time subscription).
  */
@@ -15,7 +15,7 @@ import { DomainError } from '../shared/errors';
 import { HolderSnapshot, holderStatement, StatementDay } from '../shared/release';
 import { now } from './clock';
 import { getDb, readDoc, runTx, writeDoc } from './db';
-import { HOLDER_HISTORY_COLL, HolderHistoryDoc, holderView, settleHolderNow, userHolderId } from './holders';
+import { HOLDER_HISTORY_COLL, HolderHistoryDoc, userHolderId } from './holders';
 import { recentReleaseDays, ReleaseDayDoc } from './release';
 import { Payload, optInt, bool } from './validate';
 import { requireUser } from './users';
@@ -103,23 +103,6 @@ export async function statementsOf(holderId: string, days = 30): Promise<Release
         guidePriceFen: rec.guidePriceFen,
       };
     });
-}
-
-export interface HolderAssets {
-  /** Current SV floored to 0.01. */
-  sharedValue: string;
-  /** Released to the holder, not yet credited (after a settle-on-read: only what is below 0.01, shown as 0.00). */
-  unsettled: string;
-}
-
-/**
- * Settle-on-read: credit the holder's released points (≥ 0.01) to its points account, then its view.
- * Call before reading the points balance, so the balance includes them.
- */
-export async function holderAssets(holderId: string): Promise<HolderAssets> {
-  await settleHolderNow(holderId);
-  const v = await holderView(holderId);
-  return { sharedValue: formatPoints(v.sv), unsettled: formatPoints(v.unclaimed) };
 }
 
 // ------------------------------------------------------------------ the release notice opt-in

@@ -213,15 +213,16 @@ export class Engine {
       throw e;
     }
     const s = ++this.seq;
-    ops.forEach((o, i) => {
-      const k = key(o.coll, o.id);
-      if (keep) {
+    // versions matter only to transactions open now (a later one snapshots after this commit)
+    if (keep) {
+      ops.forEach((o, i) => {
+        const k = key(o.coll, o.id);
         let h = this.history.get(k);
         if (!h) this.history.set(k, (h = []));
         h.push({ ver: this.verOf(k), data: prev[i], supersededAt: s });
-      }
-      this.lastWrite.set(k, s);
-    });
+        this.lastWrite.set(k, s);
+      });
+    }
     if (++this.commitsSincePrune >= 500) this.prune();
   }
 

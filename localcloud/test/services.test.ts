@@ -121,6 +121,36 @@ describe('cloudPay (CloudPay.unifiedOrder, paymentCallback, queryOrder, refund)'
     expect(await tc.invoke('refund', { params: { ...p, out_trade_no: 'T1003', out_refund_no: 'R4', refund_fee: 1 } }, 'o_x')).toMatchObject({ resultCode: 'FAIL', errCode: 'TRADE_STATE_ERROR' });
   });
 
+  test('closeOrder closes an unpaid order (it can no longer be paid); queryRefund lists refunds', async () => {
+    await tc.call('shop', 'o_payer', { outTradeNo: 'T1007' });
+    tc.cloud.functions.close = async (e: { no: string }) => cloud.cloudPay.closeOrder({ subMchId: '1900000109', nonceStr: 'n', outTradeNo: e.no });
+    expect(await tc.invoke('close', { no: 'T1007' }, 'o_x')).toMatchObject({ resultCode: 'SUCCESS' });
+    expect((await tc.invoke('query', { params: { subMchId: '1900000109', nonceStr: 'x', outTradeNo: 'T1007' } }, 'o_x')).tradeState).toBe('CLOSED');
+    await expect(tc.pay('T1007')).rejects.toMatchObject({ code: 'ORDERCLOSED' });
+    expect(await tc.invoke('close', { no: 'T1001' }, 'o_x')).toMatchObject({ resultCode: 'FAIL', errCode: 'ORDERPAID' });
+    tc.cloud.functions.qr = async () => cloud.cloudPay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'n', out_trade_no: 'T1001' });
+    expect(await tc.invoke('qr', {}, 'o_x')).toMatchObject({ resultCode: 'SUCCESS', refundCount: 2, refundFee: 990, outRefundNo_0: 'R1' });
+  });
+
+  test('a notification the callback does not acknowledge ({ errcode: 0 }) is sent again (auto-retry, as npm start does)', async () => {
+    let calls = 0;
+    const real = tc.cloud.functions.paycb;
+    tc.cloud.functions.paycb = async (e: Record<string, unknown>, c: unknown) => (++calls === 1 ? { errcode: 1 } : real(e, c));
+    tc.cloud.pay.autoRetry = true;
+    tc.cloud.pay.retryDelaysMs = [10, 10];
+    try {
+      await tc.call('shop', 'o_payer', { outTradeNo: 'T1008' });
+      const r = await tc.pay('T1008');
+      expect(r.results).toEqual([{ errcode: 1 }]);
+      for (let i = 0; i < 50 && calls < 2; i++) await new Promise((res) => setTimeout(res, 10));
+      expect(calls).toBe(2);
+      expect(tc.payOrder('T1008')!.notifications.map((n) => n.ok)).toEqual([false, true]);
+    } finally {
+      tc.cloud.functions.paycb = real;
+      tc.cloud.pay.autoRetry = false;
+    }
+  });
+
   test('POST /__local/pay confirms through the gateway', async () => {
     await tc.call('shop', 'o_payer', { outTradeNo: 'T1006' });
     const res = await fetch(`${tc.url}/__local/pay`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-openid': 'o_payer' }, body: JSON.stringify({ outTradeNo: 'T1006' }) });

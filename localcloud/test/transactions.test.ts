@@ -185,6 +185,17 @@ describe('runTransaction', () => {
     expect(await bal('a')).toBe(51);
   });
 
+  test('a where().update() touching a locked document waits too, then applies to what is committed', async () => {
+    const t1 = await db.startTransaction();
+    await t1.collection('acct').doc('b').update({ data: { bal: 10 } });
+    const plain = db.collection('acct').where({ _id: _.in(['a', 'b']) }).update({ data: { seen: true } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await db.collection('acct').doc('a').get()).data).not.toHaveProperty('seen');
+    await t1.commit();
+    expect((await plain).stats.updated).toBe(2);
+    expect((await db.collection('acct').doc('b').get()).data).toEqual({ _id: 'b', bal: 10, seen: true });
+  });
+
   test('inside the locking transaction, an ordinary write to its own locked doc is an error (it would wait forever)', async () => {
     await expect(
       db.runTransaction(async (t) => {

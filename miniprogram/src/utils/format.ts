@@ -132,3 +132,15 @@ export function formatCountdown(ms: number): string {
 export function shortId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 4)}…${id.slice(-6)}` : id
 }
+
+/** "0.05" → "5%", "0.125" → "12.5%" (moves the decimal point; no float). */
+export function formatRate(rate: string | number | null | undefined): string {
+  if (rate === null || rate === undefined || rate === '') return '—'
+  const s = String(rate).trim()
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(s)
+  if (!m) return s
+  const frac = (m[2] || '') + '00'
+  const intPart = ((m[1] || '0') + frac.slice(0, 2)).replace(/^0+(?=\d)/, '')
+  const rest = frac.slice(2).replace(/0+$/, '')
+  return `${intPart}${rest ? '.' + rest : ''}%`
+}

@@ -10,7 +10,7 @@ import { Empty, QueryView } from '../../components/States'
 import { call, newRequestId } from '../../services/cloud'
 import type { MarketOrderStatus, Side, TradeStatus } from '../../services/types'
 import { showError, useQuery } from '../../utils/hooks'
-import { formatPoints, formatShortTime, formatYuan, fenToYuanText, normalizePointsInput, parseYuanToFen } from '../../utils/format'
+import { formatPoints, formatRate, formatShortTime, formatYuan, fenToYuanText, normalizePointsInput, parseYuanToFen } from '../../utils/format'
 import { MARKET_ORDER_STATUS, SIDE } from '../../utils/labels'
 import { px } from '../../utils/px'
 
@@ -63,7 +63,7 @@ function Book({ onTrade }: { onTrade: () => void }) {
               <View style={{ textAlign: 'right' }}>
                 <View className='muted'>可挂单价格</View>
                 <View className='small'>{formatYuan(d.minPriceFen)} ~ {formatYuan(d.maxPriceFen)}</View>
-                <View className='muted'>卖方手续费 {d.feeRate}</View>
+                <View className='muted'>卖方手续费 {formatRate(d.feeRate)}</View>
               </View>
             </View>
             <View className='flex mt' style={{ alignItems: 'flex-start', gap: px(24) }}>
@@ -197,7 +197,7 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
           <Input className='input qty-input' type='digit' placeholder='至少 1 积分，最多两位小数' value={qtyText} onInput={(e) => setQtyText(e.detail.value)} />
           <View className='field-hint'>
             可用积分 {assets.data ? formatPoints(assets.data.available) : '…'}
-            {side === 'sell' && depth.data ? ` · 卖方手续费 ${depth.data.feeRate}（以积分支付，挂单时一并冻结）` : ''}
+            {side === 'sell' && depth.data ? ` · 卖方手续费 ${formatRate(depth.data.feeRate)}（以积分支付，挂单时一并冻结）` : ''}
           </View>
         </View>
         {noPayment && (

@@ -56,8 +56,15 @@ function Detail({ m }: { m: MerchantDetail }) {
     if (!m.acceptingOrders) return toast('商家暂停接单，暂时无法付款')
     Taro.navigateTo({ url: `/pages/checkout/index?mode=instore&merchantId=${encodeURIComponent(m.id)}` })
   }
+  // opened from a shared link: no page below this one, so offer the way home
+  const isEntry = Taro.getCurrentPages().length <= 1
   return (
     <View className='page merchant-page'>
+      {isEntry && (
+        <View className='pad' style={{ paddingTop: px(16) }}>
+          <Text className='chip to-home' onClick={() => Taro.switchTab({ url: '/pages/index/index' })}>‹ 共享购首页</Text>
+        </View>
+      )}
       <View className='card'>
         <View className='flex'>
           {m.logoUrl ? <Image className='thumb' src={m.logoUrl} mode='aspectFill' /> : <View className='thumb'>{m.name.slice(0, 1)}</View>}
