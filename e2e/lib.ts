@@ -139,15 +139,22 @@ export class Person {
 
   /** Confirms the Taro.showModal dialog (optionally checking its words). */
   async confirmModal(expect?: string | RegExp) {
-    const modal = this.page.locator('.taro__modal:visible');
+    const modal = this.page.locator('.taro-modal__content:visible');
     await modal.waitFor({ state: 'visible' });
     if (expect) await modal.getByText(expect).first().waitFor({ state: 'visible' });
+    const before = await modal.innerText();
     await modal.locator('.taro-model__confirm').click();
-    await modal.waitFor({ state: 'hidden' });
+    // Taro reuses one modal element: done when it hides or shows the next dialog
+    for (let i = 0; i < 100; i++) {
+      if (!(await modal.isVisible())) return;
+      if ((await modal.innerText().catch(() => '')) !== before) return;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`the dialog did not close: ${before}`);
   }
 
   async modalText(): Promise<string> {
-    const modal = this.page.locator('.taro__modal:visible');
+    const modal = this.page.locator('.taro-modal__content:visible');
     await modal.waitFor({ state: 'visible' });
     return (await modal.innerText()).trim();
   }

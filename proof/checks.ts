@@ -18,13 +18,15 @@ import { creditKeyId, holderView } from '../server/holders';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = any;
 
-async function all(db: Db, coll: string): Promise<any[]> {
+/** Every document of a collection (matching `where`), 100 at a time by _id, as a cloud function must. */
+export async function all(db: Db, coll: string, where: Record<string, unknown> = {}): Promise<any[]> {
   const out: any[] = [];
   let last: string | null = null;
   const _ = db.command;
   for (;;) {
     let q = db.collection(coll);
-    if (last !== null) q = q.where({ _id: _.gt(last) });
+    if (last !== null) q = q.where({ ...where, _id: _.gt(last) });
+    else if (Object.keys(where).length) q = q.where(where);
     const res = await q.orderBy('_id', 'asc').limit(100).get();
     const list = (res?.data ?? []) as any[];
     out.push(...list);
@@ -79,8 +81,10 @@ export async function checkWorld(db: Db, payOrders?: Array<{ outTradeNo: string;
       settled++;
       if (!o.settled) errors.push(`order ${o._id} completed but not marked settled`);
       const cash = D(o.cashFen).div(100).mul(p.rebateRate);
-      const userSv = cash.mul(p.userSvMultiplier);
-      const merchantSv = cash.mul(p.merchantSvMultiplier);
+      // credits round down to 0.01 (SPEC §2)
+      const userSv = cash.mul(p.userSvMultiplier).toDecimalPlaces(2, D.ROUND_DOWN);
+      const merchantSv = cash.mul(p.merchantSvMultiplier).toDecimalPlaces(2, D.ROUND_DOWN);
+      if (!userSv.eq(o.userSv) || !merchantSv.eq(o.merchantSv)) errors.push(`order ${o._id}: shared value ${o.userSv}/${o.merchantSv}, expected ${userSv.toFixed(2)}/${merchantSv.toFixed(2)}`);
       credited = credited.plus(userSv).plus(merchantSv);
       if (userSv.gt(0) && !uc) errors.push(`order ${o._id} settled without the buyer's shared value`);
       if (merchantSv.gt(0) && !mc) errors.push(`order ${o._id} settled without the merchant's shared value`);

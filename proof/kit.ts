@@ -10,7 +10,15 @@ import * as path from 'path';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export const ROOT = path.resolve(__dirname, '..');
+/** The repository (found from here upwards: this file may run from a bundle in node_modules/.cache). */
+export const ROOT = ((): string => {
+  let d = __dirname;
+  for (let i = 0; i < 8; i++) {
+    if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json')) && fs.existsSync(path.join(d, 'shared', 'api.ts'))) return d;
+    d = path.dirname(d);
+  }
+  return process.cwd();
+})();
 export const ADMIN = 'o_proof_admin';
 export const T0 = Date.UTC(2026, 2, 2, 2); // 2026-03-02 10:00 Asia/Shanghai
 
@@ -294,10 +302,10 @@ export async function buildWorld(
   );
   if (opts.userPoints && opts.userPoints > 0) {
     // points for the users, by the product's own paths: the store's surplus → its owner → transfers
-    const need = opts.userPoints * users.length;
-    const per = Math.ceil(need / merchants.length);
     await Promise.all(
       merchants.map(async (m, mi) => {
+        const per = Math.ceil((users.length - mi) / merchants.length) * opts.userPoints!;
+        if (per === 0) return;
         await gw.ok('merchant', m.owner, { action: 'movePoints', direction: 'toAvailable', points: `${per}.00`, requestId: rid('move') });
         for (let ui = mi; ui < users.length; ui += merchants.length) {
           await gw.ok('user', m.owner, { action: 'transfer', toUserNo: users[ui].userNo, points: `${opts.userPoints}.00`, requestId: rid('seed') });

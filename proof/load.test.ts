@@ -78,6 +78,8 @@ test(`${WORKERS} concurrent clients for ${LOAD_MS / 1000} s: only business refus
   const elapsed = (Date.now() - t0) / 1000;
 
   await drainTrades(gw, [...sellers, ...buyers]);
+  const before = await checkWorld(tc.db, tc.cloud.pay.list());
+  expect(before.errors).toEqual([]);
   // the evening: the day's release, then everyone looks at their assets (settle on read)
   await tc.clock.set(Date.UTC(2026, 2, 2, 14, 0, 30));
   const rel = await gw.timer('release');

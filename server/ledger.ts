@@ -10,6 +10,7 @@
  * - `genesis` is the one account outside the books: the supply (releaseTotal + treasuryReserve) enters
  *   the books from it, once, by `ensureGenesis`. So Σ balances = Σ genesis entries at every moment.
  */
+import { createHash } from 'crypto';
 import Decimal from 'decimal.js';
 import { dec } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
@@ -452,20 +453,38 @@ export function registerLedgerKind(kind: string, label: string): void {
   LEDGER_KIND_LABELS[kind] = label;
 }
 
-/** One page of ledger entries touching accounts owned by `openid`, newest first. */
+/**
+ * The id a user is shown for a ledger entry (history item id, paging cursor, transfer id). An entry's key may
+ * name another user (`transfer:<senderOpenid>:<requestId>` is in the recipient's history), so what leaves the
+ * server is a one-way hash of the key: stable, unique, and it reveals no openid.
+ */
+export function publicEntryId(key: string): string {
+  return 'L' + createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+}
+
+const CURSOR = /^(\d{1,16})\|(L[0-9a-f]{32})$/;
+
+/**
+ * One page of ledger entries touching accounts owned by `openid`, newest first (`at` desc, then key desc).
+ * The cursor is `<at>|<publicEntryId of the page's last entry>`: opaque, so it carries no entry key either;
+ * the next page finds that entry again among the user's entries at that same millisecond.
+ */
 export async function entriesOf(openid: string, cursor: string | null, limit: number): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
   const db = getDb();
   const _ = db.command;
   let where: AnyDoc = { owners: openid };
   if (cursor) {
-    const m = /^(\d+)\|(.+)$/.exec(cursor);
+    const m = CURSOR.exec(cursor);
     if (!m) throw new DomainError('BAD_CURSOR', '翻页参数无效');
     const at = Number(m[1]);
-    where = _.and([{ owners: openid }, _.or([{ at: _.lt(at) }, { at, _id: _.lt(m[2]) }])]);
+    const sameMoment = await readAll<LedgerEntry>(db.collection(LEDGER_COLL).where({ owners: openid, at }).orderBy('_id', 'asc'));
+    const last = sameMoment.find((e) => publicEntryId(e._id) === m[2]);
+    if (!last) throw new DomainError('BAD_CURSOR', '翻页参数无效');
+    where = _.and([{ owners: openid }, _.or([{ at: _.lt(at) }, { at, _id: _.lt(last._id) }])]);
   }
   const res = await db.collection(LEDGER_COLL).where(where).orderBy('at', 'desc').orderBy('_id', 'desc').limit(limit + 1).get();
   const list = (res.data ?? []) as LedgerEntry[];
   const items = list.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: list.length > limit && last ? `${last.at}|${last._id}` : null };
+  return { items, nextCursor: list.length > limit && last ? `${last.at}|${publicEntryId(last._id)}` : null };
 }

@@ -1,19 +1,12 @@
 import type { TestCloud } from '../localcloud/testing';
-import { ADMIN, activeMerchant, application, balanceOf, expectLedgerOk, fail, login, ok, product, rid, startWorld } from './testkit.testutil';
+import { ADMIN, activeMerchant, application, balanceOf, fail, grantPoints, login, ok, product, rid, worldForEachTest } from './testkit.testutil';
 
 const MIN = 60_000;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('merchants through the gateway', () => {
   let tc: TestCloud;
-  beforeEach(async () => {
-    tc = await startWorld();
-    await login(tc, ADMIN);
-  });
-  afterEach(async () => {
-    await expectLedgerOk(tc);
-    await tc.close();
-  });
+  worldForEachTest((c) => (tc = c), { setup: (c) => login(c, ADMIN) });
 
   test('apply with the fields of SPEC §6; bad applications are refused and change nothing', async () => {
     await login(tc, 'o_bob');
@@ -120,7 +113,6 @@ describe('merchants through the gateway', () => {
   });
 
   test('the owner moves points into the store (deposit bought on the market) and out (only above the deposit)', async () => {
-    const { grantPoints } = await import('./testkit.testutil');
     await login(tc, 'o_bob');
     const m = await ok(tc, 'merchant', 'o_bob', { action: 'apply', requestId: rid(), ...application('小店') });
     expect((await fail(tc, 'merchant', 'o_bob', { action: 'movePoints', direction: 'toMerchant', points: '1', requestId: rid() })).code).toBe('MERCHANT_NOT_APPROVED');

@@ -1,6 +1,6 @@
 import type { TestCloud } from '../localcloud/testing';
 import {
-  ADMIN, activeMerchant, balanceOf, expectLedgerOk, fail, grantPoints, login, ok, orderDoc, product, rid, startWorld, stockOf,
+  ADMIN, activeMerchant, balanceOf, fail, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
 
 const MIN = 60_000;
@@ -9,13 +9,7 @@ const DAY = 86_400_000;
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('orders through the gateway', () => {
   let tc: TestCloud;
-  beforeEach(async () => {
-    tc = await startWorld();
-  });
-  afterEach(async () => {
-    await expectLedgerOk(tc);
-    await tc.close();
-  });
+  worldForEachTest((c) => (tc = c));
 
   async function shop(owner = 'o_bob', deposit = '250') {
     const mid = await activeMerchant(tc, owner, { depositPoints: deposit });

@@ -1,10 +1,11 @@
 /**
- * Helpers for the gateway tests of users, merchants, orders and admin (issue 4). Everything goes through
- * HTTP (tc.call) or the payment simulator (tc.pay), as the app and WeChat would; the ledger is verified
- * after every scenario.
+ * The test kit of the gateway tests (users, merchants, orders, admin, transfers, the market). Everything goes
+ * through HTTP (tc.call) or the payment simulator (tc.pay), as the app and WeChat would; test funding is a ledger
+ * entry from the treasury (no product backdoor); the ledger is verified after every scenario.
  */
+import type { ApiResult } from '../shared/api';
 import { startTestCloud, TestCloud } from '../localcloud/testing';
-import { verifyLedger } from './ledger';
+import { userAvailable, userEscrow, verifyLedger } from './ledger';
 
 export const ADMIN = 'o_admin';
 export const T0 = Date.UTC(2026, 2, 2, 2); // 2026-03-02 10:00 Asia/Shanghai
@@ -15,13 +16,73 @@ export function rid(tag = 'r'): string {
   return `${tag}-${Date.now().toString(36)}-${seq}`.replace(/[^A-Za-z0-9_-]/g, '').padEnd(8, 'x');
 }
 
-export async function startWorld(opts: { now?: number } = {}): Promise<TestCloud> {
+/** A fresh test cloud (temporary data folder, gateway on a free port) with ADMIN as the env admin, at T0. */
+export async function startWorld(opts: { now?: number; frozenClock?: boolean } = {}): Promise<TestCloud> {
   process.env.ADMIN_OPENIDS = ADMIN;
-  return startTestCloud({ now: opts.now ?? T0 });
+  return startTestCloud({ now: opts.now ?? T0, frozenClock: opts.frozenClock });
+}
+
+export interface WorldOptions {
+  now?: number;
+  frozenClock?: boolean;
+  /** Runs once the world is up (e.g. logins every test expects). */
+  setup?: (tc: TestCloud) => Promise<unknown>;
+}
+
+async function openWorld(use: (tc: TestCloud) => void, opts: WorldOptions): Promise<TestCloud> {
+  const tc = await startWorld(opts);
+  use(tc);
+  if (opts.setup) await opts.setup(tc);
+  return tc;
+}
+
+/**
+ * Registers jest hooks for a fresh world per test: started (and `setup`) before each test, the ledger verified
+ * after it (SPEC §10.1), then closed. `use` is given each new world: `let tc; worldForEachTest((c) => (tc = c));`
+ */
+export function worldForEachTest(use: (tc: TestCloud) => void, opts: WorldOptions = {}): void {
+  let current: TestCloud | null = null;
+  beforeEach(async () => {
+    current = await openWorld(use, opts);
+  });
+  afterEach(async () => {
+    const tc = current;
+    current = null;
+    if (!tc) return;
+    try {
+      await expectLedgerOk(tc);
+    } finally {
+      await tc.close();
+    }
+  });
+}
+
+/**
+ * Registers jest hooks for one world shared by the tests of a file: started (and `setup`) before the first,
+ * the ledger verified after each test (SPEC §10.1), closed after the last.
+ */
+export function worldForFile(use: (tc: TestCloud) => void, opts: WorldOptions = {}): void {
+  let current: TestCloud | null = null;
+  beforeAll(async () => {
+    current = await openWorld(use, opts);
+  });
+  afterEach(async () => {
+    if (current) await expectLedgerOk(current);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = null;
+  });
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export async function ok(tc: TestCloud, fn: string, openid: string, event: Record<string, unknown>): Promise<any> {
+/** The function's answer as the app gets it: `{ ok: true, data }` or `{ ok: false, error }`. */
+export async function call<T = any>(tc: TestCloud, fn: string, openid: string, event: Record<string, unknown>): Promise<ApiResult<T>> {
+  return (await tc.call(fn, openid, event)) as ApiResult<T>;
+}
+
+/** The data of a call that must succeed (throws with the answer otherwise). */
+export async function ok<T = any>(tc: TestCloud, fn: string, openid: string, event: Record<string, unknown>): Promise<T> {
   const r = await tc.call(fn, openid, event);
   if (!r || r.ok !== true) throw new Error(`${fn}.${String(event.action)} as ${openid} failed: ${JSON.stringify(r)}`);
   return r.data;
@@ -31,6 +92,17 @@ export async function fail(tc: TestCloud, fn: string, openid: string, event: Rec
   const r = await tc.call(fn, openid, event);
   if (!r || r.ok !== false) throw new Error(`${fn}.${String(event.action)} as ${openid} should have failed: ${JSON.stringify(r)}`);
   return r.error;
+}
+
+/**
+ * A call that must be refused with `code` and a message a user reads (a Chinese sentence); returns the message.
+ */
+export async function refused(tc: TestCloud, fn: string, openid: string, event: Record<string, unknown>, code: string): Promise<string> {
+  const r = await call(tc, fn, openid, event);
+  if (r.ok) throw new Error(`${fn}.${String(event.action)} should have been refused with ${code}`);
+  expect(r.error.code).toBe(code);
+  expect(r.error.message).toMatch(/[\u4e00-\u9fa5]/);
+  return r.error.message;
 }
 
 export async function login(tc: TestCloud, openid: string, extra: Record<string, unknown> = {}): Promise<any> {
@@ -72,6 +144,7 @@ export async function product(tc: TestCloud, owner: string, title: string, price
   return ok(tc, 'merchant', owner, { action: 'saveProduct', requestId: rid('prod'), title, priceFen, stock, images: ['https://example.com/a.png'], description: title });
 }
 
+/** SPEC §10.1/§10.3 on the whole ledger (server/ledger.ts verifyLedger): throws with every error found. */
 export async function expectLedgerOk(tc: TestCloud): Promise<void> {
   const rep = await verifyLedger(tc.db);
   if (rep.errors.length) throw new Error(`ledger check failed:\n${rep.errors.join('\n')}`);
@@ -81,6 +154,9 @@ export async function balanceOf(tc: TestCloud, accountId: string): Promise<strin
   const r = await tc.db.collection('accounts').doc(accountId).get();
   return (r.data as { balance?: string } | null)?.balance ?? '0.00';
 }
+
+export const availableOf = (tc: TestCloud, openid: string): Promise<string> => balanceOf(tc, userAvailable(openid));
+export const escrowOf = (tc: TestCloud, openid: string): Promise<string> => balanceOf(tc, userEscrow(openid));
 
 /** Test-only: give a user points from the treasury (in real life they come from the release, a transfer or the market). */
 export async function grantPoints(tc: TestCloud, openid: string, amount: string): Promise<void> {

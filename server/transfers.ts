@@ -2,6 +2,8 @@
  * Transfers (转赠, SPEC §8): a user gives available points to another user, found by user number.
  * Immediate and final: one ledger entry `user:<me>:available → user:<them>:available`, keyed
  * `transfer:<openid>:<requestId>`, so a replay of the same request returns the first result and moves nothing.
+ * That key names the sender, so it never leaves the server: the `transferId` returned is `publicEntryId(key)`,
+ * the same id the entry has in both users' ledger history (server/users.ts), and the memo names user numbers only.
  * Refused: ≤ 0 or more than 2 decimals, an unknown number, oneself, more than one's available points.
  */
 import { D, parseAmount } from '../shared/decimal';
@@ -9,7 +11,7 @@ import { DomainError } from '../shared/errors';
 import type { UserApi } from '../shared/api';
 import type { Caller } from './handler';
 import { getDb, readDoc, runTx } from './db';
-import { LEDGER_COLL, LedgerEntry, balanceIn, postEntry, registerLedgerKind, userAvailable } from './ledger';
+import { LEDGER_COLL, LedgerEntry, balanceIn, postEntry, publicEntryId, registerLedgerKind, userAvailable } from './ledger';
 import { requireUser, userNoDoc } from './users';
 
 registerLedgerKind('transfer', '转赠');
@@ -22,11 +24,12 @@ export function transferKey(openid: string, requestId: string): string {
   return `transfer:${openid}:${requestId}`;
 }
 
-function replayOf(entry: LedgerEntry, toOpenid: string | null, amount: string | null): TransferRes {
-  if ((toOpenid !== null && entry.credit !== userAvailable(toOpenid)) || (amount !== null && !D(entry.amount).eq(amount))) {
+/** A replay must name the same recipient (the entry's `ref` is their user number) and amount. */
+function replayOf(entry: LedgerEntry, toUserNo: string, amount: string): TransferRes {
+  if (entry.ref !== toUserNo || !D(entry.amount).eq(amount)) {
     throw new DomainError('REQUEST_ID_REUSED', '该请求编号已用于另一笔不同的转赠，请勿重复提交');
   }
-  return { transferId: entry._id, available: entry.debitAfter ?? '0.00' };
+  return { transferId: publicEntryId(entry._id), available: entry.debitAfter ?? '0.00' };
 }
 
 /** UserApi.transfer */
@@ -49,12 +52,12 @@ export async function transfer(payload: Record<string, unknown>, caller: Caller)
   }
 
   const first = await readDoc<LedgerEntry>(getDb(), LEDGER_COLL, key);
-  if (first) return replayOf(first, null, amount.toFixed(2));
+  if (first) return replayOf(first, toUserNo.trim(), amount.toFixed(2));
 
   const me = await requireUser(openid);
   return runTx(async (tx) => {
     const again = await readDoc<LedgerEntry>(tx, LEDGER_COLL, key);
-    if (again) return replayOf(again, null, amount.toFixed(2));
+    if (again) return replayOf(again, toUserNo.trim(), amount.toFixed(2));
     const to = await userNoDoc(tx, toUserNo.trim());
     if (!to) throw new DomainError('USER_NOT_FOUND', `找不到用户编号为 ${toUserNo.trim()} 的用户`);
     if (to.openid === openid) throw new DomainError('SELF_TRANSFER', '不能转赠给自己');
@@ -71,6 +74,6 @@ export async function transfer(payload: Record<string, unknown>, caller: Caller)
       ref: toUserNo.trim(),
       memo: `${me.userNo} 转赠给 ${toUserNo.trim()}${memo ? `：${memo}` : ''}`,
     });
-    return { transferId: key, available: available.minus(amount).toFixed(2) };
+    return { transferId: publicEntryId(key), available: available.minus(amount).toFixed(2) };
   });
 }

@@ -1,17 +1,11 @@
 import type { TestCloud } from '../localcloud/testing';
-import { ADMIN, activeMerchant, expectLedgerOk, fail, grantPoints, login, ok, rid, startWorld } from './testkit.testutil';
+import { ADMIN, activeMerchant, fail, grantPoints, login, ok, rid, worldForEachTest } from './testkit.testutil';
 import { userNoFor } from './users';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('users through the gateway', () => {
   let tc: TestCloud;
-  beforeEach(async () => {
-    tc = await startWorld();
-  });
-  afterEach(async () => {
-    await expectLedgerOk(tc);
-    await tc.close();
-  });
+  worldForEachTest((c) => (tc = c));
 
   test('user numbers are unique 6-digit numbers, then 8', () => {
     const seen = new Set<string>();

@@ -10,7 +10,7 @@ import { toAmountString, formatPoints } from '../shared/decimal';
 import { now } from './clock';
 import { getGuidePriceFen, getParams, isAdmin } from './config';
 import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
-import { LEDGER_KIND_LABELS, LedgerEntry, entriesOf, getBalance, merchantAccount, userAvailable, userEscrow } from './ledger';
+import { LEDGER_KIND_LABELS, LedgerEntry, entriesOf, getBalance, merchantAccount, publicEntryId, userAvailable, userEscrow } from './ledger';
 import { settleAndView } from './svView';
 import { Payload, cursor, limit, optStr, str } from './validate';
 
@@ -195,6 +195,11 @@ export async function assetsOf(openid: string): Promise<Assets> {
   };
 }
 
+/**
+ * One ledger entry as its owner sees it. Nothing in it may name another user: the id is the entry key's
+ * one-way hash (`publicEntryId`; a transfer's key holds the sender's openid), and a memo that would contain
+ * the openid of another owner of the entry falls back to the kind's label. User numbers may appear.
+ */
 function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): LedgerItem {
   const mine = (acc: string): string | null => {
     if (acc === userAvailable(openid)) return 'available';
@@ -205,11 +210,14 @@ function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): 
   const d = mine(e.debit);
   const c = mine(e.credit);
   const label = LEDGER_KIND_LABELS[e.kind] ?? e.kind;
-  const memo = e.memo ? e.memo : e.ref ? `${label} ${e.ref}` : label;
-  if (d && !c) return { id: e._id, kind: e.kind, amount: `-${e.amount}`, account: d, at: e.at, memo };
-  if (c && !d) return { id: e._id, kind: e.kind, amount: `+${e.amount}`, account: c, at: e.at, memo };
+  const written = e.memo ? e.memo : e.ref ? `${label} ${e.ref}` : label;
+  const foreign = (e.owners ?? []).filter((o) => o && o !== openid);
+  const memo = foreign.some((o) => written.includes(o)) ? label : written;
+  const id = publicEntryId(e._id);
+  if (d && !c) return { id, kind: e.kind, amount: `-${e.amount}`, account: d, at: e.at, memo };
+  if (c && !d) return { id, kind: e.kind, amount: `+${e.amount}`, account: c, at: e.at, memo };
   // between two of my own accounts: shown from the side it left
-  return { id: e._id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${d}→${c}）` };
+  return { id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${d}→${c}）` };
 }
 
 export async function ledgerOf(openid: string, cur: string | null, lim: number): Promise<Page<LedgerItem>> {

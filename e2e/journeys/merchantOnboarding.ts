@@ -85,7 +85,7 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await shopper.acceptRiskIfShown();
   await shopper.fill('.search-input', shop);
   await shopper.tapButton('搜索');
-  await shopper.tap(shop);
+  await shopper.cur().locator('.merchant-card', { hasText: shop }).click();
   await shopper.see('桂花乌龙奶茶');
   await shopper.see('¥16.00');
   await shopper.shot('11-shopper-sees-new-merchant');

@@ -1,17 +1,14 @@
 import type { TestCloud } from '../../localcloud/testing';
-import { ADMIN, activeMerchant, balanceOf, expectLedgerOk, fail, login, ok, rid, startWorld } from '../testkit.testutil';
+import { ADMIN, activeMerchant, balanceOf, fail, login, ok, rid, worldForEachTest } from '../testkit.testutil';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('admin through the gateway', () => {
   let tc: TestCloud;
-  beforeEach(async () => {
-    tc = await startWorld();
-    await login(tc, ADMIN);
-    await login(tc, 'o_eve');
-  });
-  afterEach(async () => {
-    await expectLedgerOk(tc);
-    await tc.close();
+  worldForEachTest((c) => (tc = c), {
+    setup: async (c) => {
+      await login(c, ADMIN);
+      await login(c, 'o_eve');
+    },
   });
 
   test('every admin action refuses a non-admin (role from the database), and an unknown caller', async () => {

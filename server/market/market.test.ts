@@ -3,65 +3,24 @@
  * the mini-program makes it, identity from the context. After every scenario the ledger is verified (SPEC §10.1)
  * and the escrow of each user is checked against their open orders and live trades.
  */
-import { startTestCloud } from '../../localcloud/testing';
+import type { TestCloud } from '../../localcloud/testing';
 import { D } from '../../shared/decimal';
 import type { MarketOrder, Trade } from '../../shared/api';
-import { runTx, getDb, readAll } from '../db';
-import { TREASURY, postEntry, userAvailable, userEscrow, verifyLedger } from '../ledger';
+import { getDb, readAll } from '../db';
+import { TREASURY } from '../ledger';
+import {
+  ADMIN, T0, availableOf, balanceOf, call, escrowOf, expectLedgerOk, grantPoints, login, ok, refused, rid, worldForFile,
+} from '../testkit.testutil';
 import { ORDERS, TRADES, OrderDoc, TradeDoc } from './model';
 
-type TC = Awaited<ReturnType<typeof startTestCloud>>;
-let tc: TC;
+let tc: TestCloud;
+worldForFile((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, ADMIN) });
 
-const ADMIN = 'o_admin_market';
-process.env.ADMIN_OPENIDS = ADMIN;
-
-// The day starts at 2026-03-02 10:00 Asia/Shanghai (02:00Z); guide price ¥2.00, band ¥1.80–¥2.20.
-const T0 = Date.UTC(2026, 2, 2, 2, 0, 0);
+// The day starts at T0 = 2026-03-02 10:00 Asia/Shanghai (02:00Z); guide price ¥2.00, band ¥1.80–¥2.20.
 const MIN = 60_000;
 const HOUR = 3600_000;
 
-let seq = 0;
-const rid = (p = 'r') => `${p}-${Date.now().toString(36)}-${(++seq).toString(36).padStart(4, '0')}`;
-
-type R<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-async function call<T = any>(fn: string, openid: string, event: Record<string, unknown>): Promise<R<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return (await tc.call(fn, openid, event)) as R<T>;
-}
-
-async function ok<T = any>(fn: string, openid: string, event: Record<string, unknown>): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await call<T>(fn, openid, event);
-  if (!r.ok) throw new Error(`${fn}.${String(event.action)} as ${openid} failed: ${r.error.code} ${r.error.message}`);
-  return r.data;
-}
-
-async function refused(fn: string, openid: string, event: Record<string, unknown>, code: string): Promise<string> {
-  const r = await call(fn, openid, event);
-  if (r.ok) throw new Error(`${fn}.${String(event.action)} should have been refused with ${code}`);
-  expect(r.error.code).toBe(code);
-  expect(r.error.message).toMatch(/[\u4e00-\u9fa5]/); // a sentence a user reads
-  return r.error.message;
-}
-
-const m = (openid: string, action: string, payload: Record<string, unknown> = {}) => ok('market', openid, { action, ...payload });
-
-async function login(openid: string): Promise<string> {
-  const me = await ok('user', openid, { action: 'login' });
-  return me.userNo as string;
-}
-
-/** Test funding: points from the treasury, as a ledger entry (no product backdoor). */
-async function grant(openid: string, amount: string): Promise<void> {
-  await runTx((tx) => postEntry(tx, { key: `test:grant:${openid}:${rid('g')}`, kind: 'test_grant', debit: TREASURY, credit: userAvailable(openid), amount }));
-}
-
-async function balance(id: string): Promise<string> {
-  const res = await getDb().collection('accounts').doc(id).get();
-  return D(res?.data?.balance ?? '0').toFixed(2);
-}
-const avail = (o: string) => balance(userAvailable(o));
-const escrow = (o: string) => balance(userEscrow(o));
+const m = (openid: string, action: string, payload: Record<string, unknown> = {}) => ok(tc, 'market', openid, { action, ...payload });
 
 async function setPayment(openid: string, accountText = `支付宝 ${openid}`): Promise<void> {
   await m(openid, 'setPaymentDetails', { accountText });
@@ -73,8 +32,7 @@ async function place(openid: string, side: 'buy' | 'sell', priceFen: number, qua
 
 /** Everything that must hold after any scenario. */
 async function checkInvariants(): Promise<void> {
-  const report = await verifyLedger();
-  expect(report.errors).toEqual([]);
+  await expectLedgerOk(tc);
   // each user's escrow = Σ open sell orders (remaining + fee) + Σ live trades as seller (quantity + fee)
   const orders = await readAll<OrderDoc>(getDb().collection(ORDERS).where({ side: 'sell', status: 'open' }));
   const trades = await readAll<TradeDoc>(getDb().collection(TRADES).where({ status: getDb().command.in(['awaiting_payment', 'paid', 'appealed']) }));
@@ -106,7 +64,7 @@ async function newUsers(k: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < k; i++) {
     const o = `o_mkt_${++n}`;
-    await login(o);
+    await login(tc, o);
     out.push(o);
   }
   return out;
@@ -115,15 +73,6 @@ async function newUsers(k: number): Promise<string[]> {
 async function lapseTimer(): Promise<void> {
   await tc.fireTimer('timeouts');
 }
-
-beforeAll(async () => {
-  tc = await startTestCloud({ now: T0, frozenClock: true });
-  await login(ADMIN);
-});
-
-afterAll(async () => {
-  await tc?.close();
-});
 
 afterEach(async () => {
   await checkInvariants();
@@ -134,14 +83,14 @@ afterEach(async () => {
 describe('orders, matching and a trade through to completion', () => {
   test('a sell order escrows quantity + fee; a buy matches at the resting price; paid; confirmed', async () => {
     const [seller, buyer, other] = await newUsers(3);
-    await grant(seller, '200');
+    await grantPoints(tc, seller, '200');
     await setPayment(seller, '支付宝 138****0000 卖家');
 
     const sell = await place(seller, 'sell', 200, '100');
     expect(sell.order).toMatchObject({ side: 'sell', priceFen: 200, quantity: '100.00', remaining: '100.00', feeEscrowed: '5.00', status: 'open' });
     expect(sell.trades).toEqual([]);
-    expect(await avail(seller)).toBe('95.00');
-    expect(await escrow(seller)).toBe('105.00');
+    expect(await availableOf(tc, seller)).toBe('95.00');
+    expect(await escrowOf(tc, seller)).toBe('105.00');
 
     const depth0 = await m(other, 'depth', {});
     expect(depth0).toMatchObject({ guidePriceFen: 200, minPriceFen: 180, maxPriceFen: 220, feeRate: '0.05' });
@@ -157,7 +106,7 @@ describe('orders, matching and a trade through to completion', () => {
     // the seller sees it without payment details (those are for the buyer), a third party not at all
     const asSeller = await m(seller, 'trade', { tradeId: t.id });
     expect(asSeller).toMatchObject({ role: 'seller', sellerPayment: null });
-    await refused('market', other, { action: 'trade', tradeId: t.id }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', other, { action: 'trade', tradeId: t.id }, 'NOT_YOUR_TRADE');
     const sellerTrades = await m(seller, 'myTrades', {});
     expect(sellerTrades.items.map((x: Trade) => [x.id, x.sellerPayment])).toEqual([[t.id, null]]);
 
@@ -174,16 +123,16 @@ describe('orders, matching and a trade through to completion', () => {
     expect(msgs.map((x: any) => x.touser)).toEqual([seller]); // eslint-disable-line @typescript-eslint/no-explicit-any
 
     // the seller confirms: 40 to the buyer, 2 to the treasury; the buyer is told
-    const treasuryBefore = await balance(TREASURY);
+    const treasuryBefore = await balanceOf(tc, TREASURY);
     const done = await m(seller, 'confirm', { tradeId: t.id });
     expect(done).toMatchObject({ status: 'completed', completedAt: T0, role: 'seller' });
-    expect(await avail(buyer)).toBe('40.00');
-    expect(await escrow(seller)).toBe('63.00');
-    expect(D(await balance(TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('2.00');
+    expect(await availableOf(tc, buyer)).toBe('40.00');
+    expect(await escrowOf(tc, seller)).toBe('63.00');
+    expect(D(await balanceOf(tc, TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('2.00');
     expect(tc.messages().slice(before + 1).map((x: any) => x.touser)).toEqual([buyer]); // eslint-disable-line @typescript-eslint/no-explicit-any
     // confirming twice changes nothing
     expect(await m(seller, 'confirm', { tradeId: t.id })).toMatchObject({ status: 'completed' });
-    expect(await avail(buyer)).toBe('40.00');
+    expect(await availableOf(tc, buyer)).toBe('40.00');
 
     // the day's statistics and the tape
     const stats = await m(other, 'stats', {});
@@ -196,17 +145,17 @@ describe('orders, matching and a trade through to completion', () => {
     const sellId = sell.order.id;
     const cancelled = await m(seller, 'cancel', { orderId: sellId });
     expect(cancelled).toMatchObject({ status: 'cancelled', remaining: '60.00' });
-    expect(await avail(seller)).toBe('158.00'); // 200 − 40 sold − 2 fee
-    expect(await escrow(seller)).toBe('0.00');
+    expect(await availableOf(tc, seller)).toBe('158.00'); // 200 − 40 sold − 2 fee
+    expect(await escrowOf(tc, seller)).toBe('0.00');
     // a second cancel is a no-op
     expect(await m(seller, 'cancel', { orderId: sellId })).toMatchObject({ status: 'cancelled' });
-    expect(await avail(seller)).toBe('158.00');
+    expect(await availableOf(tc, seller)).toBe('158.00');
   });
 
   test('price-time priority, partial fills, several trades at the resting prices; a replayed placement changes nothing', async () => {
     const [s1, s2, s3, buyer] = await newUsers(4);
     for (const s of [s1, s2, s3]) {
-      await grant(s, '50');
+      await grantPoints(tc, s, '50');
       await setPayment(s);
     }
     await place(s1, 'sell', 205, '10');
@@ -229,7 +178,7 @@ describe('orders, matching and a trade through to completion', () => {
 
     const again = await place(buyer, 'buy', 205, '25', req);
     expect(again.order.id).toBe(r.order.id);
-    await refused('market', buyer, { action: 'place', side: 'buy', priceFen: 205, quantity: '26', requestId: req }, 'REQUEST_ID_REUSED');
+    await refused(tc, 'market', buyer, { action: 'place', side: 'buy', priceFen: 205, quantity: '26', requestId: req }, 'REQUEST_ID_REUSED');
     expect(again.trades.map((t) => t.id)).toEqual(r.trades.map((t) => t.id));
     expect((await readAll(getDb().collection(TRADES).where({ buyer }))).length).toBe(3);
 
@@ -237,7 +186,7 @@ describe('orders, matching and a trade through to completion', () => {
     const sreq = rid('sell');
     await place(s1, 'sell', 210, '4', sreq);
     await place(s1, 'sell', 210, '4', sreq);
-    expect(await escrow(s1)).toBe(D('10').plus('0.50').plus('4').plus('0.20').toFixed(2)); // order 1 (5 left + 0.25 fee, 5 + 0.25 in trade) + order 2
+    expect(await escrowOf(tc, s1)).toBe(D('10').plus('0.50').plus('4').plus('0.20').toFixed(2)); // order 1 (5 left + 0.25 fee, 5 + 0.25 in trade) + order 2
 
     // an incoming sell matches the best bid first
     const [b2, b3] = await newUsers(2);
@@ -253,7 +202,7 @@ describe('orders, matching and a trade through to completion', () => {
 
     // depth aggregates a level's orders, best first, at most `levels`
     const [d1, d2] = await newUsers(2);
-    for (const d of [d1, d2]) await grant(d, '20');
+    for (const d of [d1, d2]) await grantPoints(tc, d, '20');
     for (const d of [d1, d2]) await setPayment(d);
     await place(d1, 'sell', 212, '1.5');
     await place(d2, 'sell', 212, '2.25');
@@ -268,8 +217,8 @@ describe('orders, matching and a trade through to completion', () => {
 
   test("the day's volume and volume-weighted price count completed trades only, rounded half up to the fen", async () => {
     const [seller, buyer, seller2, buyer2] = await newUsers(4);
-    await grant(seller, '100');
-    await grant(seller2, '100');
+    await grantPoints(tc, seller, '100');
+    await grantPoints(tc, seller2, '100');
     await setPayment(seller);
     await setPayment(seller2);
     await tc.clock.advance(24 * HOUR); // a day with no trades yet
@@ -289,13 +238,13 @@ describe('orders, matching and a trade through to completion', () => {
     expect(st.trades - base.trades).toBe(2);
     expect(st.vwapFen).toBe(208); // (10×200 + 30×210) / 40 = 207.5 → 208
     expect(st.history[5]).toMatchObject({ volume: '40.00', vwapFen: 200 }); // yesterday: the first scenario's trade
-    await refused('market', buyer, { action: 'stats', day: '2026-02-30' }, 'BAD_DAY');
+    await refused(tc, 'market', buyer, { action: 'stats', day: '2026-02-30' }, 'BAD_DAY');
   });
 
   test('two buyers racing for one sell order: one fill, no double spend', async () => {
     for (let round = 0; round < 3; round++) {
       const [seller, b1, b2, b3] = await newUsers(4);
-      await grant(seller, '20');
+      await grantPoints(tc, seller, '20');
       await setPayment(seller);
       const sell = await place(seller, 'sell', 200, '10');
       const results = await Promise.all([b1, b2, b3].map((b) => place(b, 'buy', 200, '10')));
@@ -306,14 +255,14 @@ describe('orders, matching and a trade through to completion', () => {
       for (const x of rest) expect(x.order).toMatchObject({ status: 'open', remaining: '10.00' });
       const trades = await readAll<TradeDoc>(getDb().collection(TRADES).where({ sellOrderId: sell.order.id }));
       expect(trades).toHaveLength(1);
-      expect(await escrow(seller)).toBe('10.50');
-      expect(await avail(seller)).toBe('9.50');
+      expect(await escrowOf(tc, seller)).toBe('10.50');
+      expect(await availableOf(tc, seller)).toBe('9.50');
       await checkInvariants();
       await clearBook();
     }
     // partial: 10 for sale, two buyers of 7 at once → 7 + 3, the second rests with 4
     const [seller, b1, b2] = await newUsers(3);
-    await grant(seller, '20');
+    await grantPoints(tc, seller, '20');
     await setPayment(seller);
     const sell = await place(seller, 'sell', 200, '10');
     const results = await Promise.all([b1, b2].map((b) => place(b, 'buy', 200, '7')));
@@ -328,19 +277,19 @@ describe('orders, matching and a trade through to completion', () => {
 describe('the guide price band', () => {
   test('new orders follow the band of the day; a resting order keeps its price when the guide price moves', async () => {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '20');
+    await grantPoints(tc, seller, '20');
     await setPayment(seller);
     await place(seller, 'sell', 181, '5');
     try {
-      await ok('admin', ADMIN, { action: 'setGuidePrice', priceFen: 220, reason: '测试：指导价上调' });
+      await ok(tc, 'admin', ADMIN, { action: 'setGuidePrice', priceFen: 220, reason: '测试：指导价上调' });
       const d = await m(buyer, 'depth', {});
       expect(d).toMatchObject({ guidePriceFen: 220, minPriceFen: 198, maxPriceFen: 242 });
-      await refused('market', seller, { action: 'place', side: 'sell', priceFen: 181, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
-      await refused('market', buyer, { action: 'place', side: 'buy', priceFen: 197, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
+      await refused(tc, 'market', seller, { action: 'place', side: 'sell', priceFen: 181, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
+      await refused(tc, 'market', buyer, { action: 'place', side: 'buy', priceFen: 197, quantity: '1', requestId: rid() }, 'PRICE_OUT_OF_BAND');
       const r = await place(buyer, 'buy', 198, '2');
       expect(r.trades.map((t) => [t.priceFen, t.quantity])).toEqual([[181, '2.00']]);
     } finally {
-      await ok('admin', ADMIN, { action: 'setGuidePrice', priceFen: 200, reason: '测试：恢复' });
+      await ok(tc, 'admin', ADMIN, { action: 'setGuidePrice', priceFen: 200, reason: '测试：恢复' });
     }
   });
 });
@@ -348,26 +297,26 @@ describe('the guide price band', () => {
 describe('concurrency', () => {
   test('one request placed three times at once escrows once; sells racing for one balance never overdraw it', async () => {
     const [seller] = await newUsers(1);
-    await grant(seller, '21');
+    await grantPoints(tc, seller, '21');
     await setPayment(seller);
     const req = rid('dup');
-    const same = await Promise.all([1, 2, 3].map(() => call('market', seller, { action: 'place', side: 'sell', priceFen: 215, quantity: '10', requestId: req })));
+    const same = await Promise.all([1, 2, 3].map(() => call(tc, 'market', seller, { action: 'place', side: 'sell', priceFen: 215, quantity: '10', requestId: req })));
     expect(same.every((x) => x.ok)).toBe(true);
     expect(new Set(same.map((x) => (x.ok ? (x.data as { order: MarketOrder }).order.id : '')))).toHaveProperty('size', 1);
-    expect(await escrow(seller)).toBe('10.50');
+    expect(await escrowOf(tc, seller)).toBe('10.50');
     // 10.50 left: three sells of 5 (5.25 each) at once — exactly two fit
-    const three = await Promise.all([1, 2, 3].map(() => call('market', seller, { action: 'place', side: 'sell', priceFen: 215, quantity: '5', requestId: rid('s') })));
+    const three = await Promise.all([1, 2, 3].map(() => call(tc, 'market', seller, { action: 'place', side: 'sell', priceFen: 215, quantity: '5', requestId: rid('s') })));
     expect(three.filter((x) => x.ok)).toHaveLength(2);
     expect(three.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error.code))).toEqual(['INSUFFICIENT_POINTS']);
-    expect(await avail(seller)).toBe('0.00');
-    expect(await escrow(seller)).toBe('21.00');
+    expect(await availableOf(tc, seller)).toBe('0.00');
+    expect(await escrowOf(tc, seller)).toBe('21.00');
   });
 
   test('under random transaction conflicts every action still lands once', async () => {
     const sellers = await newUsers(3);
     const buyers = await newUsers(4);
     for (const s of sellers) {
-      await grant(s, '100');
+      await grantPoints(tc, s, '100');
       await setPayment(s);
     }
     tc.setFaults({ conflictRate: 0.3 });
@@ -386,9 +335,9 @@ describe('concurrency', () => {
     } finally {
       tc.setFaults({ conflictRate: 0 });
     }
-    const bought = await Promise.all(buyers.map(avail));
+    const bought = await Promise.all(buyers.map((o) => availableOf(tc, o)));
     expect(bought).toEqual(['7.00', '8.00', '9.00', '10.00']);
-    const left = (await Promise.all(sellers.map(avail))).reduce((a, x) => a.plus(x), D(0));
+    const left = (await Promise.all(sellers.map((o) => availableOf(tc, o)))).reduce((a, x) => a.plus(x), D(0));
     expect(left.toFixed(2)).toBe(D(300).minus(34).minus(D('1.70')).toFixed(2)); // fee 5% of 34 (per order: ceil2 of each)
   });
 });
@@ -396,17 +345,17 @@ describe('concurrency', () => {
 describe('cancellations and timeouts', () => {
   test('a seller cancelling while a trade awaits payment keeps that trade whole', async () => {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '20');
+    await grantPoints(tc, seller, '20');
     await setPayment(seller);
     const sell = await place(seller, 'sell', 200, '10');
     const { trades } = await place(buyer, 'buy', 200, '4');
     await m(seller, 'cancel', { orderId: sell.order.id });
-    expect(await avail(seller)).toBe('15.80'); // 20 − 10.5 + 6 + 0.3
-    expect(await escrow(seller)).toBe('4.20');
+    expect(await availableOf(tc, seller)).toBe('15.80'); // 20 − 10.5 + 6 + 0.3
+    expect(await escrowOf(tc, seller)).toBe('4.20');
     await m(buyer, 'markPaid', { tradeId: trades[0].id });
     await m(seller, 'confirm', { tradeId: trades[0].id });
-    expect(await avail(buyer)).toBe('4.00');
-    expect(await escrow(seller)).toBe('0.00');
+    expect(await availableOf(tc, buyer)).toBe('4.00');
+    expect(await escrowOf(tc, seller)).toBe('0.00');
 
     // cancelled order + an unpaid trade that lapses: the points go to the seller's available points
     const sell2 = await place(seller, 'sell', 200, '5');
@@ -415,14 +364,14 @@ describe('cancellations and timeouts', () => {
     await tc.clock.advance(31 * MIN);
     await lapseTimer();
     expect(await m(buyer, 'trade', { tradeId: t2.id })).toMatchObject({ status: 'cancelled' });
-    expect(await escrow(seller)).toBe('0.00');
-    expect(await avail(seller)).toBe('15.80');
-    await refused('market', buyer, { action: 'markPaid', tradeId: t2.id }, 'TRADE_NOT_AWAITING_PAYMENT');
+    expect(await escrowOf(tc, seller)).toBe('0.00');
+    expect(await availableOf(tc, seller)).toBe('15.80');
+    await refused(tc, 'market', buyer, { action: 'markPaid', tradeId: t2.id }, 'TRADE_NOT_AWAITING_PAYMENT');
   });
 
   test('unpaid after 30 minutes: cancelled by the timer, the points back into the order, the buyer told', async () => {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '20');
+    await grantPoints(tc, seller, '20');
     await setPayment(seller);
     const sell = await place(seller, 'sell', 200, '10');
     const t = (await place(buyer, 'buy', 200, '6')).trades[0];
@@ -436,13 +385,13 @@ describe('cancellations and timeouts', () => {
     expect(tc.messages().slice(before).map((x: any) => x.touser)).toContain(buyer); // eslint-disable-line @typescript-eslint/no-explicit-any
     const order = (await m(seller, 'myOrders', {})).items.find((o: MarketOrder) => o.id === sell.order.id);
     expect(order).toMatchObject({ status: 'open', remaining: '10.00', feeEscrowed: '0.50' });
-    expect(await escrow(seller)).toBe('10.50');
+    expect(await escrowOf(tc, seller)).toBe('10.50');
     // a late "paid" is refused
-    await refused('market', buyer, { action: 'markPaid', tradeId: t.id }, 'TRADE_NOT_AWAITING_PAYMENT');
+    await refused(tc, 'market', buyer, { action: 'markPaid', tradeId: t.id }, 'TRADE_NOT_AWAITING_PAYMENT');
 
     // a trade that filled its order: lapsing opens the order again, and it meets a bid that came meanwhile
     const [s2, lazy, keen] = await newUsers(3);
-    await grant(s2, '20');
+    await grantPoints(tc, s2, '20');
     await setPayment(s2);
     await clearBook();
     const o2 = await place(s2, 'sell', 200, '5');
@@ -458,24 +407,30 @@ describe('cancellations and timeouts', () => {
     expect(keenTrades.map((x: Trade) => [x.priceFen, x.quantity, x.status])).toEqual([[205, '3.00', 'awaiting_payment']]);
   });
 
-  test('a buyer who lets 3 trades lapse within 24 hours may not buy for 24 hours', async () => {
+  /** A buyer who has just let two trades of 1 lapse (against a seller offering 30 at ¥2.00). */
+  async function buyerWithTwoLapses(): Promise<string> {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '100');
+    await grantPoints(tc, seller, '100');
     await setPayment(seller);
     await place(seller, 'sell', 200, '30');
     await place(buyer, 'buy', 200, '1');
     await place(buyer, 'buy', 200, '1');
     await tc.clock.advance(31 * MIN);
     await lapseTimer();
+    return buyer;
+  }
+
+  test('a buyer who lets 3 trades lapse within 24 hours may not buy for 24 hours', async () => {
+    const buyer = await buyerWithTwoLapses();
     await place(buyer, 'buy', 200, '1'); // 2 lapses so far: still allowed
     await place(buyer, 'buy', 190, '1'); // a resting bid, cancelled with the ban
     await tc.clock.advance(31 * MIN);
     await lapseTimer();
-    const msg = await refused('market', buyer, { action: 'place', side: 'buy', priceFen: 200, quantity: '1', requestId: rid() }, 'BUYER_SUSPENDED');
+    const msg = await refused(tc, 'market', buyer, { action: 'place', side: 'buy', priceFen: 200, quantity: '1', requestId: rid() }, 'BUYER_SUSPENDED');
     expect(msg).toMatch(/暂停买入/);
     expect((await m(buyer, 'myOrders', { status: 'open' })).items).toEqual([]);
     // selling is still allowed
-    await grant(buyer, '5');
+    await grantPoints(tc, buyer, '5');
     await setPayment(buyer);
     await place(buyer, 'sell', 219, '1');
     await tc.clock.advance(24 * HOUR);
@@ -483,14 +438,7 @@ describe('cancellations and timeouts', () => {
   });
 
   test('lapses older than 24 hours do not count', async () => {
-    const [seller, buyer] = await newUsers(2);
-    await grant(seller, '100');
-    await setPayment(seller);
-    await place(seller, 'sell', 200, '30');
-    await place(buyer, 'buy', 200, '1');
-    await place(buyer, 'buy', 200, '1');
-    await tc.clock.advance(31 * MIN);
-    await lapseTimer();
+    const buyer = await buyerWithTwoLapses();
     await tc.clock.advance(24 * HOUR);
     await place(buyer, 'buy', 200, '1');
     await tc.clock.advance(31 * MIN);
@@ -502,7 +450,7 @@ describe('cancellations and timeouts', () => {
 describe('appeals', () => {
   async function paidTrade(): Promise<{ seller: string; buyer: string; t: Trade }> {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '50');
+    await grantPoints(tc, seller, '50');
     await setPayment(seller);
     await place(seller, 'sell', 200, '20');
     const t = (await place(buyer, 'buy', 200, '20')).trades[0];
@@ -512,35 +460,35 @@ describe('appeals', () => {
 
   test('released to the buyer', async () => {
     const { seller, buyer, t } = await paidTrade();
-    await refused('market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认' }, 'APPEAL_TOO_EARLY');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认' }, 'APPEAL_TOO_EARLY');
     await tc.clock.advance(24 * HOUR);
     const [stranger] = await newUsers(1);
-    await refused('market', stranger, { action: 'appeal', tradeId: t.id, reason: '我来申诉' }, 'NOT_YOUR_TRADE');
-    await refused('market', buyer, { action: 'appeal', tradeId: t.id, reason: '  ' }, 'REASON_REQUIRED');
+    await refused(tc, 'market', stranger, { action: 'appeal', tradeId: t.id, reason: '我来申诉' }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '  ' }, 'REASON_REQUIRED');
     const a = await m(buyer, 'appeal', { tradeId: t.id, reason: '已付款，卖家不确认' });
     expect(a).toMatchObject({ status: 'appealed', appeal: { by: 'buyer', reason: '已付款，卖家不确认' } });
-    await refused('market', seller, { action: 'appeal', tradeId: t.id, reason: '没收到' }, 'ALREADY_APPEALED');
+    await refused(tc, 'market', seller, { action: 'appeal', tradeId: t.id, reason: '没收到' }, 'ALREADY_APPEALED');
 
-    await refused('admin', buyer, { action: 'appeals' }, 'FORBIDDEN');
-    await refused('admin', buyer, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '自己裁决' }, 'FORBIDDEN');
-    const list = await ok('admin', ADMIN, { action: 'appeals' });
+    await refused(tc, 'admin', buyer, { action: 'appeals' }, 'FORBIDDEN');
+    await refused(tc, 'admin', buyer, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '自己裁决' }, 'FORBIDDEN');
+    const list = await ok(tc, 'admin', ADMIN, { action: 'appeals' });
     const item = list.items.find((x: Trade) => x.id === t.id);
     expect(item).toMatchObject({ status: 'appealed', sellerPayment: null, buyerUserNo: expect.any(String), sellerUserNo: expect.any(String) });
 
-    const treasuryBefore = await balance(TREASURY);
-    const d = await ok('admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '买家提供了付款凭证' });
+    const treasuryBefore = await balanceOf(tc, TREASURY);
+    const d = await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '买家提供了付款凭证' });
     expect(d).toMatchObject({ status: 'completed', appeal: { decision: 'release', decisionReason: '买家提供了付款凭证' } });
-    expect(await avail(buyer)).toBe('20.00');
-    expect(await escrow(seller)).toBe('0.00');
-    expect(D(await balance(TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('1.00');
+    expect(await availableOf(tc, buyer)).toBe('20.00');
+    expect(await escrowOf(tc, seller)).toBe('0.00');
+    expect(D(await balanceOf(tc, TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('1.00');
     expect((await m(seller, 'trade', { tradeId: t.id })).appeal).toMatchObject({ decision: 'release', decisionReason: '买家提供了付款凭证' });
-    await refused('admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '改判' }, 'APPEAL_DECIDED');
-    expect((await ok('admin', ADMIN, { action: 'appeals' })).items.find((x: Trade) => x.id === t.id)).toBeUndefined();
+    await refused(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '改判' }, 'APPEAL_DECIDED');
+    expect((await ok(tc, 'admin', ADMIN, { action: 'appeals' })).items.find((x: Trade) => x.id === t.id)).toBeUndefined();
   });
 
   test('the seller may confirm before the buyer marks paid, or give in during an appeal; decided appeals are listed', async () => {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '50');
+    await grantPoints(tc, seller, '50');
     await setPayment(seller);
     await place(seller, 'sell', 200, '10');
     const t1 = (await place(buyer, 'buy', 200, '4')).trades[0];
@@ -550,9 +498,9 @@ describe('appeals', () => {
     await tc.clock.advance(24 * HOUR);
     await m(buyer, 'appeal', { tradeId: t2.id, reason: '卖家不确认' });
     expect(await m(seller, 'confirm', { tradeId: t2.id })).toMatchObject({ status: 'completed', appeal: { by: 'buyer' } });
-    expect(await avail(buyer)).toBe('10.00');
-    await refused('admin', ADMIN, { action: 'decideAppeal', tradeId: t2.id, decision: 'return', reason: '晚了' }, 'NOT_APPEALED');
-    const decided = await ok('admin', ADMIN, { action: 'appeals', status: 'decided' });
+    expect(await availableOf(tc, buyer)).toBe('10.00');
+    await refused(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t2.id, decision: 'return', reason: '晚了' }, 'NOT_APPEALED');
+    const decided = await ok(tc, 'admin', ADMIN, { action: 'appeals', status: 'decided' });
     expect(decided.items.every((x: Trade) => x.appeal?.decision)).toBe(true);
   });
 
@@ -560,58 +508,58 @@ describe('appeals', () => {
     const { seller, buyer, t } = await paidTrade();
     await tc.clock.advance(25 * HOUR);
     await m(seller, 'appeal', { tradeId: t.id, reason: '未收到付款' });
-    const d = await ok('admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '买家无法提供付款凭证' });
+    const d = await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '买家无法提供付款凭证' });
     expect(d).toMatchObject({ status: 'cancelled', appeal: { by: 'seller', decision: 'return', decisionReason: '买家无法提供付款凭证' } });
-    expect(await avail(buyer)).toBe('0.00');
-    expect(await avail(seller)).toBe('50.00'); // 20 + fee 1 back
-    expect(await escrow(seller)).toBe('0.00');
+    expect(await availableOf(tc, buyer)).toBe('0.00');
+    expect(await availableOf(tc, seller)).toBe('50.00'); // 20 + fee 1 back
+    expect(await escrowOf(tc, seller)).toBe('0.00');
   });
 });
 
 describe('bad input is refused with a clear error and changes nothing', () => {
   test('orders and trades', async () => {
     const [seller, buyer, other] = await newUsers(3);
-    await grant(seller, '10');
+    await grantPoints(tc, seller, '10');
     await setPayment(seller);
-    const snapshot = async () => [await avail(seller), await escrow(seller), (await readAll(getDb().collection(ORDERS).where({ openid: seller }))).length];
+    const snapshot = async () => [await availableOf(tc, seller), await escrowOf(tc, seller), (await readAll(getDb().collection(ORDERS).where({ openid: seller }))).length];
     const s0 = await snapshot();
     const place$ = (o: string, side: string, priceFen: unknown, quantity: unknown) => ({ action: 'place', side, priceFen, quantity, requestId: rid() });
-    expect(await refused('market', seller, place$(seller, 'sell', 221, '1'), 'PRICE_OUT_OF_BAND')).toMatch(/¥1.80–¥2.20/);
-    await refused('market', seller, place$(seller, 'sell', 179, '1'), 'PRICE_OUT_OF_BAND');
-    await refused('market', seller, place$(seller, 'sell', 200.5, '1'), 'BAD_PRICE');
-    await refused('market', seller, place$(seller, 'sell', 200, '0.99'), 'BAD_QUANTITY');
-    await refused('market', seller, place$(seller, 'sell', 200, '1.001'), 'BAD_QUANTITY');
-    await refused('market', seller, place$(seller, 'sell', 200, '-1'), 'BAD_QUANTITY');
-    await refused('market', seller, place$(seller, 'sell', 200, 'lots'), 'BAD_QUANTITY');
-    await refused('market', seller, place$(seller, 'short', 200, '1'), 'BAD_SIDE');
-    await refused('market', seller, { action: 'place', side: 'sell', priceFen: 200, quantity: '1' }, 'BAD_REQUEST_ID');
+    expect(await refused(tc, 'market', seller, place$(seller, 'sell', 221, '1'), 'PRICE_OUT_OF_BAND')).toMatch(/¥1.80–¥2.20/);
+    await refused(tc, 'market', seller, place$(seller, 'sell', 179, '1'), 'PRICE_OUT_OF_BAND');
+    await refused(tc, 'market', seller, place$(seller, 'sell', 200.5, '1'), 'BAD_PRICE');
+    await refused(tc, 'market', seller, place$(seller, 'sell', 200, '0.99'), 'BAD_QUANTITY');
+    await refused(tc, 'market', seller, place$(seller, 'sell', 200, '1.001'), 'BAD_QUANTITY');
+    await refused(tc, 'market', seller, place$(seller, 'sell', 200, '-1'), 'BAD_QUANTITY');
+    await refused(tc, 'market', seller, place$(seller, 'sell', 200, 'lots'), 'BAD_QUANTITY');
+    await refused(tc, 'market', seller, place$(seller, 'short', 200, '1'), 'BAD_SIDE');
+    await refused(tc, 'market', seller, { action: 'place', side: 'sell', priceFen: 200, quantity: '1' }, 'BAD_REQUEST_ID');
     // 10 held: selling 10 needs 10.50 with the fee
-    expect(await refused('market', seller, place$(seller, 'sell', 200, '10'), 'INSUFFICIENT_POINTS')).toMatch(/10.50/);
-    await refused('market', other, place$(other, 'sell', 200, '1'), 'PAYMENT_DETAILS_REQUIRED');
+    expect(await refused(tc, 'market', seller, place$(seller, 'sell', 200, '10'), 'INSUFFICIENT_POINTS')).toMatch(/10.50/);
+    await refused(tc, 'market', other, place$(other, 'sell', 200, '1'), 'PAYMENT_DETAILS_REQUIRED');
     expect(await snapshot()).toEqual(s0);
 
     const sell = await place(seller, 'sell', 200, '5');
-    await refused('market', seller, place$(seller, 'buy', 200, '1'), 'SELF_TRADE');
-    await refused('market', other, { action: 'cancel', orderId: sell.order.id }, 'ORDER_NOT_FOUND');
+    await refused(tc, 'market', seller, place$(seller, 'buy', 200, '1'), 'SELF_TRADE');
+    await refused(tc, 'market', other, { action: 'cancel', orderId: sell.order.id }, 'ORDER_NOT_FOUND');
     const t = (await place(buyer, 'buy', 200, '2')).trades[0];
     const s1 = await snapshot();
-    await refused('market', buyer, { action: 'confirm', tradeId: t.id }, 'NOT_SELLER');
-    await refused('market', other, { action: 'confirm', tradeId: t.id }, 'NOT_YOUR_TRADE');
-    await refused('market', seller, { action: 'markPaid', tradeId: t.id }, 'NOT_BUYER');
-    await refused('market', other, { action: 'markPaid', tradeId: t.id }, 'NOT_YOUR_TRADE');
-    await refused('market', other, { action: 'appeal', tradeId: t.id, reason: '看看' }, 'NOT_YOUR_TRADE');
-    await refused('market', buyer, { action: 'appeal', tradeId: t.id, reason: '还没付' }, 'TRADE_NOT_APPEALABLE');
-    await refused('market', buyer, { action: 'trade', tradeId: 'MTnope-1' }, 'TRADE_NOT_FOUND');
-    await refused('market', buyer, { action: 'setPaymentDetails', qrImageUrl: 'javascript:alert(1)' }, 'BAD_PAYMENT_QR');
-    await refused('market', buyer, { action: 'nope' }, 'UNKNOWN_ACTION');
+    await refused(tc, 'market', buyer, { action: 'confirm', tradeId: t.id }, 'NOT_SELLER');
+    await refused(tc, 'market', other, { action: 'confirm', tradeId: t.id }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', seller, { action: 'markPaid', tradeId: t.id }, 'NOT_BUYER');
+    await refused(tc, 'market', other, { action: 'markPaid', tradeId: t.id }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', other, { action: 'appeal', tradeId: t.id, reason: '看看' }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '还没付' }, 'TRADE_NOT_APPEALABLE');
+    await refused(tc, 'market', buyer, { action: 'trade', tradeId: 'MTnope-1' }, 'TRADE_NOT_FOUND');
+    await refused(tc, 'market', buyer, { action: 'setPaymentDetails', qrImageUrl: 'javascript:alert(1)' }, 'BAD_PAYMENT_QR');
+    await refused(tc, 'market', buyer, { action: 'nope' }, 'UNKNOWN_ACTION');
     expect(await snapshot()).toEqual(s1);
     expect((await m(buyer, 'trade', { tradeId: t.id })).status).toBe('awaiting_payment');
-    expect(await avail(buyer)).toBe('0.00');
+    expect(await availableOf(tc, buyer)).toBe('0.00');
   });
 
   test('payment QR from cloud storage is shown to the buyer only', async () => {
     const [seller, buyer] = await newUsers(2);
-    await grant(seller, '10');
+    await grantPoints(tc, seller, '10');
     const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `market/qr/${seller}.png`, fileContent: Buffer.from('PNG') });
     await m(seller, 'setPaymentDetails', { qrImageUrl: fileID, accountText: null });
     expect((await m(seller, 'getPaymentDetails')).qrImageUrl).toMatch(/^https?:\/\//);
@@ -623,7 +571,7 @@ describe('bad input is refused with a clear error and changes nothing', () => {
     expect(await m(buyer, 'getPaymentDetails')).toEqual({ qrImageUrl: null, accountText: null });
     // with a sell order open, the payment details cannot be cleared altogether
     await place(seller, 'sell', 200, '1');
-    await refused('market', seller, { action: 'setPaymentDetails', qrImageUrl: null }, 'PAYMENT_DETAILS_REQUIRED');
+    await refused(tc, 'market', seller, { action: 'setPaymentDetails', qrImageUrl: null }, 'PAYMENT_DETAILS_REQUIRED');
     expect(await m(seller, 'setPaymentDetails', { accountText: '银行卡 6222****0001' })).toMatchObject({ accountText: '银行卡 6222****0001' });
     expect(await m(seller, 'setPaymentDetails', { qrImageUrl: null })).toEqual({ qrImageUrl: null, accountText: '银行卡 6222****0001' });
   });

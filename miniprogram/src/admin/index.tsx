@@ -6,6 +6,7 @@ import { ErrorView, QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import { hasRole, useSession } from '../services/session'
 import { useQuery } from '../utils/hooks'
+import { serverNow } from '../services/clock'
 import { formatDateTime, formatDay, formatPoints, formatYuan } from '../utils/format'
 import { px } from '../utils/px'
 
@@ -73,7 +74,7 @@ function Dashboard() {
               <View className='card'>
                 <Chart labels={d.priceHistory.map((p) => p.day.slice(5))} series={[{ name: '指导价', color: '#10aeff', values: d.priceHistory.map((p) => p.guidePriceFen / 100) }]} format={(v) => v.toFixed(2)} />
               </View>
-              <View className='pad muted small'>数据时间 {formatDateTime(Date.now())}</View>
+              <View className='pad muted small'>数据时间 {formatDateTime(serverNow())}</View>
             </View>
           )
         }}

@@ -3,6 +3,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useState, type ReactNode } from 'react'
 import { call, errorMessage, localGet } from '../services/cloud'
 import { chooseDevIdentity, ensureSession, setMe, useSession } from '../services/session'
+import { syncServerClock } from '../services/clock'
 import { ErrorView, Loading } from './States'
 
 /**
@@ -13,6 +14,7 @@ export default function PageShell({ children }: { children: ReactNode }) {
   const s = useSession()
   useEffect(() => {
     ensureSession()
+    syncServerClock()
   }, [])
   if (s.status === 'needIdentity') return <DevLogin />
   if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} />

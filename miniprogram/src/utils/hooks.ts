@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { errorMessage } from '../services/cloud'
+import { onClockSync, serverNow, syncServerClock } from '../services/clock'
 
 export interface Query<T> {
   data: T | undefined
@@ -61,11 +62,16 @@ export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = [], opts: 
 
 /** Milliseconds left until `deadline`, ticking every second (0 when past). */
 export function useCountdown(deadline: number | null | undefined): number {
-  const [now, setNow] = useState(Date.now())
+  const [now, setNow] = useState(serverNow())
   useEffect(() => {
     if (!deadline) return
-    const t = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(t)
+    syncServerClock()
+    const off = onClockSync(() => setNow(serverNow()))
+    const t = setInterval(() => setNow(serverNow()), 1000)
+    return () => {
+      clearInterval(t)
+      off()
+    }
   }, [deadline])
   return deadline ? Math.max(0, deadline - now) : 0
 }

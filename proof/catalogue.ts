@@ -1,0 +1,272 @@
+/**
+ * Every action of every cloud function (shared/api.ts, plus the timer functions), with a valid request built on
+ * fresh fixtures and the roles allowed to call it — the decisions of the role matrix:
+ *
+ *   anon   no OPENID (a timer, another function; from the mini-program a call always has one)
+ *   user   a plain user
+ *   owner  the owner of merchant M (the merchant of the order / product in question); also the seller of trade T
+ *   other  the owner of another merchant, M2 (a stranger to M's orders and products)
+ *   admin  an admin (in the admins collection), not a merchant
+ *
+ * The rules: identity comes from the cloud context, roles from the database (SPEC §10.5). Everybody identified
+ * may read the public catalogue and their own things; an order is the buyer's (and, to read and refund, its
+ * merchant's); a store's products, orders, points and pay code are its owner's; a trade is its two parties'
+ * (markPaid the buyer's, confirm the seller's); the admin function is the admins'; the timers run for the timer
+ * (no OPENID) or an admin.
+ */
+import type { TestCloud } from '../localcloud/testing';
+import { ADMIN, application, Gateway, rid } from './kit';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Role = 'anon' | 'user' | 'owner' | 'other' | 'admin';
+export const ROLES: Role[] = ['anon', 'user', 'owner', 'other', 'admin'];
+const ID: Role[] = ['user', 'owner', 'other', 'admin'];
+
+export interface Case {
+  fn: string;
+  action: string;
+  allowed: Role[];
+  /** A valid request on fresh fixtures (called again for every allowed role). */
+  payload: (f: Fixtures) => Promise<Record<string, unknown>>;
+  /** The caller to use for an allowed role when the call changes who the caller is (apply, …). */
+  callerFor?: (f: Fixtures, role: Role) => Promise<string>;
+  /** Changes state when allowed (the bad-input suite then uses fresh fixtures for each run). */
+  mutating?: boolean;
+}
+
+let n = 0;
+const fresh = (tag: string) => `${tag}_${Date.now().toString(36)}_${++n}`;
+
+/** The world the matrix runs in: two active merchants, a user, an admin; resources made on demand through the API. */
+export class Fixtures {
+  ids!: Record<Exclude<Role, 'anon'>, string>;
+  userNo!: Record<Exclude<Role, 'anon'>, string>;
+  M!: { id: string; productId: string };
+  M2!: { id: string; productId: string };
+
+  constructor(readonly tc: TestCloud, readonly gw: Gateway) {}
+
+  async setup(): Promise<void> {
+    const gw = this.gw;
+    this.ids = { user: 'rm_user', owner: 'rm_owner', other: 'rm_other', admin: ADMIN };
+    this.userNo = {} as Record<Exclude<Role, 'anon'>, string>;
+    for (const r of ID) this.userNo[r as Exclude<Role, 'anon'>] = (await gw.ok('user', this.ids[r as Exclude<Role, 'anon'>], { action: 'login' })).userNo;
+    this.M = await this.merchant(this.ids.owner, 'M');
+    this.M2 = await this.merchant(this.ids.other, 'M2');
+    // points for everybody (transfers, market sells, paying with points): from the stores' surplus
+    await gw.ok('merchant', this.ids.owner, { action: 'movePoints', direction: 'toAvailable', points: '600.00', requestId: rid('mv') });
+    await gw.ok('merchant', this.ids.other, { action: 'movePoints', direction: 'toAvailable', points: '600.00', requestId: rid('mv') });
+    for (const r of ['user', 'admin'] as const) {
+      await gw.ok('user', this.ids.owner, { action: 'transfer', toUserNo: this.userNo[r], points: '200.00', requestId: rid('give') });
+    }
+    for (const r of ID) await gw.ok('market', this.ids[r as Exclude<Role, 'anon'>], { action: 'setPaymentDetails', accountText: '支付宝 138****0000' });
+  }
+
+  private async merchant(owner: string, name: string): Promise<{ id: string; productId: string }> {
+    const gw = this.gw;
+    const m = await gw.ok('merchant', owner, { action: 'apply', requestId: rid('apply'), ...application(`${name}店`) });
+    await gw.ok('admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
+    const d = await gw.ok('merchant', owner, { action: 'buyDeposit', points: '1000', requestId: rid('dep') });
+    await this.tc.pay(d.pay.outTradeNo);
+    const p = await gw.ok('merchant', owner, { action: 'saveProduct', requestId: rid('prod'), title: `${name}的面`, priceFen: 1500, stock: 100000, images: [], description: '面' });
+    return { id: m.id, productId: p.id };
+  }
+
+  async freshUser(): Promise<string> {
+    const o = fresh('rm_u');
+    await this.gw.ok('user', o, { action: 'login' });
+    return o;
+  }
+
+  async freshUserNo(): Promise<string> {
+    return (await this.gw.ok('user', await this.freshUser(), { action: 'login' })).userNo;
+  }
+
+  async freshAdmin(): Promise<string> {
+    const o = await this.freshUser();
+    const me = await this.gw.ok('user', o, { action: 'login' });
+    await this.gw.ok('admin', ADMIN, { action: 'addAdmin', userNo: me.userNo });
+    return o;
+  }
+
+  async pendingMerchant(): Promise<string> {
+    const o = await this.freshUser();
+    return (await this.gw.ok('merchant', o, { action: 'apply', requestId: rid('apply'), ...application('待审店') })).id;
+  }
+
+  /** A goods order of the user at M: 'unpaid' | 'paid' | 'shipped'. */
+  async order(status: 'unpaid' | 'paid' | 'shipped'): Promise<string> {
+    const c = await this.gw.ok('order', this.ids.user, { action: 'create', requestId: rid('fx'), merchantId: this.M.id, items: [{ productId: this.M.productId, quantity: 1 }] });
+    if (status !== 'unpaid') await this.tc.pay(c.pay.outTradeNo);
+    if (status === 'shipped') await this.gw.ok('merchant', this.ids.owner, { action: 'ship', orderId: c.order.id });
+    return c.order.id;
+  }
+
+  /** An open buy order of the user at the bottom of the band (crosses nothing). */
+  async openBuy(): Promise<string> {
+    const band = await this.gw.ok('market', this.ids.user, { action: 'depth' });
+    return (await this.gw.ok('market', this.ids.user, { action: 'place', side: 'buy', priceFen: band.minPriceFen, quantity: '1.00', requestId: rid('ob') })).order.id;
+  }
+
+  /** Cancel every open market order of the fixture's people, so the next two orders meet each other. */
+  async clearBook(): Promise<void> {
+    for (const r of ID) {
+      const who = this.ids[r as Exclude<Role, 'anon'>];
+      for (;;) {
+        const mine = await this.gw.ok('market', who, { action: 'myOrders', status: 'open' });
+        if (mine.items.length === 0) break;
+        for (const o of mine.items) await this.gw.ok('market', who, { action: 'cancel', orderId: o.id });
+      }
+    }
+  }
+
+  /** A trade T: the owner sells, the user buys; 'awaiting_payment' | 'paid' | 'appealed'. */
+  async trade(status: 'awaiting_payment' | 'paid' | 'appealed'): Promise<string> {
+    const gw = this.gw;
+    await this.clearBook();
+    const band = await gw.ok('market', this.ids.user, { action: 'depth' });
+    const p = band.guidePriceFen;
+    await gw.ok('market', this.ids.owner, { action: 'place', side: 'sell', priceFen: p, quantity: '1.00', requestId: rid('ts') });
+    const b = await gw.ok('market', this.ids.user, { action: 'place', side: 'buy', priceFen: p, quantity: '1.00', requestId: rid('tb') });
+    const t = b.trades.find((x: any) => x.counterpartUserNo === this.userNo.owner) ?? b.trades[0];
+    if (!t) throw new Error('fixture: the buy did not match the sell');
+    if (status === 'awaiting_payment') return t.id;
+    await gw.ok('market', this.ids.user, { action: 'markPaid', tradeId: t.id });
+    if (status === 'paid') return t.id;
+    await this.tc.clock.advance(25 * 3600_000);
+    await gw.ok('market', this.ids.user, { action: 'appeal', tradeId: t.id, reason: '卖家一直不确认收款' });
+    return t.id;
+  }
+}
+
+const none = async () => ({});
+
+export const CASES: Case[] = [
+  // ---- user
+  { fn: 'user', action: 'login', allowed: ID, payload: none },
+  { fn: 'user', action: 'updateProfile', allowed: ID, payload: async () => ({ nickname: '小明' }), mutating: true },
+  { fn: 'user', action: 'acceptRisk', allowed: ID, payload: none, mutating: true },
+  { fn: 'user', action: 'assets', allowed: ID, payload: none },
+  { fn: 'user', action: 'ledger', allowed: ID, payload: async () => ({ limit: 5 }) },
+  { fn: 'user', action: 'statements', allowed: ID, payload: async () => ({ days: 7 }) },
+  {
+    fn: 'user',
+    action: 'transfer',
+    allowed: ID,
+    payload: async (f) => ({ toUserNo: await f.freshUserNo(), points: '0.01', requestId: rid('tr') }),
+    mutating: true,
+  },
+  // ---- merchant
+  { fn: 'merchant', action: 'categories', allowed: ROLES, payload: none },
+  { fn: 'merchant', action: 'list', allowed: ROLES, payload: none },
+  { fn: 'merchant', action: 'get', allowed: ROLES, payload: async (f) => ({ merchantId: f.M.id }) },
+  {
+    fn: 'merchant',
+    action: 'apply',
+    allowed: ['user', 'admin'],
+    payload: async () => ({ requestId: rid('ap'), ...application('新店') }),
+    callerFor: async (f, role) => (role === 'admin' ? f.freshAdmin() : f.freshUser()),
+    mutating: true,
+  },
+  { fn: 'merchant', action: 'mine', allowed: ID, payload: none },
+  { fn: 'merchant', action: 'buyDeposit', allowed: ['owner', 'other'], payload: async () => ({ points: '10', requestId: rid('bd') }), mutating: true },
+  {
+    fn: 'merchant',
+    action: 'saveProduct',
+    allowed: ['owner', 'other'],
+    payload: async () => ({ requestId: rid('sp'), title: '新品', priceFen: 1000, stock: 5, images: [], description: '新品' }),
+    mutating: true,
+  },
+  {
+    fn: 'merchant',
+    action: 'saveProduct(edit M)',
+    allowed: ['owner'],
+    payload: async (f) => ({ id: f.M.productId, requestId: rid('sp'), title: 'M的面', priceFen: 1500, stock: 100000, images: [], description: '改' }),
+    mutating: true,
+  },
+  { fn: 'merchant', action: 'setOnShelf', allowed: ['owner'], payload: async (f) => ({ productId: f.M.productId, onShelf: true }), mutating: true },
+  { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
+  {
+    fn: 'merchant',
+    action: 'movePoints',
+    allowed: ['owner', 'other'],
+    payload: async () => ({ direction: 'toAvailable', points: '0.01', requestId: rid('mp') }),
+    mutating: true,
+  },
+  // ---- order
+  // a quote changes nothing; the owner's own store is refused at create (SELF_ORDER), see proof/FINDINGS.md
+  { fn: 'order', action: 'quote', allowed: ID, payload: async (f) => ({ merchantId: f.M.id, amountFen: 1000 }) },
+  { fn: 'order', action: 'create', allowed: ['user', 'other', 'admin'], payload: async (f) => ({ merchantId: f.M.id, amountFen: 1000, requestId: rid('oc') }), mutating: true },
+  { fn: 'order', action: 'pay', allowed: ['user'], payload: async (f) => ({ orderId: await f.order('unpaid') }) },
+  { fn: 'order', action: 'list', allowed: ID, payload: none },
+  { fn: 'order', action: 'get', allowed: ['user', 'owner'], payload: async (f) => ({ orderId: await f.order('paid') }) },
+  { fn: 'order', action: 'confirm', allowed: ['user'], payload: async (f) => ({ orderId: await f.order('shipped') }), mutating: true },
+  { fn: 'order', action: 'cancel', allowed: ['user'], payload: async (f) => ({ orderId: await f.order('unpaid') }), mutating: true },
+  { fn: 'order', action: 'refund', allowed: ['user', 'owner'], payload: async (f) => ({ orderId: await f.order('paid'), reason: '不想要了' }), mutating: true },
+  // ---- market
+  { fn: 'market', action: 'depth', allowed: ID, payload: none },
+  { fn: 'market', action: 'recentTrades', allowed: ID, payload: none },
+  { fn: 'market', action: 'stats', allowed: ID, payload: none },
+  {
+    fn: 'market',
+    action: 'place',
+    allowed: ID,
+    payload: async (f) => {
+      const band = await f.gw.ok('market', f.ids.user, { action: 'depth' });
+      return { side: 'buy', priceFen: band.minPriceFen, quantity: '1.00', requestId: rid('mp') };
+    },
+    mutating: true,
+  },
+  { fn: 'market', action: 'cancel', allowed: ['user'], payload: async (f) => ({ orderId: await f.openBuy() }), mutating: true },
+  { fn: 'market', action: 'myOrders', allowed: ID, payload: none },
+  { fn: 'market', action: 'myTrades', allowed: ID, payload: none },
+  { fn: 'market', action: 'trade', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }) },
+  { fn: 'market', action: 'markPaid', allowed: ['user'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }), mutating: true },
+  { fn: 'market', action: 'confirm', allowed: ['owner'], payload: async (f) => ({ tradeId: await f.trade('paid') }), mutating: true },
+  { fn: 'market', action: 'setPaymentDetails', allowed: ID, payload: async () => ({ accountText: '银行卡 6222 **** 0001' }), mutating: true },
+  { fn: 'market', action: 'getPaymentDetails', allowed: ID, payload: none },
+  // ---- admin
+  { fn: 'admin', action: 'params', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'setParam', allowed: ['admin'], payload: async () => ({ name: 'autoConfirmDays', value: 8, reason: '测试' }), mutating: true },
+  { fn: 'admin', action: 'audit', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'admins', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'addAdmin', allowed: ['admin'], payload: async (f) => ({ userNo: await f.freshUserNo() }), mutating: true },
+  {
+    fn: 'admin',
+    action: 'removeAdmin',
+    allowed: ['admin'],
+    payload: async (f) => ({ userNo: (await f.gw.ok('user', await f.freshAdmin(), { action: 'login' })).userNo }),
+    mutating: true,
+  },
+  { fn: 'admin', action: 'pendingMerchants', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'approveMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
+  { fn: 'admin', action: 'rejectMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant(), reason: '资料不全' }), mutating: true },
+  { fn: 'admin', action: 'appeals', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'setGuidePrice', allowed: ['admin'], payload: async () => ({ priceFen: 200, reason: '人工校准' }), mutating: true },
+  { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
+  { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  // ---- the timer functions
+  { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
+  { fn: 'release', action: 'notices', allowed: ['anon', 'admin'], payload: none, mutating: true },
+  { fn: 'timeouts', action: 'tick', allowed: ['anon', 'admin'], payload: none, mutating: true },
+  // ---- appeals last: they move the clock a day on
+  { fn: 'market', action: 'appeal', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('paid').then(async (id) => (await f.tc.clock.advance(25 * 3600_000), id)), reason: '对方不确认' }), mutating: true },
+  { fn: 'admin', action: 'decideAppeal', allowed: ['admin'], payload: async (f) => ({ tradeId: await f.trade('appealed'), decision: 'release', reason: '买家付款凭证齐全' }), mutating: true },
+];
+
+/** The action a case calls ("saveProduct(edit M)" calls saveProduct). */
+export const actionOf = (c: Case) => c.action.replace(/\(.*\)$/, '');
+
+/** Every action named in shared/api.ts's XxxApi interfaces. */
+export function apiActions(source: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/export interface (\w+)Api \{([\s\S]*?)\n\}/g)) {
+    const fn = m[1].toLowerCase();
+    for (const a of m[2].matchAll(/^\s{2}(\w+): \{ req:/gm)) out.push(`${fn}.${a[1]}`);
+  }
+  return out;
+}

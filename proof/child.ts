@@ -1,0 +1,88 @@
+/**
+ * The gateway as `npm start` runs it (localcloud/main.ts bundled with esbuild as scripts/build-local.ts does),
+ * in a child process on a data folder of our choosing: for the SIGKILL test and the settlement benchmark.
+ */
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { ADMIN, ROOT } from './kit';
+
+let bundled: string | null = null;
+
+/** Bundle localcloud/main.ts (+ every registered cloud function) once per process. */
+export function gatewayBundle(): string {
+  if (bundled) return bundled;
+  const out = path.join(ROOT, 'node_modules', '.cache', `proof-gateway-${process.pid}`);
+  fs.mkdirSync(out, { recursive: true });
+  const outfile = path.join(out, 'main.js');
+  buildSync({
+    entryPoints: [path.join(ROOT, 'localcloud', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    alias: { 'wx-server-sdk': path.join(ROOT, 'localcloud', 'sdk', 'index.ts') },
+    external: ['better-sqlite3'],
+    sourcemap: 'linked',
+    logLevel: 'error',
+  });
+  process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  bundled = outfile;
+  return outfile;
+}
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  port: number;
+  output(): string;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for the exit. */
+  kill(): Promise<void>;
+}
+
+/** Start the gateway on `dataDir` (SEED=0, TIMERS=0, the proof admin); resolves once it listens. */
+export function startGatewayChild(dataDir: string, opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Child> {
+  const main = gatewayBundle();
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SEED: '0', TIMERS: '0', ADMIN_OPENIDS: ADMIN, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let ready = false;
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (out.length > 200_000) out = out.slice(-100_000);
+      const m = /PORT\s+(\d+)/.exec(out);
+      if (m && !ready) {
+        ready = true;
+        const port = Number(m[1]);
+        const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+        const child: Child = {
+          proc,
+          port,
+          url: `http://127.0.0.1:${port}`,
+          output: () => out,
+          async stop() {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+            await exited;
+          },
+          async kill() {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+            await exited;
+          },
+        };
+        resolve(child);
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code, sig) => {
+      if (!ready) reject(new Error(`gateway exited before listening (${code ?? sig}):\n${out}`));
+    });
+  });
+}
