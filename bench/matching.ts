@@ -2,7 +2,7 @@
  * Benchmark: the matching core of shared/ (shared/orderbook.ts OrderBook) against the npm package
  * nodejs-order-book, on the same generated workload, in the same run.
  *
- *   npm run bench:matching                       # 300,000 operations, 7 alternating rounds
+ *   npm run bench:matching                       # 3 workloads × 300,000 operations, 5 alternating rounds
  *   npm run bench:matching -- --ops 1000000 --rounds 9 --seed 7
  *   npm run bench:matching -- --write            # also rewrite the section of docs/benchmarks.md
  *
@@ -36,6 +36,51 @@ export function workload(n: number, seed: number, cancelRate = 0.1): Op[] {
     const price = side === 'buy' ? 180 + Math.floor(rnd() * 25) : 196 + Math.floor(rnd() * 25);
     const cents = 100 + Math.floor(rnd() * 4901);
     ops.push({ t: 'place', id: `o${placed++}`, side, price, cents, qty: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}` });
+  }
+  return ops;
+}
+
+/**
+ * A live book: buyers a little under ¥2.00 and sellers a little over, and `cancelRate` of operations cancelling
+ * a random order that is resting at that moment (tracked with a reference book while generating).
+ */
+export function steadyWorkload(n: number, seed: number, cancelRate = 0.3): Op[] {
+  const rnd = mulberry32(seed);
+  const ref = new SharedBook();
+  const resting: string[] = [];
+  const at = new Map<string, number>();
+  const drop = (id: string) => {
+    const i = at.get(id);
+    if (i === undefined) return;
+    const last = resting.pop()!;
+    if (last !== id) {
+      resting[i] = last;
+      at.set(last, i);
+    }
+    at.delete(id);
+  };
+  const ops: Op[] = [];
+  let placed = 0;
+  for (let i = 0; i < n; i++) {
+    if (resting.length > 0 && rnd() < cancelRate) {
+      const id = resting[Math.floor(rnd() * resting.length)];
+      ops.push({ t: 'cancel', id });
+      ref.cancel(id);
+      drop(id);
+      continue;
+    }
+    const side = rnd() < 0.5 ? 'buy' : 'sell';
+    const price = side === 'buy' ? 185 + Math.floor(rnd() * 20) : 196 + Math.floor(rnd() * 20);
+    const cents = 100 + Math.floor(rnd() * 4901);
+    const id = `o${placed++}`;
+    const op: Op = { t: 'place', id, side, price, cents, qty: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}` };
+    ops.push(op);
+    const r = ref.place({ id, side, priceFen: price, quantity: op.qty });
+    for (const t of r.trades) if (!ref.get(t.makerId)) drop(t.makerId);
+    if (r.rested) {
+      at.set(id, resting.length);
+      resting.push(id);
+    }
   }
   return ops;
 }
@@ -87,8 +132,8 @@ interface Scenario {
   ratio: number;
 }
 
-function scenario(name: string, n: number, seed: number, cancelRate: number, rounds: number): Scenario {
-  const ops = workload(n, seed, cancelRate);
+function scenario(name: string, n: number, seed: number, cancelRate: number, rounds: number, steady = false): Scenario {
+  const ops = steady ? steadyWorkload(n, seed, cancelRate) : workload(n, seed, cancelRate);
   const places = ops.filter((o) => o.t === 'place').length;
   // warm-up and the equivalence check
   const w1 = runShared(ops);
@@ -118,13 +163,18 @@ function scenario(name: string, n: number, seed: number, cancelRate: number, rou
 
 async function main() {
   const n = Number(argValue('ops', '300000'));
-  const rounds = Number(argValue('rounds', '7'));
+  const rounds = Number(argValue('rounds', '5'));
   const seed = Number(argValue('seed', '20260302'));
   const m = machine();
   console.log(`[bench:matching] ${m.text}`);
-  const runs = [scenario('orders and 10% cancels', n, seed, 0.1, rounds), scenario('orders only', n, seed + 1, 0, rounds)];
+  const runs = [
+    scenario('live book: 30% of operations cancel a resting order', n, seed, 0.3, rounds, true),
+    scenario('deep book: orders, 10% cancels of any earlier order', n, seed + 1, 0.1, rounds),
+    scenario('growing book: orders only', n, seed + 2, 0, rounds),
+  ];
   const main = runs[0];
   const verdict = runs.every((r) => r.ratio >= 1) ? 'met' : 'missed';
+  const worst = Math.min(...runs.map((r) => r.ratio));
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
   if (hasFlag('write')) {
     writeSection(
@@ -133,18 +183,26 @@ async function main() {
 
 \`npm run bench:matching\` (bench/matching.ts). Machine: ${m.text}.
 
-Workload: ${n.toLocaleString('en-US')} operations generated with seed ${seed} — limit orders of the C2C market (prices
-¥1.80–¥2.20 in fen, quantities 1.00–50.00 points, half buy, half sell, buyers a little under ¥2.00 and sellers a
-little over so the tails cross) and, in the first scenario, 10% cancels of earlier orders (resting, filled or
-cancelled). The same operations for both engines, in the same process, alternating ${rounds} rounds; the figure is
-the median round; both engines end with the same book (checked). shared/ takes quantities as 2-decimal strings
-and parses them (its API); nodejs-order-book@10.1.1 takes numbers (integer hundredths, exact).
+Workloads: ${n.toLocaleString('en-US')} operations each (seeds ${seed}…${seed + 2}) — limit orders of the C2C market
+(prices in fen within the ±10% band around ¥2.00, quantities 1.00–50.00 points, half buy, half sell) and cancels.
+*Live book*: buyers at ¥1.85–¥2.04, sellers at ¥1.96–¥2.15, 30% of operations cancel an order resting at that
+moment (as users cancel their open orders); the book still grows, more slowly (resting count in the table).
+*Deep book*: buyers a little under ¥2.00, sellers a little over, only the tails cross, 10% cancels of any earlier
+order (resting, filled or cancelled): the book grows to ~170k orders, thousands per price level.
+*Growing book*: the same without cancels. The same operations for both engines, in the same process,
+alternating ${rounds} rounds; the figure is the median round; both engines end with the same book (checked).
+shared/ takes quantities as 2-decimal strings and parses them (its API); nodejs-order-book@10.1.1 takes numbers
+(integer hundredths, exact).
 
 | scenario | orders / cancels / trades / resting at the end | shared/ ops/s | nodejs-order-book ops/s | ratio |
 |---|---|---:|---:|---:|
 ${runs.map((r) => `| ${r.name} | ${fmt(r.places)} / ${fmt(r.n - r.places)} / ${fmt(r.trades)} / ${fmt(r.resting)} | ${fmt(r.sOps)} | ${fmt(r.pOps)} | **${r.ratio.toFixed(2)}** |`).join('\n')}
 
-Target: the matching core at least as fast as nodejs-order-book (ratio ≥ 1.00, measured in one run): **${verdict}**.
+Target: the matching core at least as fast as nodejs-order-book (ratio ≥ 1.00, measured in one run): **${verdict}**
+(lowest ratio ${worst.toFixed(2)}). Where the gap comes from: nodejs-order-book keeps each price level in a
+deque and finds an order to cancel by scanning it (O(orders at the level)); shared/ unlinks it from a doubly
+linked list in O(1) — hence the large ratio on the deep book. Placing and matching: both walk the best level;
+shared/ keeps levels in a sorted array with the best at the end and integer hundredths.
 Rounds (ms), ${main.name}: shared/ ${main.sharedMs.map((x) => x.toFixed(0)).join(', ')}; nodejs-order-book ${main.npmMs.map((x) => x.toFixed(0)).join(', ')}.`,
     );
   }

@@ -302,17 +302,28 @@ async function main(): Promise<void> {
     .join(', ');
   console.log(`\n${machine}\n\n${table}\n\nO(1) writes by collection (${rows[rows.length - 1]?.holders} holders): ${byColl}`);
   if (out) {
-    const text = renderDoc(machine, table, byColl, rows);
-    fs.writeFileSync(out, text);
+    writeSection(out, renderDoc(machine, table, byColl, rows));
     console.log(`written to ${out}`);
   }
 }
 
+const BEGIN = '<!-- bench:release -->';
+const END = '<!-- /bench:release -->';
+
+/** Replace this benchmark's section of the file (between its markers), keeping the other benchmarks' sections. */
+function writeSection(file: string, section: string): void {
+  const block = `${BEGIN}\n${section.trimEnd()}\n${END}\n`;
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + END.length).replace(/^\n/, '');
+  else text = `${text.trimEnd()}\n\n${block}`;
+  fs.writeFileSync(file, text);
+}
+
 function renderDoc(machine: string, table: string, byColl: string, rows: Row[]): string {
   const last = rows[rows.length - 1];
-  return `# Benchmarks
-
-## The daily release: O(1) against naive (\`npm run bench:release\`)
+  return `## The daily release: O(1) against naive (\`npm run bench:release\`)
 
 What it measures: one daily release in the local runtime (SQLite store, the wx-server-sdk emulation), over
 a growing number of holders with shared value. The same world grows 1k → 10k → 100k → 1M holders, one

@@ -16,7 +16,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createLocalCloud } from '../localcloud/runtime';
+import { createLocalCloud, LocalCloud } from '../localcloud/runtime';
+import { startGateway } from '../localcloud/gateway';
 import { functions } from '../localcloud/functions';
 import { checkWorld } from '../proof/checks';
 import { gatewayBundle, startGatewayChild } from '../proof/child';
@@ -62,6 +63,57 @@ function summarizeProfile(file: string, top = 25): string[] {
   lines.push('self time by file / package:');
   for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(v).padStart(6)}  ${k}`);
   return lines;
+}
+
+/**
+ * What one settled in-store order costs the local runtime, measured sequentially in this process (no
+ * contention, no other process): transactions, documents written and read, SQLite write batches, and time.
+ */
+async function costPerOrder(n: number): Promise<{ ms: number; commits: number; docWrites: number; docReads: number; batches: number; requests: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-'));
+  process.env.ADMIN_OPENIDS = 'o_proof_admin';
+  const cloud: LocalCloud = createLocalCloud({ dataDir: dir, functions, log: () => undefined });
+  const gwServer = await startGateway(cloud, { h5Dir: null });
+  const gw = new Gateway(gwServer.url);
+  try {
+    const world = await buildWorld(gw, { prefix: 'bc', merchants: 4, users: 20, depositPoints: '1500' });
+    const store = cloud.engine.store;
+    const c = { docWrites: 0, docReads: 0, batches: 0 };
+    const write = store.write.bind(store);
+    store.write = (ops, docs) => {
+      c.batches++;
+      c.docWrites += ops.length;
+      return write(ops, docs);
+    };
+    const getRaw = store.getRaw.bind(store);
+    store.getRaw = (coll, id) => {
+      c.docReads++;
+      return getRaw(coll, id);
+    };
+    const select = store.select.bind(store);
+    store.select = (...args) => {
+      const rows = select(...args);
+      c.docReads += rows.length;
+      return rows;
+    };
+    const order = async (i: number) => {
+      const buyer = world.users[i % world.users.length].openid;
+      const cr = await gw.ok('order', buyer, { action: 'create', requestId: rid('bc'), merchantId: world.merchants[i % 4].id, amountFen: 1000 + i });
+      await gw.pay(cr.pay.outTradeNo, buyer);
+    };
+    for (let i = 0; i < 50; i++) await order(i); // warm-up
+    c.docWrites = c.docReads = c.batches = 0;
+    const seq0 = cloud.engine.currentSeq();
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await order(i);
+    const ms = (performance.now() - t) / n;
+    return { ms, commits: (cloud.engine.currentSeq() - seq0) / n, docWrites: c.docWrites / n, docReads: c.docReads / n, batches: c.batches / n, requests: 2 };
+  } finally {
+    gw.close();
+    await gwServer.close();
+    await cloud.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -149,6 +201,8 @@ async function main() {
     await lc.close();
     console.log(`[bench:settlement] afterwards: ${w.orders} orders, ${w.settled} settled, ledger ${w.ledgerEntries} entries; ${w.errors.length ? `ERRORS:\n${w.errors.slice(0, 20).join('\n')}` : 'every check holds'}`);
 
+    const cost = await costPerOrder(300);
+    console.log(`[bench:settlement] one in-store order, sequential, in one process: ${cost.ms.toFixed(2)} ms (2 HTTP requests), ${cost.commits.toFixed(1)} commits, ${cost.docWrites.toFixed(1)} documents written, ${cost.docReads.toFixed(1)} read`);
     const okRate = rate >= 500 ? 'met' : 'missed';
     const okP99 = req.p99 < 100 ? 'met' : 'missed';
     if (hasFlag('write')) {
@@ -171,6 +225,10 @@ merchant). ${merchants} active merchants, ${users} users, amounts ¥10–¥100; 
 | order latency (create + pay) p50 / p95 / p99 | ${ord.p50.toFixed(1)} / ${ord.p95.toFixed(1)} / ${ord.p99.toFixed(1)} ms | |
 | requests answered / refused | ${stats.outcomes.length} / ${failures.length} ${failures.length ? `(${Object.entries(stats.codes()).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} | |
 | afterwards (ledger, conservation, exactly once) | ${w.errors.length ? `${w.errors.length} errors` : 'every check holds'} (${w.settled} orders settled) | |
+
+One in-store order measured alone (sequentially, client and gateway in one process, no contention): **${cost.ms.toFixed(2)} ms**
+for its 2 requests, ${cost.commits.toFixed(1)} database commits, ${cost.docWrites.toFixed(1)} documents written and ${cost.docReads.toFixed(1)} read — so one
+core settles at most about ${Math.round(1000 / cost.ms)} orders a second this way, whatever the concurrency.
 
 By action: ${Object.entries(byLabel).map(([k, v]) => `\`${k}\` p50 ${v.p50} / p99 ${v.p99} ms`).join('; ')}.
 ${profile.length ? `\nWhere the gateway's time goes (\`--cpu-prof\`, self time):\n\n\`\`\`\n${profile.join('\n')}\n\`\`\`` : ''}`,

@@ -83,6 +83,8 @@ test('conflicts (30%) and failures (5%) at commit: a workload of a few hundred o
   const treasury0 = await balance('treasury');
 
   tc.setFaults({ conflictRate: 0.3, failRate: 0.05 });
+  // each injected failure is logged by the handler with its stack (as it should be): counted, not printed
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const rnd = mulberry32(99);
   const moved = new Map<string, Dec>(users.map((u) => [u, D(0)]));
   const deductions = new Map<string, Dec>(world.merchants.map((m) => [m.id, D(0)]));
@@ -137,7 +139,9 @@ test('conflicts (30%) and failures (5%) at commit: a workload of a few hundred o
     }
   }
   tc.setFaults({ conflictRate: 0, failRate: 0 });
-  console.log(`[proof/faults] ${ops} operations, ${notifications} payment notifications sent; transient answers retried: ${JSON.stringify(transient)}`);
+  const logged = quiet.mock.calls.length;
+  quiet.mockRestore();
+  console.log(`[proof/faults] ${logged} failures logged by the functions; ${ops} operations, ${notifications} payment notifications sent; transient answers retried: ${JSON.stringify(transient)}`);
 
   // nothing lost or done twice: each user's available points = start + what the model moved (± market)
   for (const u of world.users.slice(6)) {
@@ -162,6 +166,7 @@ test('conflicts (30%) and failures (5%) at commit: a workload of a few hundred o
 
 test('duplicate payment notifications, at once and later, under conflicts: one payment, one deduction, one settlement', async () => {
   const world = await buildWorld(gw, { prefix: 'dp', merchants: 1, users: 3, depositPoints: '500' });
+  for (const k of Object.keys(transient)) delete transient[k];
   const m = world.merchants[0];
   tc.setFaults({ conflictRate: 0.3 });
   const outs: string[] = [];
@@ -177,11 +182,14 @@ test('duplicate payment notifications, at once and later, under conflicts: one p
   }
   tc.setFaults({ conflictRate: 0 });
   // a notification for an order nobody paid, forged by a user or sent as if from WeChat Pay, changes nothing
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const unpaid = await gw.ok('order', world.users[0].openid, { action: 'create', requestId: rid('dp'), merchantId: m.id, amountFen: 100_000 });
   const forgedEvent = tc.payNotificationEvent(unpaid.pay.outTradeNo);
   await tc.invoke('payment', forgedEvent, { SOURCE: 'wx_client', OPENID: world.users[0].openid });
   await tc.invoke('payment', forgedEvent, { SOURCE: 'wx_paycallback' });
   expect(((await tc.db.collection('orders').doc(unpaid.order.id).get()).data as any).status).toBe('unpaid');
+  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['[payment] refused: not from WeChat Pay', '[payment] refused: WeChat Pay does not confirm the payment']);
+  warn.mockRestore();
   for (const out of outs) {
     const o = (await tc.db.collection('orders').doc(out).get()).data as any;
     expect(o.status).toBe('completed');
@@ -189,6 +197,8 @@ test('duplicate payment notifications, at once and later, under conflicts: one p
   // 3 orders of ¥1000: 3 × 50 points taken, once each
   expect((await balance(`merchant:${m.id}`)).toFixed(2)).toBe('350.00');
   expect(((await tc.db.collection('merchants').doc(m.id).get()).data as any).salesFen).toBe(300_000);
+  // conflicts alone never reach a user: the server retries them
+  expect(transient).toEqual({});
 });
 
 test('timers fired three times at once: unpaid orders cancelled once, shipped orders settled once, lapsed trades returned once, one release', async () => {

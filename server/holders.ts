@@ -105,9 +105,10 @@ export interface HolderHistoryDoc extends Required<HolderSnapshot> {
   /** The caller's idempotency key (credit) or null. */
   key: string | null;
   svAdded: string;
+  /** Points credited from the release pool by this write. The SV right after it is sv0. */
   pointsCredited: string;
-  /** SV right after this write (= sv0). */
   at: number;
+  /** Business day of the write. */
   day: string;
 }
 

@@ -89,8 +89,26 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await shopper.see('桂花乌龙奶茶');
   await shopper.see('¥16.00');
   await shopper.shot('11-shopper-sees-new-merchant');
-  const mine = await local.api('merchant', await owner.page.evaluate(() => window.localStorage.getItem('gxg.devOpenid') as string), { action: 'mine' });
+  const ownerOpenid = await owner.page.evaluate(() => window.localStorage.getItem('gxg.devOpenid') as string);
+  const mine = await local.api('merchant', ownerOpenid, { action: 'mine' });
   assert(mine.status === 'active' && mine.acceptingOrders, `merchant active: ${mine.status}`);
+
+  // the in-store pay code to print, and a customer paying by it
+  await owner.back();
+  await owner.tap('到店收款码');
+  await owner.cur().locator('.paycode-img').waitFor();
+  await owner.see('模拟顾客扫码付款');
+  await owner.shot('12-pay-code-to-print');
+  const code = await local.api('merchant', ownerOpenid, { action: 'payCode' });
+  await shopper.goto(`/${code.page}?scene=${encodeURIComponent(code.scene)}`);
+  await shopper.see(shop);
+  await shopper.fill('.amount-input', '25.5');
+  await shopper.cur().locator('.quote-cash').getByText('¥25.50').waitFor();
+  await shopper.shot('13-scan-pay-in-store');
+  await shopper.tapButton('提交并支付');
+  await shopper.tapButton('确认支付');
+  await shopper.see('订单已完成');
+  await shopper.shot('14-in-store-paid');
 
   for (const p of [owner, admin, shopper]) await p.close();
   return [owner, admin, shopper].flatMap((p) => p.errors);

@@ -40,6 +40,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       compile: { include: [sharedDir] },
       output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
       miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
+      // pages are loaded lazily; let them share chunks (PageShell, NutUI, the client) instead of each carrying a copy
+      webpackChain(chain) {
+        const split = chain.optimization.get('splitChunks')
+        if (split && typeof split === 'object') chain.optimization.set('splitChunks', { ...split, chunks: 'all' })
+      },
       postcss: {
         autoprefixer: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },

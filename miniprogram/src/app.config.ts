@@ -7,6 +7,7 @@ export default defineAppConfig({
     'pages/merchant/index',
     'pages/product/index',
     'pages/checkout/index',
+    'pages/pay/index',
     'pages/orders/index',
     'pages/order/index',
     'pages/trade/index',

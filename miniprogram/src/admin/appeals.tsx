@@ -9,7 +9,7 @@ import type { Trade } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { formatDateTime, formatPoints, formatYuan } from '../utils/format'
 import { TRADE_STATUS } from '../utils/labels'
-import { AdminGate } from './index'
+import AdminGate from '../components/AdminGate'
 
 type AppealTrade = Trade & { buyerUserNo: string; sellerUserNo: string }
 

@@ -2,9 +2,9 @@ import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import PageShell from '../components/PageShell'
 import Chart, { plotNumber } from '../components/Chart'
-import { ErrorView, QueryView } from '../components/States'
+import { QueryView } from '../components/States'
+import AdminGate from '../components/AdminGate'
 import { call } from '../services/cloud'
-import { hasRole, useSession } from '../services/session'
 import { useQuery } from '../utils/hooks'
 import { serverNow } from '../services/clock'
 import { formatDateTime, formatDay, formatPoints, formatYuan } from '../utils/format'
@@ -18,12 +18,6 @@ export default function AdminPage() {
       </AdminGate>
     </PageShell>
   )
-}
-
-export function AdminGate({ children }: { children: JSX.Element }) {
-  const { me } = useSession()
-  if (!hasRole(me, 'admin')) return <ErrorView message='仅平台管理员可以使用管理后台' />
-  return children
 }
 
 function Dashboard() {

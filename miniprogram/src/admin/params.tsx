@@ -7,7 +7,7 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import { showError, useQuery } from '../utils/hooks'
 import { formatDateTime } from '../utils/format'
-import { AdminGate } from './index'
+import AdminGate from '../components/AdminGate'
 import { px } from '../utils/px'
 
 export default function AdminParamsPage() {

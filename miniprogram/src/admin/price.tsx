@@ -8,7 +8,7 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import { showError, useQuery } from '../utils/hooks'
 import { formatYuan, parseYuanToFen } from '../utils/format'
-import { AdminGate } from './index'
+import AdminGate from '../components/AdminGate'
 
 export default function AdminPricePage() {
   return (

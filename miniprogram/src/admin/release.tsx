@@ -8,7 +8,7 @@ import { call } from '../services/cloud'
 import type { ReleaseDayRecord } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { formatDateTime, formatDay, formatPoints, formatYuan } from '../utils/format'
-import { AdminGate } from './index'
+import AdminGate from '../components/AdminGate'
 import { px } from '../utils/px'
 
 export default function AdminReleasePage() {

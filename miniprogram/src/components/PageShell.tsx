@@ -16,7 +16,8 @@ export default function PageShell({ children }: { children: ReactNode }) {
     ensureSession()
     syncServerClock()
   }, [])
-  if (s.status === 'needIdentity') return <DevLogin />
+  // the developer login exists only on h5 (local runtime); on weapp the identity is WeChat's
+  if (process.env.TARO_ENV === 'h5' && s.status === 'needIdentity') return <DevLogin />
   if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} />
   if (s.status !== 'ready' || !s.me) return <Loading text='正在登录…' />
   return (

@@ -57,7 +57,7 @@ export function usePayment() {
     }
   }
 
-  const sheet = req ? (
+  const sheet = process.env.TARO_ENV === 'h5' && req ? (
     <View className='mask bottom local-pay' catchMove>
       <View className='sheet'>
         <View className='flex-between'>

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { View, Image } from '@tarojs/components'
+import { View, Image, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import PageShell from '../components/PageShell'
 import { QueryView } from '../components/States'
@@ -38,13 +38,19 @@ function PayCode() {
           <View className='card center' style={{ padding: `${px(48)} ${px(28)}` }}>
             <View className='strong' style={{ fontSize: px(40) }}>{mine.data?.name || ''}</View>
             <View className='muted'>微信扫一扫 · 到店付款 · 积分可抵扣</View>
-            <Image className='paycode-img' src={c.imageUrl} mode='aspectFit' style={{ width: px(480), height: px(480), margin: `${px(32)} auto ${px(16)}`, display: 'block' }} />
+            <Image className='paycode-img' src={c.imageUrl} mode='widthFix' style={{ width: px(480), margin: `${px(32)} auto ${px(16)}`, display: 'block' }} />
             <View className='muted small'>打印后张贴在收银台。顾客扫码后输入金额，可用积分抵扣部分金额，现金直接付到您的微信支付商户号。</View>
             <View className='btn-row'>
               <Button type='primary' onClick={() => save(c.imageUrl)}>{process.env.TARO_ENV === 'h5' ? '打开图片以打印' : '保存到相册'}</Button>
             </View>
           </View>
           <View className='pad muted small'>小程序页面：{c.page}{c.scene ? `?scene=${c.scene}` : ''}</View>
+          {process.env.TARO_ENV === 'h5' && (
+            <View className='pad mt'>
+              <Text className='tag local'>仅本地</Text>
+              <Text className='link-text ml simulate-scan' onClick={() => Taro.navigateTo({ url: `/${c.page}?scene=${encodeURIComponent(c.scene)}` })}>模拟顾客扫码付款 ›</Text>
+            </View>
+          )}
         </View>
       )}
     </QueryView>

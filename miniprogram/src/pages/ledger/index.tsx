@@ -23,6 +23,8 @@ const ACCOUNT: Record<string, string> = { available: '可用', escrow: '冻结',
 function Ledger() {
   const [extra, setExtra] = useState<{ items: LedgerItem[]; cursor: string | null; loading: boolean; err: string | null }>({ items: [], cursor: null, loading: false, err: null })
   const q = useQuery(async () => {
+    // reading the assets credits any released points not yet settled, so they show up below
+    await call('user', 'assets', {}).catch(() => undefined)
     const r = await call('user', 'ledger', { limit: 30 })
     setExtra({ items: [], cursor: r.nextCursor, loading: false, err: null })
     return r

@@ -12,7 +12,7 @@ import { formatYuan } from '../../utils/format'
 import { MERCHANT_STATUS } from '../../utils/labels'
 import { px } from '../../utils/px'
 
-export function merchantShareUrl(id: string) {
+function merchantShareUrl(id: string) {
   const me = getSession().me
   return `/pages/merchant/index?id=${encodeURIComponent(id)}${me ? `&ref=${encodeURIComponent(me.userNo)}` : ''}`
 }

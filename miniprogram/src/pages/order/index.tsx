@@ -59,7 +59,7 @@ function OrderDetail({ id }: { id: string }) {
               </View>
             ))}
             <View className='row'><Text className='label'>订单金额</Text><Text className='value'>{formatYuan(o.amountFen)}</Text></View>
-            <View className='row'><Text className='label'>积分抵扣</Text><Text className='value'>{formatPoints(o.pointsUsed)} 积分 = -{formatYuan(o.pointsFen)}</Text></View>
+            {!isZero(o.pointsUsed) && <View className='row'><Text className='label'>积分抵扣</Text><Text className='value'>{formatPoints(o.pointsUsed)} 积分 = -{formatYuan(o.pointsFen)}</Text></View>}
             <View className='row'><Text className='label'>下单时指导价</Text><Text className='value'>{formatYuan(o.guidePriceFen)} / 积分</Text></View>
             <View className='row'><Text className='label'>微信支付</Text><Text className='value price'>{formatYuan(o.cashFen)}</Text></View>
             {!isZero(o.userSv) && <View className='row'><Text className='label'>获得共享值</Text><Text className='value green order-sv'>{formatPoints(o.userSv)}</Text></View>}

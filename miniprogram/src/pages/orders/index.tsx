@@ -80,7 +80,7 @@ function Orders({ initial }: { initial: OrderStatus | '' }) {
   )
 }
 
-export function OrderCard({ o, onChange }: { o: Order; onChange: (o: Order) => void }) {
+function OrderCard({ o, onChange }: { o: Order; onChange: (o: Order) => void }) {
   return (
     <View className='card order-card' onClick={() => Taro.navigateTo({ url: `/pages/order/index?id=${encodeURIComponent(o.id)}` })}>
       <View className='flex-between'>
