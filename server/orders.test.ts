@@ -62,6 +62,10 @@ describe('orders through the gateway', () => {
     expect((await fail(tc, 'order', 'o_alice', { action: 'confirm', orderId: order.id })).code).toBe('INVALID_STATE');
     const listed = await ok(tc, 'merchant', 'o_bob', { action: 'orders', status: 'paid' });
     expect(listed.items.map((x: any) => x.id)).toEqual([order.id]);
+    // the merchant knows its buyer by user number; an openid is never shown to anyone else
+    const aliceNo = (await ok(tc, 'user', 'o_alice', { action: 'login' })).userNo;
+    expect(listed.items[0].buyerUserNo).toBe(aliceNo);
+    expect(JSON.stringify(listed)).not.toContain('o_alice');
     o = await ok(tc, 'merchant', 'o_bob', { action: 'ship', orderId: order.id, trackingNo: 'SF100' });
     expect(o.status).toBe('shipped');
     expect(o.autoConfirmAt).toBe(o.shippedAt + 7 * DAY);

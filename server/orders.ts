@@ -57,6 +57,7 @@ export interface RefundInfo {
 
 export interface OrderDoc extends Omit<Order, 'id'> {
   _id: string;
+  buyerOpenid: string;
   merchantOwnerOpenid: string;
   subMchId: string;
   outTradeNo: string;
@@ -76,7 +77,7 @@ export function orderView(o: OrderDoc): Order {
     kind: o.kind,
     merchantId: o.merchantId,
     merchantName: o.merchantName,
-    buyerOpenid: o.buyerOpenid,
+    buyerUserNo: o.buyerUserNo,
     lines: o.lines,
     amountFen: o.amountFen,
     pointsUsed: o.pointsUsed,
@@ -199,7 +200,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       if (!o) throw new Error('order of a recorded request is missing');
       return o;
     }
-    await requireUser(openid, tx);
+    const buyer = await requireUser(openid, tx);
     const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
     if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
@@ -247,6 +248,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       merchantName: m.name,
       merchantOwnerOpenid: m.ownerOpenid,
       buyerOpenid: openid,
+      buyerUserNo: buyer.userNo,
       lines,
       amountFen,
       pointsUsed: split.points.toFixed(2),

@@ -152,7 +152,7 @@ export interface Order {
   kind: OrderKind;
   merchantId: string;
   merchantName: string;
-  buyerOpenid: string;
+  buyerUserNo: string; // the buyer's public user number (an openid is never shown to anyone else)
   lines: OrderLine[];
   amountFen: number; // goods total or the typed in-store amount
   pointsUsed: string; // points paid
