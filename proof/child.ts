@@ -10,10 +10,25 @@ import { ADMIN, ROOT } from './kit';
 
 let bundled: string | null = null;
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Bundle localcloud/main.ts (+ every registered cloud function) once per process. */
 export function gatewayBundle(): string {
   if (bundled) return bundled;
-  const out = path.join(ROOT, 'node_modules', '.cache', `proof-gateway-${process.pid}`);
+  const cache = path.join(ROOT, 'node_modules', '.cache');
+  // bundles left by processes that are gone (a jest worker may exit without its 'exit' handlers)
+  for (const d of fs.existsSync(cache) ? fs.readdirSync(cache) : []) {
+    const m = /^proof-gateway-(\d+)$/.exec(d);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) fs.rmSync(path.join(cache, d), { recursive: true, force: true });
+  }
+  const out = path.join(cache, `proof-gateway-${process.pid}`);
   fs.mkdirSync(out, { recursive: true });
   const outfile = path.join(out, 'main.js');
   buildSync({
@@ -28,9 +43,16 @@ export function gatewayBundle(): string {
     sourcemap: 'linked',
     logLevel: 'error',
   });
-  process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  process.once('exit', removeGatewayBundle);
   bundled = outfile;
   return outfile;
+}
+
+/** Remove this process's bundle (also done at exit). */
+export function removeGatewayBundle(): void {
+  if (!bundled) return;
+  fs.rmSync(path.dirname(bundled), { recursive: true, force: true });
+  bundled = null;
 }
 
 export interface Child {

@@ -11,7 +11,7 @@ import { createLocalCloud } from '../localcloud/runtime';
 import { functions } from '../localcloud/functions';
 import { transferKey } from '../server/transfers';
 import { all, checkWorld } from './checks';
-import { Child, startGatewayChild } from './child';
+import { Child, removeGatewayBundle, startGatewayChild } from './child';
 import { buildWorld, Gateway, mulberry32, rid, World } from './kit';
 
 const LOAD_MS = Number(process.env.PROOF_KILL_LOAD_MS ?? 2500);
@@ -25,6 +25,7 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await child?.kill();
+  removeGatewayBundle();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
