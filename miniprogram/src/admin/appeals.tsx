@@ -24,10 +24,15 @@ export default function AdminAppealsPage() {
 }
 
 function Appeals() {
-  const q = useQuery(() => call('admin', 'appeals', {}), [])
+  const [status, setStatus] = useState<'pending' | 'decided'>('pending')
+  const q = useQuery(() => call('admin', 'appeals', { status }), [status])
   return (
     <View className='page admin-appeals-page'>
-      <QueryView q={q} empty='没有待处理的申诉' isEmpty={(d) => d.items.length === 0}>
+      <View className='chip-bar'>
+        <View className={`chip ${status === 'pending' ? 'active' : ''}`} onClick={() => setStatus('pending')}>待处理</View>
+        <View className={`chip ${status === 'decided' ? 'active' : ''}`} onClick={() => setStatus('decided')}>已裁决</View>
+      </View>
+      <QueryView q={q} empty={status === 'pending' ? '没有待处理的申诉' : '还没有裁决记录'} isEmpty={(d) => d.items.length === 0}>
         {(d) => <View>{d.items.map((t) => <Appeal key={t.id} t={t} onDone={() => q.reload()} />)}</View>}
       </QueryView>
     </View>
@@ -59,18 +64,27 @@ function Appeal({ t, onDone }: { t: AppealTrade; onDone: () => void }) {
   }
   return (
     <View className='card appeal'>
-      <View className='card-title'><Text>{formatPoints(t.quantity)} 积分 · {formatYuan(t.amountFen)}</Text><Text className='tag danger'>{TRADE_STATUS[t.status]}</Text></View>
+      <View className='card-title'><Text>{formatPoints(t.quantity)} 积分 · {formatYuan(t.amountFen)}</Text><Text className={`tag ${t.appeal?.decision ? '' : 'danger'}`}>{TRADE_STATUS[t.status]}</Text></View>
       <View className='row'><Text className='label'>买家 / 卖家</Text><Text className='value'>{t.buyerUserNo} / {t.sellerUserNo}</Text></View>
       <View className='row'><Text className='label'>单价</Text><Text className='value'>{formatYuan(t.priceFen)}</Text></View>
       <View className='row'><Text className='label'>买家标记付款</Text><Text className='value'>{formatDateTime(t.paidAt)}</Text></View>
       {t.appeal && (
         <View className='row'><Text className='label'>{t.appeal.by === 'buyer' ? '买家' : '卖家'}申诉</Text><Text className='value'>{t.appeal.reason}（{formatDateTime(t.appeal.at)}）</Text></View>
       )}
-      <Input className='input mt' placeholder='裁决理由（会记录并告知双方）' value={reason} onInput={(e) => setReason(e.detail.value)} />
-      <View className='btn-row'>
-        <Button loading={busy} onClick={() => decide('return')}>退回卖家</Button>
-        <Button type='primary' loading={busy} onClick={() => decide('release')}>放行给买家</Button>
-      </View>
+      {t.appeal?.decision ? (
+        <View className='row'>
+          <Text className='label'>裁决</Text>
+          <Text className='value'>{t.appeal.decision === 'release' ? '放行给买家' : '退回卖家'}{t.appeal.decisionReason ? `（${t.appeal.decisionReason}）` : ''} · {formatDateTime(t.appeal.decidedAt)}</Text>
+        </View>
+      ) : (
+        <View>
+          <Input className='input mt' placeholder='裁决理由（会记录并告知双方）' value={reason} onInput={(e) => setReason(e.detail.value)} />
+          <View className='btn-row'>
+            <Button loading={busy} onClick={() => decide('return')}>退回卖家</Button>
+            <Button type='primary' loading={busy} onClick={() => decide('release')}>放行给买家</Button>
+          </View>
+        </View>
+      )}
     </View>
   )
 }

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '购买积分' })
+export default definePageConfig({ navigationBarTitleText: '店铺积分' })

@@ -4,6 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
 import { QueryView } from '../components/States'
+import Segmented from '../components/Segmented'
 import { usePayment } from '../components/Payment'
 import { call, newRequestId } from '../services/cloud'
 import type { MerchantPrivate } from '../services/types'
@@ -18,10 +19,96 @@ export default function DepositPage() {
   )
 }
 
+type Mode = 'buy' | 'in' | 'out'
+
 function DepositLoader() {
   const q = useQuery(() => call('merchant', 'mine', {}), [], { refreshOnShow: false })
   const a = useQuery(() => call('user', 'assets', {}), [], { refreshOnShow: false })
-  return <QueryView q={q}>{(m) => (m ? <Deposit m={m} guidePriceFen={a.data?.guidePriceFen} onDone={() => q.reload()} /> : <View className='state'>请先申请入驻</View>)}</QueryView>
+  const [mode, setMode] = useState<Mode>('buy')
+  return (
+    <QueryView q={q}>
+      {(m) =>
+        !m ? (
+          <View className='state'>请先申请入驻</View>
+        ) : (
+          <View>
+            <Segmented<Mode>
+              items={[
+                { key: 'buy', text: '向平台购买' },
+                { key: 'in', text: '从我的积分转入' },
+                { key: 'out', text: '转出到我的积分' },
+              ]}
+              value={mode}
+              onChange={setMode}
+            />
+            {mode === 'buy' ? (
+              <Deposit m={m} guidePriceFen={a.data?.guidePriceFen} onDone={() => q.reload()} />
+            ) : (
+              <MovePoints
+                m={m}
+                direction={mode === 'in' ? 'toMerchant' : 'toAvailable'}
+                available={a.data?.available}
+                onDone={(n) => {
+                  q.setData(n)
+                  a.reload()
+                }}
+              />
+            )}
+          </View>
+        )
+      }
+    </QueryView>
+  )
+}
+
+/** Moves points between the owner's own available points and the store (e.g. points bought on the C2C market). */
+function MovePoints({ m, direction, available, onDone }: { m: MerchantPrivate; direction: 'toMerchant' | 'toAvailable'; available?: string; onDone: (m: MerchantPrivate) => void }) {
+  const [pts, setPts] = useState('')
+  const [busy, setBusy] = useState(false)
+  const rid = useRef(newRequestId('v'))
+  const points = normalizePointsInput(pts)
+  const toStore = direction === 'toMerchant'
+  const submit = async () => {
+    if (!points || busy) return
+    const c = await Taro.showModal({
+      title: toStore ? '转入店铺' : '转出到我的积分',
+      content: toStore ? `从您的可用积分转入 ${points} 积分到店铺积分账户。` : `从店铺积分账户转出 ${points} 积分到您的可用积分（需保留保证金）。`,
+      confirmText: '确定',
+      cancelText: '取消',
+    })
+    if (!c.confirm) return
+    setBusy(true)
+    try {
+      const n = await call('merchant', 'movePoints', { direction, points, requestId: rid.current })
+      rid.current = newRequestId('v')
+      setPts('')
+      onDone(n)
+      Taro.showToast({ title: '已完成', icon: 'success' })
+    } catch (e) {
+      showError(e)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='page move-points-page'>
+      <View className='card'>
+        <View className='row'><Text className='label'>店铺积分余额</Text><Text className={`value ${isNegative(m.pointsBalance) ? 'red' : ''}`}>{formatPoints(m.pointsBalance)}</Text></View>
+        <View className='row'><Text className='label'>我的可用积分</Text><Text className='value'>{available !== undefined ? formatPoints(available) : '…'}</Text></View>
+        <View className='row'><Text className='label'>保证金要求</Text><Text className='value'>价值 {formatYuan(m.depositValueFen)} 的积分</Text></View>
+      </View>
+      <View className='card'>
+        <View className='field-label'>{toStore ? '转入店铺的积分' : '转出到我的积分'}</View>
+        <Input className='input move-points' type='digit' value={pts} placeholder='最多两位小数' onInput={(e) => setPts(e.detail.value)} />
+        <View className='field-hint'>
+          {toStore ? '例如在 C2C 市场买入积分后转入店铺，用作保证金或补足余额。' : '店铺只能转出超过保证金要求的部分。'}
+        </View>
+        <Button className='btn-block' type='primary' block disabled={!points} loading={busy} onClick={submit}>
+          {toStore ? '转入店铺' : '转出'}
+        </Button>
+      </View>
+    </View>
+  )
 }
 
 function Deposit({ m, guidePriceFen, onDone }: { m: MerchantPrivate; guidePriceFen?: number; onDone: () => void }) {

@@ -48,7 +48,7 @@ function Orders() {
             {d.items.map((o) => (
               <View key={o.id} className='card mc-order'>
                 <View className='flex-between'>
-                  <Text className='small muted'>{o.id}</Text>
+                  <Text className='small muted'>{o.id}{o.buyerUserNo ? ` · 买家 ${o.buyerUserNo}` : ''}</Text>
                   <Text className={`tag ${ORDER_STATUS_COLOR[o.status]}`}>{orderStatusText(o.status, o.kind)}</Text>
                 </View>
                 <View className='mt' style={{ marginTop: px(8) }}>{o.kind === 'instore' ? '到店付款' : o.lines.map((l) => `${l.title} × ${l.quantity}`).join('，')}</View>
