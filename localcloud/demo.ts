@@ -39,6 +39,20 @@ export const DEMO_USERS: DemoUser[] = [
 
 const DAY = 86_400_000;
 
+/**
+ * A picture for the demo world, stored in the local cloud's file storage and served by the gateway, so the
+ * screens a newcomer opens show images rather than broken links (there is no network to fetch any from).
+ */
+async function demoImage(cloud: LocalCloud, name: string, label: string, colour: string): Promise<string> {
+  const text = label.replace(/[<>&"]/g, '');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300">` +
+    `<rect width="400" height="300" fill="${colour}"/>` +
+    `<text x="200" y="160" font-size="36" text-anchor="middle" fill="#fff" font-family="sans-serif">${text}</text></svg>`;
+  const cloudPath = `demo/${name}.svg`;
+  await cloud.files.uploadFile({ cloudPath, fileContent: Buffer.from(svg) });
+  return `/files/${cloudPath}`;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export async function seedDemoWorld(cloud: LocalCloud): Promise<DemoUser[]> {
   cloud.makeCurrent();
@@ -88,20 +102,23 @@ export async function seedDemoWorld(cloud: LocalCloud): Promise<DemoUser[]> {
     for (const s of shops) {
       const m = await call('merchant', s.owner, {
         action: 'apply', requestId: rid('apply'), name: s.name, category: s.category, address: s.address,
-        contact: '0769-2200 0000', licenseImage: 'https://img.example.com/license.png', subMchId: s.subMchId, description: s.description,
+        contact: '0769-2200 0000', licenseImage: await demoImage(cloud, `license-${s.subMchId}`, `营业执照 · ${s.name}`, '#8c8c8c'),
+        subMchId: s.subMchId, description: s.description,
       });
       merchantIds[s.owner] = m.id;
       await call('admin', 'demo_admin', { action: 'approveMerchant', merchantId: m.id });
       const d = await call('merchant', s.owner, { action: 'buyDeposit', points: s.deposit, requestId: rid('deposit') });
       await pay(d.pay.outTradeNo);
       for (const [title, priceFen, stock] of s.products) {
-        const p = await call('merchant', s.owner, { action: 'saveProduct', requestId: rid('product'), title, priceFen, stock, images: [], description: title });
+        const images = [await demoImage(cloud, `product-${Object.keys(productIds).length + 1}`, title, '#07c160')];
+        const p = await call('merchant', s.owner, { action: 'saveProduct', requestId: rid('product'), title, priceFen, stock, images, description: title });
         productIds[title] = p.id;
       }
     }
     await call('merchant', 'demo_m_new', {
       action: 'apply', requestId: rid('apply'), name: '杰哥咖啡', category: '餐饮美食', address: '东莞市松山湖创新路 1 号',
-      contact: '13900000000', licenseImage: 'https://img.example.com/license2.png', subMchId: '1230000104', description: '精品手冲咖啡',
+      contact: '13900000000', licenseImage: await demoImage(cloud, 'license-1230000104', '营业执照 · 杰哥咖啡', '#8c8c8c'),
+      subMchId: '1230000104', description: '精品手冲咖啡',
     });
 
     // history: the seed's example, a goods order received, a goods order shipped

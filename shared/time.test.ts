@@ -1,3 +1,6 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utcPlugin from 'dayjs/plugin/utc';
 import { addDays, businessDay, daysBetween, dueReleaseDays, isDay, nextReleaseMoment, releaseMoment } from './time';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0) => Date.UTC(y, mo - 1, d, h, mi, s, ms);
@@ -98,5 +101,36 @@ describe('nextReleaseMoment', () => {
     expect(nextReleaseMoment(utc(2025, 1, 1, 13, 0), 22)).toBe(utc(2025, 1, 1, 14, 0));
     expect(nextReleaseMoment(utc(2025, 1, 1, 14, 0), 22)).toBe(utc(2025, 1, 2, 14, 0));
     expect(nextReleaseMoment(utc(2025, 1, 1, 17, 0), 22)).toBe(utc(2025, 1, 2, 14, 0));
+  });
+});
+
+describe('the fixed +08:00 arithmetic agrees with the tz database (dayjs + Intl) since 1992', () => {
+  dayjs.extend(utcPlugin);
+  dayjs.extend(timezone);
+  // a deterministic spread of instants from 1992 to 2200, plus the edges of days
+  let seed = 20260302;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const from = utc(1992, 1, 1);
+  const to = utc(2200, 1, 1);
+  const instants: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const t = Math.floor(from + rnd() * (to - from));
+    instants.push(t, t - (t % 3_600_000), t - (t % 3_600_000) - 1);
+  }
+  test('businessDay', () => {
+    for (const t of instants) expect([t, businessDay(t)]).toEqual([t, dayjs(t).tz('Asia/Shanghai').format('YYYY-MM-DD')]);
+  });
+  test('releaseMoment, addDays, daysBetween, isDay', () => {
+    for (const t of instants.slice(0, 900)) {
+      const day = dayjs.utc(t).format('YYYY-MM-DD');
+      const hour = Math.floor(rnd() * 24);
+      expect([day, hour, releaseMoment(day, hour)]).toEqual([day, hour, dayjs.tz(`${day} ${String(hour).padStart(2, '0')}:00:00`, 'Asia/Shanghai').valueOf()]);
+      const n = Math.floor(rnd() * 4000) - 2000;
+      expect(addDays(day, n)).toBe(dayjs.utc(day).add(n, 'day').format('YYYY-MM-DD'));
+      expect(daysBetween(day, addDays(day, n))).toBe(n);
+      expect(isDay(day)).toBe(true);
+    }
+    for (const bad of ['2025-00-10', '2025-04-31', '2023-02-29', '1900-02-29', '2025-1-01', ' 2025-01-01', '2025-01-01 ', '2025/01/01']) expect(isDay(bad)).toBe(false);
+    expect(isDay('2000-02-29')).toBe(true);
   });
 });
