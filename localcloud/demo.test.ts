@@ -15,10 +15,13 @@ describe('the demo world', () => {
     expect(list.data.items.every((m: { acceptingOrders: boolean }) => m.acceptingOrders)).toBe(true);
     const alice = await tc.call('user', 'demo_alice', { action: 'assets' });
     expect(alice.ok).toBe(true);
-    // ¥1079.80 spent a day ago; one release since: part of the shared value became points
-    expect(Number(alice.data.sharedValue)).toBeGreaterThan(0);
-    expect(Number(alice.data.available)).toBeGreaterThan(0);
-    expect(Number(alice.data.sharedValue) + Number(alice.data.available) * 2).toBeCloseTo(1079.8, 0);
+    // ¥1079.80 spent a day ago (1079.80 SV); one release since (T = 4,938.96, 888 points at ¥2): she received
+    // 1079.80 ÷ 4938.96 × 888 = 194.14 points and kept 691.51 SV; 30 of them are offered on the market at ¥2.10,
+    // so 30 + the 5% fee (1.50) wait in escrow
+    expect(alice.data).toMatchObject({ sharedValue: '691.51', available: '162.64', escrow: '31.50' });
+    const depth = await tc.call('market', 'demo_carol', { action: 'depth' });
+    expect(depth.data.asks).toEqual([{ priceFen: 210, quantity: '30.00' }]);
+    expect(depth.data.bids).toEqual([{ priceFen: 195, quantity: '20.00' }]);
     const st = await tc.call('user', 'demo_alice', { action: 'statements' });
     expect(st.data.items).toHaveLength(1);
     const bob = await tc.call('user', 'demo_bob', { action: 'login' });

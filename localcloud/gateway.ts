@@ -53,22 +53,75 @@ function fail(res: http.ServerResponse, status: number, code: string, message: s
   send(res, status, { ok: false, error: { code, message } });
 }
 
+/** Bytes of an over-large body read (and discarded) after the 413, before the connection is cut. */
+const MAX_DRAIN = 16 * 1024 * 1024;
+/** How long an over-large request may go on sending after its 413 before the connection is cut. */
+const DRAIN_MS = 2000;
+
+class BodyTooLarge extends Error {
+  readonly status = 413;
+  constructor() {
+    super('request body too large');
+  }
+}
+
+/**
+ * The request body, at most MAX_BODY bytes. Past that it rejects with BodyTooLarge (status 413) and stops
+ * collecting: the rest of the body is read and dropped (so the client, still sending, can read the 413 rather
+ * than meet a reset connection), until the response has been sent (see refuseTooLarge).
+ */
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
+      if (over) {
+        if (size > MAX_BODY + MAX_DRAIN) req.socket.destroy();
+        return;
+      }
       if (size > MAX_BODY) {
-        reject(Object.assign(new Error('request body too large'), { status: 413 }));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!over) reject(e);
+    });
   });
+}
+
+/**
+ * Answer 413 to a body over MAX_BODY: `connection: close`, then the connection is closed once the answer is
+ * flushed and the client has stopped sending (or after DRAIN_MS / MAX_DRAIN more bytes, whichever is first).
+ */
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  const socket = req.socket;
+  res.on('finish', () => {
+    if (req.complete) {
+      socket.destroySoon();
+      return;
+    }
+    const timer = setTimeout(() => socket.destroy(), DRAIN_MS);
+    timer.unref?.();
+    req.once('end', () => {
+      clearTimeout(timer);
+      socket.destroySoon();
+    });
+    socket.once('close', () => clearTimeout(timer));
+  });
+  send(res, 413, { ok: false, error: { code: 'BAD_REQUEST', message: '请求过大' } }, { connection: 'close' });
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -110,8 +163,8 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
     try {
       event = await readJson(req);
     } catch (e) {
-      const status = (e as { status?: number }).status ?? 400;
-      return fail(res, status, 'BAD_REQUEST', status === 413 ? '请求过大' : '请求体不是合法的 JSON');
+      if (e instanceof BodyTooLarge) return refuseTooLarge(req, res);
+      return fail(res, 400, 'BAD_REQUEST', '请求体不是合法的 JSON');
     }
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return fail(res, 400, 'BAD_REQUEST', '请求体必须是一个 JSON 对象');
     try {
@@ -223,11 +276,10 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
     const started = Date.now();
     if (opts.logRequests) res.on('finish', () => cloud.log(`${req.method} ${p} ${res.statusCode} ${Date.now() - started}ms`));
     const done = (e: unknown) => {
+      if (e instanceof BodyTooLarge) return refuseTooLarge(req, res);
       cloud.log(`[localcloud] ${req.method} ${p}: ${(e as Error)?.stack ?? e}`);
       if (!res.headersSent) {
-        const status = (e as { status?: number }).status;
-        if (status === 413) fail(res, 413, 'BAD_REQUEST', '请求过大');
-        else if (e instanceof SyntaxError) fail(res, 400, 'BAD_REQUEST', '请求体不是合法的 JSON');
+        if (e instanceof SyntaxError) fail(res, 400, 'BAD_REQUEST', '请求体不是合法的 JSON');
         else fail(res, 500, 'INTERNAL', (e as Error)?.message ?? String(e));
       }
     };

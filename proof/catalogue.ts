@@ -197,8 +197,8 @@ export const CASES: Case[] = [
     mutating: true,
   },
   // ---- order
-  // a quote changes nothing; the owner's own store is refused at create (SELF_ORDER), see proof/FINDINGS.md
-  { fn: 'order', action: 'quote', allowed: ID, payload: async (f) => ({ merchantId: f.M.id, amountFen: 1000 }) },
+  // the owner of M may neither order from nor get a quote for their own store (SELF_ORDER, proof/FINDINGS.md 5)
+  { fn: 'order', action: 'quote', allowed: ['user', 'other', 'admin'], payload: async (f) => ({ merchantId: f.M.id, amountFen: 1000 }) },
   { fn: 'order', action: 'create', allowed: ['user', 'other', 'admin'], payload: async (f) => ({ merchantId: f.M.id, amountFen: 1000, requestId: rid('oc') }), mutating: true },
   { fn: 'order', action: 'pay', allowed: ['user'], payload: async (f) => ({ orderId: await f.order('unpaid') }) },
   { fn: 'order', action: 'list', allowed: ID, payload: none },

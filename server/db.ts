@@ -96,15 +96,38 @@ export function isTxConflict(e: unknown): boolean {
   return /TRANSACTION_CONFLICT|TransactionConflict|conflict/i.test(text);
 }
 
+/**
+ * A transaction that failed as a whole (DATABASE_TRANSACTION_FAIL: the commit failed, or the database aborted
+ * the transaction): it wrote nothing, so running it again is safe.
+ */
+export function isTxFailure(e: unknown): boolean {
+  const o = e as { code?: string; errCode?: number | string; message?: string; errMsg?: string };
+  const text = `${o?.code ?? ''} ${o?.errCode ?? ''} ${o?.message ?? ''} ${o?.errMsg ?? ''}`;
+  return /DATABASE_TRANSACTION_FAIL|TransactionNotExist|TransactionFail/i.test(text);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How many failed transactions (DATABASE_TRANSACTION_FAIL) one runTx retries before answering BUSY. */
+export const TX_FAILURE_RETRIES = 8;
+/** Past this time a runTx stops retrying (a cloud function has 60 s; the user is better told BUSY). */
+const TX_RETRY_BUDGET_MS = 20_000;
+
+export function busyError(): DomainError {
+  return new DomainError('BUSY', '系统繁忙，请稍后再试');
+}
+
 /**
- * One state change = one transaction. Retries on a transaction conflict (the SDK retries 3 times itself;
- * a hot document under a burst needs more), with jittered backoff. A DomainError thrown inside aborts it
- * and reaches the caller unchanged.
+ * One state change = one transaction. Retries a transaction conflict (the SDK retries 3 times itself; a hot
+ * document under a burst needs more) and a failed transaction (DATABASE_TRANSACTION_FAIL: nothing was
+ * written), with jittered backoff; when the retries run out the answer is BUSY (系统繁忙), a refusal the
+ * client may retry with the same requestId — never INTERNAL, since nothing broke and nothing was done.
+ * A DomainError thrown inside aborts it and reaches the caller unchanged.
  */
 export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promise<T> {
   const db = getDb();
+  const started = Date.now();
+  let failures = 0;
   for (let i = 0; ; i++) {
     let result: T | undefined;
     let domainError: unknown = null;
@@ -123,9 +146,14 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
     } catch (e) {
       if (domainError) throw domainError;
       if (isDomainError(e)) throw e;
-      if (!isTxConflict(e) || i + 1 >= attempts) {
-        if (isTxConflict(e)) throw new DomainError('BUSY', '系统繁忙，请稍后再试');
-        throw e;
+      const conflict = isTxConflict(e);
+      const failed = !conflict && isTxFailure(e);
+      if (!conflict && !failed) throw e;
+      if (failed) failures++;
+      const outOfTime = Date.now() - started > TX_RETRY_BUDGET_MS;
+      if (i + 1 >= attempts || failures > TX_FAILURE_RETRIES || outOfTime) {
+        if (failed) console.warn(`[db] transaction failed ${failures} times, answering BUSY: ${(e as Error)?.message ?? String(e)}`);
+        throw busyError();
       }
       await sleep(Math.min(250, 5 + Math.random() * (10 + i * 15)));
     }

@@ -172,6 +172,11 @@ describe('orders through the gateway', () => {
     expect(other).toBeTruthy();
     // the owner cannot buy from their own store
     expect((await fail(tc, 'order', 'o_bob', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 })).code).toBe('SELF_ORDER');
+    // ... and the checkout says so before the owner tries: the quote is refused the same way (proof/FINDINGS.md 5)
+    expect(await fail(tc, 'order', 'o_bob', { action: 'quote', merchantId: mid, amountFen: 100 })).toEqual({ code: 'SELF_ORDER', message: '不能在自己的店铺下单' });
+    expect(await fail(tc, 'order', 'o_bob', { action: 'quote', merchantId: mid, items: [{ productId: pid, quantity: 1 }] })).toMatchObject({ code: 'SELF_ORDER' });
+    // another merchant's owner still gets a quote for this store
+    expect((await ok(tc, 'order', 'o_carl', { action: 'quote', merchantId: mid, amountFen: 100 })).cashFen).toBe(100);
     // not logged in
     expect((await fail(tc, 'order', 'o_stranger', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 })).code).toBe('NOT_REGISTERED');
     const anon = await tc.callRaw('order', null, { action: 'list' });

@@ -163,6 +163,8 @@ function stateError(o: OrderDoc, action: string): DomainError {
 export async function quote(openid: string, p: Payload) {
   const input = readOrderInput({ ...p, requestId: undefined });
   const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
+  // as createOrder refuses it: the checkout says so before the owner tries
+  if (m && m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
   if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
   let amountFen = input.amountFen ?? 0;
   if (input.items) {

@@ -2,6 +2,7 @@
  * The gateway's contract (docs/architecture.md, "Calling a cloud function"; the local runtime's /api and /__local).
  */
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { createLocalCloud, LocalCloud } from '../runtime';
@@ -84,4 +85,48 @@ test('CORS preflight is answered (the h5 dev server runs on another port)', asyn
   const r = await fetch(gw.url + '/api/whoami', { method: 'OPTIONS' });
   expect(r.status).toBe(204);
   expect(r.headers.get('access-control-allow-headers')).toMatch(/x-openid/);
+});
+
+/** A raw HTTP/1.1 request with keep-alive, the body written as fast as the socket takes it; resolves with the answer. */
+function rawPost(p: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const agent = new http.Agent({ keepAlive: true });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      gw.url + p,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          agent.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    req.on('error', (e) => {
+      agent.destroy();
+      reject(e);
+    });
+    req.end(body);
+  });
+}
+
+test('a body over 1 MB → 413 { ok:false, error:{ code:"BAD_REQUEST", message:"请求过大" } } with connection: close; the function is not called', async () => {
+  const ticks = cloud.database({ throwOnNotFound: false }).collection('ticks');
+  await ticks.doc('counter').set({ data: { n: 0 } });
+  for (const size of [1024 * 1024 + 1, 1_100_000, 4 * 1024 * 1024]) {
+    const body = Buffer.from(JSON.stringify({ by: 1, pad: 'x'.repeat(size) }));
+    for (const p of ['/api/counter', '/__local/pay']) {
+      const r = await rawPost(p, body, { 'x-openid': 'o_big' });
+      expect([size, p, r.status, r.headers.connection, JSON.parse(r.body)]).toEqual([size, p, 413, 'close', { ok: false, error: { code: 'BAD_REQUEST', message: '请求过大' } }]);
+    }
+  }
+  // exactly 1 MB is still read
+  const pad = 1024 * 1024 - JSON.stringify({ by: 0, pad: '' }).length;
+  const atLimit = await rawPost('/api/counter', Buffer.from(JSON.stringify({ by: 0, pad: 'x'.repeat(pad) })), { 'x-openid': 'o_big' });
+  expect(atLimit.status).toBe(200);
+  expect((await ticks.doc('counter').get()).data).toEqual({ _id: 'counter', n: 0 });
+  // the gateway goes on serving
+  expect((await post('/api/counter', { by: 1 }, 'o_big')).status).toBe(200);
+  expect((await ticks.doc('counter').get()).data).toEqual({ _id: 'counter', n: 1 });
 });
