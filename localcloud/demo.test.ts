@@ -21,7 +21,7 @@ describe('the demo world', () => {
     expect(alice.data).toMatchObject({ sharedValue: '691.51', available: '162.64', escrow: '31.50' });
     const depth = await tc.call('market', 'demo_carol', { action: 'depth' });
     expect(depth.data.asks).toEqual([{ priceFen: 210, quantity: '30.00' }]);
-    expect(depth.data.bids).toEqual([{ priceFen: 195, quantity: '20.00' }]);
+    expect(depth.data.bids).toEqual([]);
     const st = await tc.call('user', 'demo_alice', { action: 'statements' });
     expect(st.data.items).toHaveLength(1);
     const bob = await tc.call('user', 'demo_bob', { action: 'login' });

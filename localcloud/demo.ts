@@ -154,13 +154,12 @@ export async function seedDemoWorld(cloud: LocalCloud): Promise<DemoUser[]> {
   await call('merchant', 'demo_m_tech', { action: 'ship', orderId: phoneCase.order.id, trackingNo: 'YT9876543210' });
   const charger = detail.products.find((p: any) => p.title === '快充充电器 20W').id;
   await call('order', 'demo_bob', { action: 'create', requestId: rid('order'), merchantId: tech, items: [{ productId: charger, quantity: 1 }] });
-  // a market with something in it: 小爱 sells part of her released points, 小博 bids a little lower
+  // a market with something in it: 小爱 offers part of her released points above the guide price
   if (cloud.hasFunction('market')) {
     const alice = await call('user', 'demo_alice', { action: 'assets' });
     if (dec(alice.available).gte(40)) {
       await call('market', 'demo_alice', { action: 'setPaymentDetails', accountText: '微信号 xiaoai_demo（小爱）' });
       await call('market', 'demo_alice', { action: 'place', side: 'sell', priceFen: 210, quantity: '30.00', requestId: rid('sell') });
-      await call('market', 'demo_bob', { action: 'place', side: 'buy', priceFen: 195, quantity: '20.00', requestId: rid('buy') });
     }
   }
   return DEMO_USERS.map((u) => ({ ...u }));
