@@ -24,15 +24,36 @@ export interface Invocation {
   wx: WXContext;
   functionName: string;
   requestId: string;
+  /** The database transaction whose callback this code runs in, if any (db/engine.ts runInTx). */
+  tx?: unknown;
 }
 
-type G = { __localcloudALS?: AsyncLocalStorage<Invocation>; __localcloudRuntime?: LocalCloud | null };
+/**
+ * The async context's store: an invocation (possibly inside a transaction's callback), or only a transaction
+ * (a callback run outside any invocation). One AsyncLocalStorage for both: each one costs a hook on every
+ * promise created.
+ */
+export type ContextStore = Invocation | { tx: unknown; runtime?: undefined; wx?: undefined };
+
+type G = { __localcloudALS?: AsyncLocalStorage<ContextStore>; __localcloudRuntime?: LocalCloud | null };
 const g = globalThis as G;
 
-export const invocationStorage: AsyncLocalStorage<Invocation> = g.__localcloudALS ?? (g.__localcloudALS = new AsyncLocalStorage<Invocation>());
+export const invocationStorage: AsyncLocalStorage<ContextStore> = g.__localcloudALS ?? (g.__localcloudALS = new AsyncLocalStorage<ContextStore>());
 
 export function currentInvocation(): Invocation | undefined {
-  return invocationStorage.getStore();
+  const s = invocationStorage.getStore();
+  return s && s.wx ? (s as Invocation) : undefined;
+}
+
+/** The transaction whose callback is running here, if any. */
+export function currentTx(): unknown {
+  return invocationStorage.getStore()?.tx;
+}
+
+/** Run fn with `tx` as the current transaction (keeping the invocation, if any). */
+export function runWithTx<T>(tx: unknown, fn: () => T): T {
+  const cur = invocationStorage.getStore();
+  return invocationStorage.run(cur ? { ...cur, tx } : { tx }, fn);
 }
 
 export function setCurrentRuntime(rt: LocalCloud | null): void {

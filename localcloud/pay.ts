@@ -15,6 +15,7 @@ import { randomBytes, createHash } from 'crypto';
 import type { LocalCloud } from './runtime';
 import { CloudError } from './errors';
 import { currentInvocation } from './context';
+import { untilDurable } from './db/engine';
 
 export type PayState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 
@@ -48,8 +49,18 @@ export interface PayOrder {
 
 const SP_MCH_ID = '1800000001';
 
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** n random bytes as hex, from a pool refilled 4 KB at a time (one call to the CSPRNG per many ids). */
 function hex(n: number) {
-  return randomBytes(n).toString('hex');
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  const s = pool.toString('hex', poolAt, poolAt + n);
+  poolAt += n;
+  return s;
 }
 
 function fail(api: string, msg: string): CloudError {
@@ -84,16 +95,26 @@ export class PaySimulator {
     this.timers.clear();
   }
 
+  /** The order (a fresh copy), or undefined. */
   get(outTradeNo: string): PayOrder | undefined {
     return this.cloud.engine.store.payGet(outTradeNo) as PayOrder | undefined;
+  }
+
+  /** The order as kept (shared: read it, never change it), or undefined. */
+  private peek(outTradeNo: string): PayOrder | undefined {
+    return this.cloud.engine.store.payPeek(outTradeNo) as PayOrder | undefined;
   }
 
   list(): PayOrder[] {
     return this.cloud.engine.store.payAll() as unknown as PayOrder[];
   }
 
-  private save(o: PayOrder) {
-    this.cloud.engine.store.payPut(o.outTradeNo, o as unknown as Record<string, unknown>);
+  /**
+   * Save an order: seen at once, written in order with the database's commits. Resolves once it is on disk —
+   * or at once inside a cloud-function invocation, whose answer waits for it (see engine.ts untilDurable).
+   */
+  private async save(o: PayOrder): Promise<void> {
+    await untilDurable(this.cloud.engine.store.payPut(o.outTradeNo, o as unknown as Record<string, unknown>));
   }
 
   private common(o: { subMchId: string }) {
@@ -123,7 +144,7 @@ export class PaySimulator {
     if (typeof totalFee !== 'number' || !Number.isInteger(totalFee) || totalFee <= 0) throw fail(api, 'totalFee must be a positive integer (fen)');
     if (typeof params.functionName !== 'string') throw fail(api, 'functionName must be a string');
     const payer = currentInvocation()?.wx.OPENID ?? (typeof params.openid === 'string' ? params.openid : null) ?? null;
-    const existing = this.get(outTradeNo);
+    const existing = this.peek(outTradeNo);
     if (existing) {
       if (existing.state === 'SUCCESS' || existing.state === 'REFUND') {
         return { ...this.common(existing), resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: '该订单已支付', errMsg: 'cloudPay.unifiedOrder:ok' };
@@ -153,7 +174,7 @@ export class PaySimulator {
       refunds: [],
       notifications: [],
     };
-    this.save(o);
+    await this.save(o);
     return this.unifiedResponse(o);
   }
 
@@ -182,17 +203,18 @@ export class PaySimulator {
     };
   }
 
-  private find(params: Record<string, unknown>, api: string, snake = false): PayOrder | undefined {
+  /** The order the parameters name (a fresh copy the caller may change and save; `copy` false: shared, read only). */
+  private find(params: Record<string, unknown>, api: string, snake = false, copy = true): PayOrder | undefined {
     const out = snake ? params.out_trade_no : params.outTradeNo;
     const tx = snake ? params.transaction_id : params.transactionId;
-    if (out) return this.get(String(out));
+    if (out) return copy ? this.get(String(out)) : this.peek(String(out));
     if (tx) return this.list().find((o) => o.transactionId === String(tx));
     throw fail(api, snake ? 'out_trade_no or transaction_id is required' : 'outTradeNo or transactionId is required');
   }
 
   async queryOrder(params: Record<string, unknown>) {
     req(params ?? {}, 'queryOrder', ['subMchId', 'nonceStr']);
-    const o = this.find(params, 'queryOrder');
+    const o = this.find(params, 'queryOrder', false, false);
     if (!o || o.subMchId !== String(params.subMchId)) {
       return { ...this.common({ subMchId: String(params.subMchId) }), resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: '此交易订单号不存在', errMsg: 'cloudPay.queryOrder:ok' };
     }
@@ -223,7 +245,7 @@ export class PaySimulator {
     if (!o) return { ...this.common({ subMchId: String(params.subMchId) }), resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: '订单不存在', errMsg: 'cloudPay.closeOrder:ok' };
     if (o.state === 'SUCCESS' || o.state === 'REFUND') return { ...this.common(o), resultCode: 'FAIL', errCode: 'ORDERPAID', errCodeDes: '订单已支付，不能发起关单', errMsg: 'cloudPay.closeOrder:ok' };
     o.state = 'CLOSED';
-    this.save(o);
+    await this.save(o);
     return { ...this.common(o), resultCode: 'SUCCESS', errCode: 0, errMsg: 'cloudPay.closeOrder:ok' };
   }
 
@@ -256,7 +278,7 @@ export class PaySimulator {
     const r: PayRefund = { outRefundNo, refundId: '50' + Date.now() + hex(4), refundFee, at: this.cloud.clock.now() };
     o.refunds.push(r);
     o.state = 'REFUND';
-    this.save(o);
+    await this.save(o);
     return this.refundResponse(o, r);
   }
 
@@ -347,23 +369,27 @@ export class PaySimulator {
     if (opts.openid && o.payer && opts.openid !== o.payer) {
       throw new CloudError('PAYER_MISMATCH', 'PAYER_MISMATCH', `order ${outTradeNo} was placed by another user`);
     }
+    let paid: Promise<void> = Promise.resolve();
     if (o.state === 'NOTPAY') {
       const now = this.cloud.clock.now();
       o.state = 'SUCCESS';
       o.paidAt = now;
       o.timeEnd = timeEndOf(now);
       o.transactionId = '42' + String(now).slice(-10) + String(Math.floor(Math.random() * 1e16)).padStart(16, '0');
-      this.save(o);
+      // written before anything the notification makes (commits are written in order): no need to wait here
+      paid = this.save(o);
+      paid.catch(() => undefined);
     }
     const results: unknown[] = [];
     const times = Math.max(1, Math.min(10, opts.times ?? 1));
     for (let i = 0; i < times; i++) results.push(await this.notify(outTradeNo));
+    await paid;
     return { order: this.get(outTradeNo)!, results };
   }
 
   /** Send the payment notification once (SOURCE wx_paycallback). */
   async notify(outTradeNo: string, attempt = 0): Promise<unknown> {
-    const o = this.get(outTradeNo);
+    const o = this.peek(outTradeNo);
     if (!o || (o.state !== 'SUCCESS' && o.state !== 'REFUND')) throw new Error(`order ${outTradeNo} is not paid`);
     let result: unknown;
     let ok = false;
@@ -377,7 +403,7 @@ export class PaySimulator {
     const fresh = this.get(outTradeNo)!;
     fresh.notifications.push({ at: this.cloud.clock.now(), result, ok });
     if (fresh.notifications.length > 20) fresh.notifications.shift();
-    this.save(fresh);
+    await this.save(fresh);
     if (!ok) {
       this.cloud.log(`[localcloud] payment callback ${o.functionName} did not return { errcode: 0 } for ${outTradeNo}: ${JSON.stringify(result)}`);
       if (this.autoRetry && attempt < this.retryDelaysMs.length && !this.cloud.isClosed) {

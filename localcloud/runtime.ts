@@ -145,6 +145,14 @@ export class LocalCloud {
    * (SOURCE defaults to wx_client), and the result comes back JSON-serialized. Rejects when the function throws.
    */
   async invoke(name: string, event: unknown, ctx: InvokeContext = {}): Promise<unknown> {
+    return JSON.parse(await this.invokeJson(name, event, ctx));
+  }
+
+  /**
+   * As invoke, with the result as its JSON text (what invoke parses; the gateway sends it as it is).
+   * `ownEvent`: the caller gives up `event`, a value fresh from JSON.parse, so no copy of it is made.
+   */
+  async invokeJson(name: string, event: unknown, ctx: InvokeContext = {}, ownEvent = false): Promise<string> {
     if (this.closed) throw new Error('the local cloud is closed');
     const main = this.hasFunction(name) ? this.functions[name] : undefined;
     if (!main) {
@@ -153,7 +161,7 @@ export class LocalCloud {
     const { parent: _parent, ...wxIn } = ctx;
     const wx: WXContext = { APPID: this.appid, ENV: this.env, SOURCE: 'wx_client', ...wxIn };
     if (!wx.OPENID) delete wx.OPENID;
-    const ev = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+    const ev = event === undefined ? {} : ownEvent ? (event as Record<string, unknown>) : JSON.parse(JSON.stringify(event));
     if (wx.OPENID && ev && typeof ev === 'object' && !Array.isArray(ev) && String(wx.SOURCE).startsWith('wx_client')) {
       // the cloud injects userInfo into an event from the mini-program
       ev.userInfo = { appId: wx.APPID, openId: wx.OPENID };
@@ -170,7 +178,9 @@ export class LocalCloud {
       environ: `WX_CONTEXT_KEYS=SOURCE,OPENID,APPID,ENV;SOURCE=${wx.SOURCE};ENV=${wx.ENV}`,
     };
     const started = Date.now();
-    const run = invocationStorage.run({ runtime: this, wx, functionName: name, requestId }, () =>
+    // a function called from a transaction's callback (callFunction) is still inside that transaction
+    const tx = invocationStorage.getStore()?.tx;
+    const run = invocationStorage.run({ runtime: this, wx, functionName: name, requestId, ...(tx ? { tx } : {}) }, () =>
       Promise.resolve().then(() => main(ev, context)),
     );
     let timer: NodeJS.Timeout | undefined;
@@ -181,11 +191,23 @@ export class LocalCloud {
       );
       timer.unref?.();
     });
+    const store = this.engine.store;
+    const lost0 = store.lostGeneration;
     try {
       const result = await Promise.race([run, timeout]);
+      // the answer leaves only once everything committed so far — every write of this function among it,
+      // and whatever it read — is on disk (the SDK's writes inside an invocation do not wait themselves)
+      await store.durable();
+      if (store.lostGeneration !== lost0) {
+        throw new CloudError('DATABASE_TRANSACTION_FAIL', 'DATABASE_TRANSACTION_FAIL', `${name}: writes could not be saved to disk while it ran; nothing of them is`);
+      }
       const took = Date.now() - started;
       if (took > 3000) this.log(`[localcloud] ${name} took ${took} ms: the cloud's default timeout is 3 s — set the function's timeout (up to 60 s) in the console`);
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      if (result === undefined) return 'null';
+      const text = JSON.stringify(result);
+      // not JSON (a function, a symbol): refused as invoke always has (JSON.parse of nothing)
+      if (text === undefined) JSON.parse(text as unknown as string);
+      return text;
     } finally {
       clearTimeout(timer);
     }

@@ -49,7 +49,7 @@ function src(tx?: Tx): Tx | AnyDoc {
 }
 
 function defaultParams(): Params {
-  return JSON.parse(JSON.stringify(DEFAULT_PARAMS)) as Params;
+  return { ...DEFAULT_PARAMS }; // every parameter is a string or a number: a shallow copy is a full copy
 }
 
 /** The parameters in force (inside a transaction: as of its snapshot). */
@@ -77,11 +77,19 @@ export async function getGuidePriceDoc(tx?: Tx): Promise<GuidePriceDoc | null> {
 }
 
 /** The admin openids from the environment (comma-separated ADMIN_OPENIDS). */
+let envAdminsText: string | null = null;
+let envAdminsList: string[] = [];
+
 export function envAdminOpenids(): string[] {
-  return (process.env.ADMIN_OPENIDS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const text = process.env.ADMIN_OPENIDS ?? '';
+  if (text !== envAdminsText) {
+    envAdminsText = text;
+    envAdminsList = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  return [...envAdminsList];
 }
 
 /** Whether `openid` is an admin, from the database (SPEC §10.5: roles from the database). */

@@ -76,7 +76,9 @@ export async function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: strin
 
 function stripId(data: AnyDoc): AnyDoc {
   if (!('_id' in data)) return data;
-  const { _id, ...rest } = data; // eslint-disable-line @typescript-eslint/no-unused-vars
+  // a copy without _id (a plain loop: faster than object rest, which takes a slow path in V8)
+  const rest: AnyDoc = {};
+  for (const k of Object.keys(data)) if (k !== '_id') rest[k] = data[k];
   return rest;
 }
 
@@ -172,8 +174,10 @@ export async function readAll<T = AnyDoc>(query: any, pageSize = 100): Promise<T
 }
 
 /**
- * A readable unique id: prefix + yyyyMMddHHmmss (Asia/Shanghai) + 8 random digits, e.g. `O2025031522001234567890`.
- * At most 32 characters of [0-9A-Za-z], so it can be a WeChat Pay outTradeNo.
+ * A readable id: prefix + yyyyMMddHHmmss (Asia/Shanghai) + 8 random digits, e.g. `O2025031522001234567890`.
+ * At most 32 characters of [0-9A-Za-z], so it can be a WeChat Pay outTradeNo. Two ids made in the same second
+ * collide with a chance of 1 in 10^8 — at hundreds of orders a second that happens within days — so a document
+ * is created under one only through `newDocId`, which makes sure the id is free.
  */
 export function newId(prefix: string, at: number): string {
   const d = new Date(at + 8 * 3600_000);
@@ -181,4 +185,15 @@ export function newId(prefix: string, at: number): string {
   const stamp = `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}`;
   const rnd = randomInt(0, 100_000_000).toString().padStart(8, '0');
   return `${prefix}${stamp}${rnd}`;
+}
+
+/**
+ * Inside a transaction: a `newId` under which `coll` has no document (as of the transaction's snapshot; a
+ * document created there since then makes the transaction's write of it conflict, and the retry draws again).
+ */
+export async function newDocId(tx: Tx, coll: string, prefix: string, at: number): Promise<string> {
+  for (let i = 0; ; i++) {
+    const id = newId(prefix, at);
+    if (i >= 20 || !(await readDoc(tx, coll, id))) return id;
+  }
 }

@@ -16,7 +16,7 @@ import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { AnyDoc, Tx, getCloud, getDb, newId, readAll, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, getCloud, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, ensureAccount, getBalance, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { closeOrder, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -360,7 +360,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
       };
     } else {
       doc = {
-        _id: newId('p', at),
+        _id: await newDocId(tx, PRODUCTS_COLL, 'p', at),
         merchantId: m._id,
         title: fields.title,
         priceFen: fields.priceFen,
@@ -409,7 +409,7 @@ export async function buyDeposit(openid: string, p: Payload): Promise<{ purchase
     const treasury = await balanceIn(tx, TREASURY);
     if (treasury.lt(pts)) throw new DomainError('TREASURY_SHORT', `平台储备积分不足，目前最多可购买 ${toAmountString(treasury)} 积分`);
     const at = now();
-    const purchaseId = newId('D', at);
+    const purchaseId = await newDocId(tx, PURCHASES_COLL, 'D', at);
     const doc: PurchaseDoc = {
       _id: purchaseId,
       merchantId: m._id,

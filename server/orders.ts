@@ -24,7 +24,8 @@ import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { AnyDoc, Tx, getDb, newId, readDoc, runTx, writeDoc } from './db';
+import type { Params } from '../shared/params';
+import { AnyDoc, Tx, getDb, newDocId, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
 import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
@@ -213,7 +214,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
 
     const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
     const at = now();
-    const orderId = newId('O', at);
+    const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
@@ -320,7 +321,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  if (o.kind === 'instore') o = await settleInTx(tx, o);
+  if (o.kind === 'instore') o = await settleInTx(tx, o, { params, guidePriceFen }); // same transaction: same values
   else await writeDoc(tx, ORDERS_COLL, o._id, o);
   return o;
 }
@@ -329,10 +330,12 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
  * Settlement (SPEC §4.4), once per order: the points offset goes from the hold to the merchant; the buyer
  * and the merchant are credited shared value at this moment's parameters; the merchant's settled sales grow.
  */
-export async function settleInTx(tx: Tx, order: OrderDoc): Promise<OrderDoc> {
+export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }): Promise<OrderDoc> {
   if (order.settled) return order;
-  const params = await getParams(tx);
-  const guidePriceFen = await getGuidePriceFen(tx);
+  // the parameters and guide price in force: as this transaction reads them (the caller may pass what it read
+  // in this same transaction — the same snapshot, so the same values)
+  const params = read?.params ?? (await getParams(tx));
+  const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
   if (dec(order.pointsUsed).gt(0)) {
     await postEntry(tx, {

@@ -8,7 +8,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createCommand, Command, DbRegExp, ServerDate, AggExpr, isPlainObject } from './commands';
 import { translateWhere, translateUpdate, resolveValue, checkPlainData, Mongo } from './translate';
-import { Engine, EngineTx, Doc, runInTx, pageLimit, docNotFound } from './engine';
+import { Engine, EngineTx, Doc, runInTx, pageLimit, docNotFound, untilDurable } from './engine';
 import { invalidParam, txFailError, CloudError } from '../errors';
 
 export type AnyDoc = Record<string, any>;
@@ -360,7 +360,7 @@ export class Transaction {
 
   async commit(): Promise<{ errMsg: string }> {
     if (this._userRollback) throw txFailError('transaction.commit: the transaction was rolled back');
-    this._etx.commit();
+    await untilDurable(this._etx.commit());
     return { errMsg: 'transaction.commit:ok' };
   }
 
@@ -423,7 +423,7 @@ export class Database {
       try {
         const result = await runInTx(etx, () => callback(tx));
         if (tx._userRollback) throw tx._userRollback;
-        etx.commit();
+        await untilDurable(etx.commit());
         return result;
       } catch (e) {
         etx.abort(e);

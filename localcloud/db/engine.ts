@@ -15,9 +15,9 @@ import { randomBytes } from 'crypto';
 import { fastApply } from './fastupdate';
 import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
-import { AsyncLocalStorage } from 'async_hooks';
-import { Store, WriteOp, IndexConfig } from './store';
-import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc } from './translate';
+import { currentInvocation, currentTx, runWithTx } from '../context';
+import { Store, WriteOp, IndexConfig, DocVersion } from './store';
+import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeDoc } from './translate';
 import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
 
 export type Doc = Record<string, unknown> & { _id?: string };
@@ -34,7 +34,7 @@ export interface FindOptions {
 
 interface HistoryEntry {
   ver: number;
-  data: string | null;
+  data: DocVersion | null;
   supersededAt: number;
 }
 
@@ -45,16 +45,32 @@ export interface Faults {
   failRate?: number;
 }
 
-const txContext: AsyncLocalStorage<EngineTx> =
-  ((globalThis as Record<string, unknown>).__localcloudTxALS as AsyncLocalStorage<EngineTx>) ??
-  ((globalThis as Record<string, unknown>).__localcloudTxALS = new AsyncLocalStorage<EngineTx>());
+const noop = () => undefined;
+
+/**
+ * What a commit waits for before the SDK call resolves. Outside a cloud-function invocation (tests, seeding,
+ * the runtime's own services): until it is on disk. Inside one: nothing more — the invocation's answer waits
+ * instead, before it leaves, for everything committed until then to be on disk (runtime.ts invokeJson), which
+ * covers every write the function made (commits are written in order), at the cost of one wait per answer
+ * instead of one per commit. Either way nothing is acknowledged before it is on disk.
+ */
+export function untilDurable(p: Promise<void>): Promise<void> | undefined {
+  if (p === DONE) return undefined;
+  if (currentInvocation()) {
+    p.catch(noop); // a loss fails the invocation instead (lostGeneration)
+    return undefined;
+  }
+  return p;
+}
 
 /** Run fn with `tx` as the transaction of the current async context (for deadlock detection). */
 export function runInTx<T>(tx: EngineTx, fn: () => T): T {
-  return txContext.run(tx, fn);
+  return runWithTx(tx, fn);
 }
 
 const key = (coll: string, id: string) => coll + '\u0000' + id;
+
+const DONE: Promise<void> = Promise.resolve();
 
 let pool = Buffer.alloc(0);
 let poolAt = 0;
@@ -145,6 +161,8 @@ export class Engine {
   private waiters = new Map<string, Array<() => void>>();
   private commitsSincePrune = 0;
   faults: Required<Faults> = { conflictRate: 0, failRate: 0 };
+  /** How many commits setFaults made conflict / fail (tests: the faults were really there). */
+  readonly faultsInjected = { conflicts: 0, failures: 0 };
   /** When false, an undeclared collection is created on first use instead of refused. */
   strictCollections = true;
   /** A transaction must commit or roll back within this time (the cloud: 30 s). */
@@ -152,6 +170,18 @@ export class Engine {
 
   constructor(dataDir: string, indexes: IndexConfig, readonly now: () => number) {
     this.store = new Store(dataDir, indexes);
+    this.store.onLostWrites = (e) => this.lostWrites(e);
+  }
+
+  /**
+   * A queued batch could not be written (its commits rejected): memory was ahead of the disk. Open
+   * transactions may have read what is lost: abort them; versions start afresh from what SQLite has.
+   */
+  private lostWrites(e: unknown) {
+    const reason = txFailError(`a commit could not be written to disk (${(e as Error)?.message ?? String(e)}); the transaction was aborted`);
+    for (const tx of [...this.openTx]) tx.abort(reason);
+    this.lastWrite.clear();
+    this.history.clear();
   }
 
   close() {
@@ -184,10 +214,10 @@ export class Engine {
     return this.lastWrite.get(k) ?? 0;
   }
 
-  /** Raw JSON of a document as of snapshot `snap`. */
-  readAt(coll: string, id: string, snap: number): string | null {
+  /** A document as of snapshot `snap` (shared: copy it before handing it out). */
+  readAt(coll: string, id: string, snap: number): DocVersion | null {
     const k = key(coll, id);
-    if (this.verOf(k) <= snap) return this.store.getRaw(coll, id) ?? null;
+    if (this.verOf(k) <= snap) return this.store.current(coll, id);
     const h = this.history.get(k);
     if (h) {
       for (let i = h.length - 1; i >= 0; i--) {
@@ -198,19 +228,29 @@ export class Engine {
     throw conflictError('snapshot no longer available');
   }
 
-  /** Write a batch atomically and advance the version of every document in it. */
-  commitWrites(ops: WriteOp[], docs: Array<Doc | null>, committing?: EngineTx): void {
+  /**
+   * Commit a batch and advance the version of every document in it. `docs[i]` is the stored form of op i's
+   * document (normalizeDoc), given up to the store. Visible at once; the promise resolves when it is on disk
+   * (group commit, see store.ts). A batch a unique index may refuse is written at once, alone, and throws
+   * (E11000) having changed nothing.
+   */
+  commitWrites(ops: WriteOp[], docs: Array<Doc | null>, committing?: EngineTx, opts: { bulk?: boolean } = {}): Promise<void> {
     // keep the previous versions only when some other open transaction may still read them
     const keep = this.openTx.size > (committing && this.openTx.has(committing) ? 1 : 0);
-    const prev: Array<string | null> = keep ? ops.map((o) => this.store.getRaw(o.coll, o.id) ?? null) : [];
-    try {
-      this.store.write(ops, docs);
-    } catch (e) {
-      const msg = (e as Error).message || String(e);
-      if (/UNIQUE constraint failed/.test(msg)) {
-        throw requestFailed('collection.write', `[FailedOperation] E11000 duplicate key error: ${msg}`);
+    const prev: Array<DocVersion | null> = keep ? ops.map((o) => this.store.current(o.coll, o.id)) : [];
+    let durable: Promise<void> = DONE;
+    if (opts.bulk || this.store.needsOwnWrite(ops)) {
+      try {
+        this.store.commitNow(ops, docs, !opts.bulk);
+      } catch (e) {
+        const msg = (e as Error).message || String(e);
+        if (/UNIQUE constraint failed/.test(msg)) {
+          throw requestFailed('collection.write', `[FailedOperation] E11000 duplicate key error: ${msg}`);
+        }
+        throw e;
       }
-      throw e;
+    } else {
+      durable = this.store.commit(ops, docs);
     }
     const s = ++this.seq;
     // versions matter only to transactions open now (a later one snapshots after this commit)
@@ -224,6 +264,7 @@ export class Engine {
       });
     }
     if (++this.commitsSincePrune >= 500) this.prune();
+    return durable;
   }
 
   private prune() {
@@ -282,7 +323,7 @@ export class Engine {
       }
       if (!held) return;
       const holder = this.locks.get(held)!;
-      const mine = txContext.getStore();
+      const mine = currentTx();
       if (mine && mine === holder) {
         throw new CloudError(
           'DATABASE_TRANSACTION_FAIL',
@@ -302,8 +343,8 @@ export class Engine {
   // ------------------------------------------------------------ ordinary reads
 
   getDoc(coll: string, id: string): Doc | null {
-    const raw = this.store.getRaw(coll, id);
-    return raw === undefined ? null : (decodeDoc(raw) as Doc);
+    const v = this.store.current(coll, id);
+    return v === null ? null : (cloneStored(v.doc) as Doc);
   }
 
   private candidates(coll: string, query: Mongo, opts: FindOptions): { docs: Doc[]; done: boolean } {
@@ -367,7 +408,7 @@ export class Engine {
 
   // ------------------------------------------------------------ ordinary writes
 
-  /** Insert many documents at once (benchmarks, seeding): one SQLite transaction per 10 000. */
+  /** Insert many documents at once (benchmarks, seeding): one SQLite transaction per 10 000, not kept in memory. */
   bulkInsert(coll: string, docs: Doc[]): string[] {
     this.checkCollection('collection.add', coll);
     const ids: string[] = [];
@@ -377,7 +418,7 @@ export class Engine {
         ids.push(id);
         return { ...d, _id: id } as Doc;
       });
-      this.commitWrites(chunk.map((d) => ({ kind: 'insert' as const, coll, id: d._id as string, data: encodeDoc(d) })), chunk);
+      void this.commitWrites(chunk.map((d) => ({ kind: 'insert' as const, coll, id: d._id as string, data: encodeDoc(d) })), chunk, undefined, { bulk: true });
     }
     return ids;
   }
@@ -387,12 +428,13 @@ export class Engine {
     if (typeof id !== 'string' && typeof id !== 'number') throw invalidParam('collection.add', '_id must be a string or number');
     const sid = String(id);
     await this.waitUnlocked(coll, [sid]);
-    if (this.store.getRaw(coll, sid) !== undefined) {
+    if (this.store.current(coll, sid) !== null) {
       throw requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${sid}" }`);
     }
     const doc = { _id: sid, ...data } as Doc;
     doc._id = sid;
-    this.commitWrites([{ kind: 'insert', coll, id: sid, data: encodeDoc(doc) }], [doc]);
+    const st = normalizeDoc(doc);
+    await untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
     return sid;
   }
 
@@ -402,24 +444,26 @@ export class Engine {
     if (!cur) return 0;
     const next = applyModifier(cur, mod, 'document.update');
     if (!next) return 0;
-    this.commitWrites([{ kind: 'upsert', coll, id, data: encodeDoc(next) }], [next]);
+    const st = normalizeDoc(next);
+    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
     return 1;
   }
 
   async setDoc(coll: string, id: string, data: Doc): Promise<{ updated: number; created: number }> {
     await this.waitUnlocked(coll, [id]);
-    const cur = this.getDoc(coll, id);
+    const cur = this.store.current(coll, id);
     const doc = { _id: id, ...data } as Doc;
     doc._id = id;
-    if (cur && sameJson(cur, doc)) return { updated: 0, created: 0 };
-    this.commitWrites([{ kind: 'upsert', coll, id, data: encodeDoc(doc) }], [doc]);
+    const st = normalizeDoc(doc);
+    if (cur && cur.text === st.text) return { updated: 0, created: 0 };
+    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
     return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
   }
 
   async removeDoc(coll: string, id: string): Promise<number> {
     await this.waitUnlocked(coll, [id]);
-    if (this.store.getRaw(coll, id) === undefined) return 0;
-    this.commitWrites([{ kind: 'delete', coll, id }], [null]);
+    if (this.store.current(coll, id) === null) return 0;
+    await untilDurable(this.commitWrites([{ kind: 'delete', coll, id }], [null]));
     return 1;
   }
 
@@ -436,11 +480,12 @@ export class Engine {
       for (const d of docs) {
         const n = applyModifier(d, mod, 'collection.update');
         if (n) {
-          ops.push({ kind: 'upsert', coll, id: String(d._id), data: encodeDoc(n) });
-          next.push(n);
+          const st = normalizeDoc(n);
+          ops.push({ kind: 'upsert', coll, id: String(d._id), data: st.text });
+          next.push(st.doc as Doc);
         }
       }
-      if (ops.length) this.commitWrites(ops, next);
+      if (ops.length) await untilDurable(this.commitWrites(ops, next));
       return ops.length;
     }
   }
@@ -452,7 +497,7 @@ export class Engine {
         await this.waitUnlocked(coll, ids);
         continue;
       }
-      if (ids.length) this.commitWrites(ids.map((id) => ({ kind: 'delete' as const, coll, id })), ids.map(() => null));
+      if (ids.length) await untilDurable(this.commitWrites(ids.map((id) => ({ kind: 'delete' as const, coll, id })), ids.map(() => null)));
       return ids.length;
     }
   }
@@ -471,6 +516,12 @@ interface TxWrite {
   id: string;
   doc: Doc | null;
   insert: boolean;
+  /** doc as it will be stored (computed once, when first needed); cleared when doc changes. */
+  stored?: { doc: Doc; text: string };
+}
+
+function storedOf(w: TxWrite): { doc: Doc; text: string } {
+  return (w.stored ??= normalizeDoc(w.doc!) as { doc: Doc; text: string });
 }
 
 let txCounter = 0;
@@ -514,11 +565,22 @@ export class EngineTx {
     this.engine.txClosed(this);
   }
 
-  private view(coll: string, id: string): Doc | null {
+  /** The document as this transaction sees it: its own write, else its snapshot (shared: copy before handing out). */
+  private seen(coll: string, id: string): { w: TxWrite | undefined; v: DocVersion | null } {
     const w = this.writes.get(key(coll, id));
+    if (w) return { w, v: null };
+    return { w: undefined, v: this.engine.readAt(coll, id, this.snap) };
+  }
+
+  private view(coll: string, id: string): Doc | null {
+    const { w, v } = this.seen(coll, id);
     if (w) return w.doc ? cloneDoc(w.doc) : null;
-    const raw = this.engine.readAt(coll, id, this.snap);
-    return raw === null ? null : (decodeDoc(raw) as Doc);
+    return v === null ? null : (cloneStored(v.doc) as Doc);
+  }
+
+  private exists(coll: string, id: string): boolean {
+    const { w, v } = this.seen(coll, id);
+    return w ? w.doc !== null : v !== null;
   }
 
   private lock(coll: string, id: string) {
@@ -541,7 +603,7 @@ export class EngineTx {
     this.engine.checkCollection('collection.add', coll);
     const id = data._id === undefined ? newId() : String(data._id);
     this.lock(coll, id);
-    if (this.view(coll, id) !== null || this.engine.store.getRaw(coll, id) !== undefined) {
+    if (this.exists(coll, id) || this.engine.store.current(coll, id) !== null) {
       const e = requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${id}" }`);
       throw e;
     }
@@ -568,35 +630,43 @@ export class EngineTx {
     this.check('document.set');
     this.engine.checkCollection('document.set', coll);
     this.lock(coll, id);
-    const cur = this.view(coll, id);
+    const { w: prev, v } = this.seen(coll, id);
+    // the text of what is there now (own write or snapshot), to tell whether this set changes it
+    const curText = prev ? (prev.doc ? storedOf(prev).text : null) : v ? v.text : null;
     const doc = { _id: id, ...data } as Doc;
     doc._id = id;
-    const prev = this.writes.get(key(coll, id));
-    this.writes.set(key(coll, id), { coll, id, doc, insert: prev?.insert ?? false });
-    if (cur && sameJson(cur, doc)) return { updated: 0, created: 0 };
-    return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
+    const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
+    this.writes.set(key(coll, id), w);
+    if (curText !== null && curText === storedOf(w).text) return { updated: 0, created: 0 };
+    return curText !== null ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
   }
 
   remove(coll: string, id: string): number {
     this.check('document.remove');
     this.engine.checkCollection('document.remove', coll);
-    const cur = this.view(coll, id);
-    if (!cur) return 0;
+    if (!this.exists(coll, id)) return 0;
     this.lock(coll, id);
     this.writes.set(key(coll, id), { coll, id, doc: null, insert: false });
     return 1;
   }
 
-  commit(): void {
+  /**
+   * Commit: checked and applied at once (first committer wins; later reads see it, locks are released); the
+   * promise resolves when it is on disk (group commit) and rejects with DATABASE_TRANSACTION_FAIL if it could
+   * not be written (then nothing of it is).
+   */
+  commit(): Promise<void> {
     this.check('transaction.commit');
     const f = this.engine.faults;
     if (f.conflictRate > 0 && Math.random() < f.conflictRate) {
       const e = conflictError('injected by setFaults');
+      this.engine.faultsInjected.conflicts++;
       this.abort(e);
       throw e;
     }
     if (f.failRate > 0 && Math.random() < f.failRate) {
       const e = txFailError('injected by setFaults');
+      this.engine.faultsInjected.failures++;
       this.abort(e);
       throw e;
     }
@@ -609,22 +679,27 @@ export class EngineTx {
         throw e;
       }
       if (w.doc === null) {
-        if (this.engine.store.getRaw(w.coll, w.id) !== undefined) { ops.push({ kind: 'delete', coll: w.coll, id: w.id }); docs.push(null); }
+        if (this.engine.store.current(w.coll, w.id) !== null) { ops.push({ kind: 'delete', coll: w.coll, id: w.id }); docs.push(null); }
       } else {
-        ops.push({ kind: w.insert ? 'insert' : 'upsert', coll: w.coll, id: w.id, data: encodeDoc(w.doc) });
-        docs.push(w.doc);
+        const st = storedOf(w);
+        ops.push({ kind: w.insert ? 'insert' : 'upsert', coll: w.coll, id: w.id, data: st.text });
+        docs.push(st.doc);
       }
     }
+    let durable: Promise<void> = DONE;
     try {
-      if (ops.length) this.engine.commitWrites(ops, docs, this);
+      if (ops.length) durable = this.engine.commitWrites(ops, docs, this);
     } catch (e) {
       this.abort(e);
-      if (/UNIQUE constraint/.test(String((e as Error).message))) throw e;
       throw e;
     }
     this.state = 'committed';
     clearTimeout(this.timer);
     this.engine.txClosed(this);
+    if (durable === DONE) return DONE;
+    return durable.catch((e) => {
+      throw e instanceof CloudError ? e : txFailError(`transaction.commit: the commit could not be written (${(e as Error)?.message ?? String(e)}); nothing of it was`);
+    });
   }
 
   rollback(reason?: unknown): void {

@@ -1,18 +1,31 @@
 /**
- * The durable store: one SQLite file (better-sqlite3, WAL) under the data folder.
+ * The durable store: one SQLite file (better-sqlite3, WAL) under the data folder, with the current version of
+ * recently used documents kept decoded in memory.
  *
  * - One table per collection: `c:<name>` (id TEXT PRIMARY KEY, data TEXT) — documents as JSON.
  * - Indexes declared in localcloud/indexes.json become SQLite expression indexes on json_extract(data, '$.field');
  *   a where() uses them as a pre-filter (a superset of the answer) before mingo applies the full query semantics,
  *   and when the whole query translates exactly, sorting, skip, limit and count run in SQLite too.
- * - Every write batch is one SQLite transaction: all of it is on disk or none of it is.
- *   WAL with synchronous=NORMAL survives a killed process (the OS keeps what was written); set
+ * - The document cache: coll/id → the stored document (decoded, never handed out: readers copy it) and its JSON
+ *   text, or "does not exist". Every write goes through this class, which keeps it exact; it is bounded
+ *   (LOCALCLOUD_CACHE_DOCS, default 50 000 entries) and SQLite stays the truth for everything not in it.
+ * - Group commit: a commit is applied to the cache at once (later reads see it) and queued; the queue is written
+ *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows), and each commit's
+ *   promise resolves only then — so nothing is acknowledged before it is on disk, and what is on disk after a
+ *   crash is always every commit up to some point, in order, each all or nothing. Anything that reads SQLite
+ *   itself (a query, a count) writes the queue first, so it sees every commit. A commit that must be checked by
+ *   SQLite on its own (a unique index) is written at once, alone. If a queued batch cannot be written, its
+ *   commits fail (DATABASE_TRANSACTION_FAIL: nothing of them is on disk) and the memory state is dropped and
+ *   re-read from SQLite (`onLostWrites`).
+ * - WAL with synchronous=NORMAL survives a killed process (the OS keeps what was written); set
  *   LOCALCLOUD_SYNC=FULL to survive power loss as well.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
+import { WriterThread } from './writer';
 import type { Mongo } from './translate';
+import { cloneStored, decodeDoc } from './translate';
 import { isDate, isRegExp } from './values';
 
 export interface IndexSpec {
@@ -54,7 +67,64 @@ export function jsonExpr(field: string): string {
 export type WriteOp =
   | { kind: 'insert'; coll: string; id: string; data: string }
   | { kind: 'upsert'; coll: string; id: string; data: string }
-  | { kind: 'delete'; coll: string; id: string };
+  | { kind: 'delete'; coll: string; id: string }
+  /** The WeChat Pay simulator's order (table _pay), written in order with the documents. */
+  | { kind: 'pay'; coll: typeof PAY_OPS; id: string; data: string }
+  /** An indexed field seen holding an array / a non-scalar (table _fieldflags): data = [coll, field, hasArray, hasOther]. */
+  | { kind: 'flags'; coll: typeof FLAG_OPS; id: string; data: string };
+
+/** The `coll` of WriteOps on the pay simulator's table, and on the field flags (not valid collection names). */
+export const PAY_OPS = '#pay';
+export const FLAG_OPS = '#flags';
+
+/**
+ * The writer thread starts once this many batches of at least WRITER_BATCH_OPS writes were queued: under
+ * concurrent load (a benchmark, a busy `npm start`), not for a quiet cloud (most tests), where the main
+ * thread's short writes cost less than a thread.
+ */
+const WRITER_AFTER_BATCHES = 32;
+const WRITER_BATCH_OPS = 24;
+
+type StoredDocument = Record<string, unknown>;
+
+/** The current version of a document as the store keeps it: decoded (shared: never mutate it) and its JSON. */
+export interface DocVersion {
+  doc: StoredDocument;
+  text: string;
+}
+
+/** Counters of the store's work (benchmarks). */
+export interface StoreStats {
+  /** Documents read by id (from the cache or SQLite). */
+  docReads: number;
+  /** ... of which SQLite had to be asked. */
+  docReadsFromSqlite: number;
+  /** Rows read by queries. */
+  rowsSelected: number;
+  /** Documents written to SQLite. */
+  docWrites: number;
+  /** SQLite write transactions. */
+  batches: number;
+}
+
+interface PendingBatch {
+  ops: WriteOp[];
+  docs: Array<StoredDocument | null>;
+  /** One per commit: settled once the batch is written (each resumed on its own turn, see flush). */
+  waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+}
+
+const ckey = (coll: string, id: string) => coll + '\u0000' + id;
+
+const DONE: Promise<void> = Promise.resolve();
+
+const NO_FLAGS: FieldFlags = { hasArray: false, hasOther: false };
+const paths = new Map<string, string[]>();
+function splitPath(f: string): string[] {
+  let p = paths.get(f);
+  if (!p) paths.set(f, (p = f.split('.')));
+  return p;
+}
 
 interface CollStatements {
   get: Database.Statement;
@@ -78,6 +148,56 @@ interface FieldFlags {
   hasOther: boolean;
 }
 
+/** Ask SQLite this many times for a missing document of a collection before building its id filter. */
+const FILTER_AFTER_MISSES = 64;
+
+/**
+ * A Bloom filter of the ids a collection holds (16 bits an id at capacity, 4 hashes: about 1 false "maybe" in
+ * 400). `has` false means certainly absent; true means ask SQLite. Deleted ids stay in it (a "maybe").
+ */
+class IdFilter {
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+  count = 0;
+
+  constructor(readonly capacity: number) {
+    let size = 1 << 15;
+    while (size < capacity * 16) size *= 2;
+    this.bits = new Uint32Array(size / 32);
+    this.mask = size - 1;
+  }
+
+  private hashes(id: string): [number, number] {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9e3779b9;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    return [h1 >>> 0, (h2 >>> 0) | 1];
+  }
+
+  add(id: string): void {
+    const [a, b] = this.hashes(id);
+    for (let i = 0; i < 4; i++) {
+      const bit = (a + i * b) & this.mask;
+      this.bits[bit >>> 5] |= 1 << (bit & 31);
+    }
+    this.count++;
+  }
+
+  has(id: string): boolean {
+    const [a, b] = this.hashes(id);
+    for (let i = 0; i < 4; i++) {
+      const bit = (a + i * b) & this.mask;
+      if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
 export class Store {
   readonly db: Database.Database;
   private collections = new Set<string>();
@@ -86,8 +206,27 @@ export class Store {
   private indexedFields = new Map<string, Set<string>>();
   private flags = new Map<string, FieldFlags>(); // key coll + '\u0000' + field
   private stmtCache = new Map<string, Database.Statement>();
+  private uniqueColls = new Set<string>();
+  /** coll/id → current version, or null: known not to exist. Holds every queued write (never trimmed while queued). */
+  private docCache = new Map<string, DocVersion | null>();
+  /** The pay simulator's orders: outTradeNo → decoded (shared: never mutate it), or null: none. */
+  private payCache = new Map<string, Record<string, unknown> | null>();
+  /** Most entries the document cache keeps (LOCALCLOUD_CACHE_DOCS). */
+  readonly cacheLimit: number;
+  private pending: PendingBatch | null = null;
+  private flushScheduled = false;
+  /** A queued batch reaching this many writes is written at once. */
+  maxBatchOps = 2000;
+  readonly stats: StoreStats = { docReads: 0, docReadsFromSqlite: 0, rowsSelected: 0, docWrites: 0, batches: 0 };
+  /**
+   * Called after a queued batch could not be written: the memory state was ahead of the disk and has been
+   * dropped (the engine aborts its open transactions).
+   */
+  onLostWrites: ((e: unknown) => void) | null = null;
 
   constructor(readonly dataDir: string, indexConfig: IndexConfig = {}) {
+    const limit = Number(process.env.LOCALCLOUD_CACHE_DOCS ?? 50_000);
+    this.cacheLimit = Number.isFinite(limit) && limit >= 0 ? Math.floor(limit) : 50_000;
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'db.sqlite'));
     this.db.pragma('journal_mode = WAL');
@@ -117,7 +256,14 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } finally {
+      this.writer?.close();
+      this.writer = null;
+      this.db.close();
+    }
   }
 
   // ------------------------------------------------------------ collections & indexes
@@ -133,6 +279,7 @@ export class Store {
   createCollection(name: string): boolean {
     if (!COLL_NAME.test(name)) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
     if (this.collections.has(name)) return false;
+    this.flush();
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${q('c:' + name)} (id TEXT PRIMARY KEY NOT NULL, data TEXT NOT NULL)`);
     this.db.prepare('INSERT OR IGNORE INTO _collections (name) VALUES (?)').run(name);
     this.collections.add(name);
@@ -140,6 +287,7 @@ export class Store {
   }
 
   ensureIndexes(coll: string, specs: IndexSpec[]): void {
+    this.flush();
     const fields = this.indexedFields.get(coll) ?? new Set<string>();
     const list = this.indexes.get(coll) ?? [];
     for (const s of specs) {
@@ -152,6 +300,7 @@ export class Store {
         `CREATE ${s.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(`ix:${coll}:${s.name}`)} ON ${q('c:' + coll)} (${exprs})`,
       );
       list.push(s);
+      if (s.unique) this.uniqueColls.add(coll);
     }
     this.indexes.set(coll, list);
     this.indexedFields.set(coll, fields);
@@ -189,17 +338,20 @@ export class Store {
       .run(coll, field, f.hasArray ? 1 : 0, f.hasOther ? 1 : 0);
   }
 
-  /** Record, for indexed fields, whether a document puts an array or a non-scalar there (disables the pre-filter). */
-  private noteFields(coll: string, doc: Record<string, unknown>) {
+  /**
+   * Record, for indexed fields, whether a document puts an array or a non-scalar there (disables the
+   * pre-filter): at once in memory, and as a `flags` op appended to the batch being committed (written with it).
+   */
+  private noteFields(coll: string, doc: Record<string, unknown>, ops: WriteOp[], docs: Array<Record<string, unknown> | null>) {
     const fields = this.indexedFields.get(coll);
     if (!fields) return;
     for (const f of fields) {
       const key = coll + '\u0000' + f;
-      const cur = this.flags.get(key) ?? { hasArray: false, hasOther: false };
+      const cur = this.flags.get(key) ?? NO_FLAGS;
       if (cur.hasArray && cur.hasOther) continue;
       let v: unknown = doc;
       let arr = false;
-      for (const p of f.split('.')) {
+      for (const p of splitPath(f)) {
         if (Array.isArray(v)) { arr = true; break; }
         if (v === null || typeof v !== 'object') { v = undefined; break; }
         v = (v as Record<string, unknown>)[p];
@@ -207,7 +359,10 @@ export class Store {
       if (Array.isArray(v)) arr = true;
       const other = !arr && v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number';
       if ((arr && !cur.hasArray) || (other && !cur.hasOther)) {
-        this.setFlags(coll, f, { hasArray: cur.hasArray || arr, hasOther: cur.hasOther || other });
+        const next = { hasArray: cur.hasArray || arr, hasOther: cur.hasOther || other };
+        this.flags.set(key, next);
+        ops.push({ kind: 'flags', coll: FLAG_OPS, id: key, data: JSON.stringify([coll, f, next.hasArray ? 1 : 0, next.hasOther ? 1 : 0]) });
+        docs.push(null);
       }
     }
   }
@@ -245,25 +400,97 @@ export class Store {
 
   // ------------------------------------------------------------ reads
 
+  /**
+   * The current version of a document (every commit so far, queued or written), or null when it does not
+   * exist. The returned version is shared: copy `doc` before handing it out, never change it.
+   */
+  current(coll: string, id: string): DocVersion | null {
+    this.stats.docReads++;
+    const k = ckey(coll, id);
+    const hit = this.docCache.get(k);
+    if (hit !== undefined) return hit;
+    // not in the cache, so not queued either: SQLite has the current version — unless the collection's id
+    // filter says there is no such document (new ids: a request's key, an order's id, a ledger entry's key)
+    const filter = this.idFilters.get(coll);
+    let v: DocVersion | null;
+    if (filter && !filter.has(id)) {
+      v = null;
+    } else {
+      this.stats.docReadsFromSqlite++;
+      const raw = this.collStmts(coll).get.get(id) as string | undefined;
+      v = raw === undefined ? null : { doc: decodeDoc(raw), text: raw };
+      if (v === null && !filter) {
+        const n = (this.misses.get(coll) ?? 0) + 1;
+        this.misses.set(coll, n);
+        if (n >= FILTER_AFTER_MISSES) this.buildIdFilter(coll);
+      }
+    }
+    if (this.docCache.size >= this.cacheLimit) {
+      if (this.hasPending() || this.cacheLimit === 0) return v; // queued versions must stay
+      this.trimCache();
+    }
+    this.docCache.set(k, v);
+    return v;
+  }
+
+  /** Per collection, once it has been asked often for documents it does not have: a filter of its ids. */
+  private idFilters = new Map<string, IdFilter>();
+  private misses = new Map<string, number>();
+
+  /** Build (or rebuild, bigger) the collection's id filter from SQLite: every id it has, and every id written since. */
+  private buildIdFilter(coll: string): void {
+    this.flush();
+    const ids = this.cached(`SELECT id FROM ${q('c:' + coll)}`, true).all() as string[];
+    const f = new IdFilter(Math.max(4096, ids.length * 4));
+    for (const id of ids) f.add(id);
+    // queued or cached versions are in SQLite after the flush above; nothing else exists
+    this.idFilters.set(coll, f);
+  }
+
+  /** A document id now exists in the collection: keep its filter exact (no false "does not exist"). */
+  private noteId(coll: string, id: string): void {
+    const f = this.idFilters.get(coll);
+    if (!f || f.has(id)) return;
+    f.add(id);
+    if (f.count > f.capacity) this.idFilters.delete(coll), this.misses.set(coll, FILTER_AFTER_MISSES - 1); // rebuilt bigger on the next miss
+  }
+
+  /** The current JSON of a document (undefined: none). */
   getRaw(coll: string, id: string): string | undefined {
-    return this.collStmts(coll).get.get(id) as string | undefined;
+    return this.current(coll, id)?.text;
+  }
+
+  private trimCache(): void {
+    // drop the oldest tenth (insertion order); queued writes are never dropped (the caller checks none are)
+    let drop = Math.max(1, this.docCache.size - Math.floor(this.cacheLimit * 0.9));
+    for (const k of this.docCache.keys()) {
+      if (drop-- <= 0) break;
+      this.docCache.delete(k);
+    }
   }
 
   /** Rows matching the plan (id, data), in natural order or the given SQL order. */
   select(coll: string, plan: SqlPlan, order?: string, limit?: number, offset?: number): { id: string; data: string }[] {
-    if (!plan.where && !order && limit === undefined) return this.collStmts(coll).all.all() as { id: string; data: string }[];
-    let sql = `SELECT id, data FROM ${q('c:' + coll)}`;
-    if (plan.where) sql += ` WHERE ${plan.where}`;
-    if (order) sql += ` ORDER BY ${order}`;
-    const params = [...plan.params];
-    if (limit !== undefined) {
-      sql += ' LIMIT ? OFFSET ?';
-      params.push(limit, offset ?? 0);
+    this.flush();
+    let rows: { id: string; data: string }[];
+    if (!plan.where && !order && limit === undefined) rows = this.collStmts(coll).all.all() as { id: string; data: string }[];
+    else {
+      let sql = `SELECT id, data FROM ${q('c:' + coll)}`;
+      if (plan.where) sql += ` WHERE ${plan.where}`;
+      if (order) sql += ` ORDER BY ${order}`;
+      const params = [...plan.params];
+      if (limit !== undefined) {
+        sql += ' LIMIT ? OFFSET ?';
+        params.push(limit, offset ?? 0);
+      }
+      rows = this.cached(sql).all(...params) as { id: string; data: string }[];
     }
-    return this.cached(sql).all(...params) as { id: string; data: string }[];
+    this.stats.rowsSelected += rows.length;
+    return rows;
   }
 
   explain(coll: string, plan: SqlPlan, order: string): string[] {
+    this.flush();
     let sql = `EXPLAIN QUERY PLAN SELECT id, data FROM ${q('c:' + coll)}`;
     if (plan.where) sql += ` WHERE ${plan.where}`;
     sql += ` ORDER BY ${order}`;
@@ -271,42 +498,273 @@ export class Store {
   }
 
   countWhere(coll: string, plan: SqlPlan): number {
+    this.flush();
     if (!plan.where) return this.collStmts(coll).countAll.get() as number;
     return this.cached(`SELECT count(*) FROM ${q('c:' + coll)} WHERE ${plan.where}`, true).get(...plan.params) as number;
   }
 
   // ------------------------------------------------------------ writes
 
-  /** Apply a batch atomically (one SQLite transaction). Throws (and writes nothing) on a constraint error. */
+  /**
+   * Hand a batch to SQLite as one transaction (all or nothing). With the writer thread it is sent to it
+   * (the outcome comes back later: see the batch's waiters); without, it is written here and throws, having
+   * written nothing, on a constraint error. It does not touch the cache (commit/commitNow do). Benchmarks
+   * wrap it to count the documents written.
+   */
   write(ops: WriteOp[], docs?: Array<Record<string, unknown> | null>): void {
-    this.writeTx(ops, docs);
+    this.stats.batches++;
+    this.stats.docWrites += ops.length;
+    if (this.writer && !this.writeHere) {
+      this.writer.send(ops as ReadonlyArray<{ kind: string; coll: string; id: string; data?: string }>);
+      return;
+    }
+    this.writeTx(ops);
     // refresh the planner's statistics as collections grow (which index is the selective one)
     const n = ++this.writeCount;
     if (n === 200 || n === 2000 || n % 20_000 === 0) this.db.pragma('optimize');
+    void docs;
   }
 
   private writeCount = 0;
-  private writeTx = (ops: WriteOp[], docs?: Array<Record<string, unknown> | null>): void => {
-    this.writeTxFn ??= this.db.transaction((ops: WriteOp[], docs?: Array<Record<string, unknown> | null>) => {
-      ops.forEach((op, i) => {
-        const s = this.collStmts(op.coll);
-        if (op.kind === 'delete') s.del.run(op.id);
-        else {
-          if (op.kind === 'insert') s.insert.run(op.id, op.data);
-          else s.upsert.run(op.id, op.data);
-          const d = docs?.[i];
-          if (d && this.indexedFields.has(op.coll)) this.noteFields(op.coll, d);
+  private writeTx = (ops: WriteOp[]): void => {
+    this.writeTxFn ??= this.db.transaction((ops: WriteOp[]) => {
+      for (const op of ops) {
+        switch (op.kind) {
+          case 'pay':
+            this.payPutStmt().run(op.id, op.data);
+            break;
+          case 'flags': {
+            const [coll, field, a, o] = JSON.parse(op.data) as [string, string, number, number];
+            this.cached('INSERT OR REPLACE INTO _fieldflags (coll, field, hasArray, hasOther) VALUES (?, ?, ?, ?)').run(coll, field, a, o);
+            break;
+          }
+          case 'delete':
+            this.collStmts(op.coll).del.run(op.id);
+            break;
+          case 'insert':
+            this.collStmts(op.coll).insert.run(op.id, op.data);
+            break;
+          default:
+            this.collStmts(op.coll).upsert.run(op.id, op.data);
         }
-      });
+      }
     });
-    this.writeTxFn(ops, docs);
+    this.writeTxFn(ops);
   };
-  private writeTxFn: ((ops: WriteOp[], docs?: Array<Record<string, unknown> | null>) => void) | undefined;
+  private writeTxFn: ((ops: WriteOp[]) => void) | undefined;
+  /** Set while commitNow writes on this thread (the writer thread idle). */
+  private writeHere = false;
+
+  /** The cache takes the new versions; indexed fields holding arrays or objects are noted (flags ops appended). */
+  private apply(ops: WriteOp[], docs: Array<StoredDocument | null>, cache: boolean): void {
+    const n = ops.length;
+    for (let i = 0; i < n; i++) {
+      const op = ops[i];
+      if (op.kind === 'pay' || op.kind === 'flags') continue;
+      const d = docs[i];
+      if (d && op.kind !== 'delete' && this.indexedFields.has(op.coll)) this.noteFields(op.coll, d, ops, docs);
+      const k = ckey(op.coll, op.id);
+      if (op.kind !== 'delete') this.noteId(op.coll, op.id);
+      if (!cache) this.docCache.delete(k);
+      else this.docCache.set(k, op.kind === 'delete' || !d ? null : { doc: d, text: op.data });
+    }
+  }
+
+  /** Whether a batch must be checked by SQLite alone (a unique index may refuse it). */
+  needsOwnWrite(ops: WriteOp[]): boolean {
+    if (this.uniqueColls.size === 0) return false;
+    for (const op of ops) if (op.kind !== 'delete' && this.uniqueColls.has(op.coll)) return true;
+    return false;
+  }
+
+  /**
+   * Commit a batch now: the queue first, then this batch alone in its own SQLite transaction, on this thread
+   * (throws, having changed nothing, when SQLite refuses it), then the cache. `docs[i]` is the stored form of
+   * op i's document (normalizeDoc / decodeDoc), kept by the cache as it is (the caller gives it up).
+   * `cache: false` (bulk inserts): the documents are not kept in memory.
+   */
+  commitNow(ops: WriteOp[], docs: Array<StoredDocument | null>, cache = true): void {
+    this.flush();
+    const all = ops.slice();
+    const allDocs = docs.slice();
+    const savedFlags = new Map(this.flags);
+    this.apply(all, allDocs, false); // flags only: the cache takes the versions once SQLite has them
+    this.writeHere = true;
+    try {
+      this.write(all, allDocs);
+    } catch (e) {
+      this.flags = savedFlags;
+      throw e;
+    } finally {
+      this.writeHere = false;
+    }
+    if (cache) for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op.kind === 'pay' || op.kind === 'flags') continue;
+      this.docCache.set(ckey(op.coll, op.id), op.kind === 'delete' || !docs[i] ? null : { doc: docs[i]!, text: op.data });
+    }
+  }
+
+  /**
+   * Commit a batch: applied to the cache at once (later reads see it), written to SQLite with the rest of the
+   * queue (group commit). The promise resolves once it is on disk, and rejects if it could not be written
+   * (then nothing of it is). `docs` as for commitNow.
+   */
+  commit(ops: WriteOp[], docs: Array<StoredDocument | null>): Promise<void> {
+    const b = (this.pending ??= { ops: [], docs: [], waiters: [] });
+    const all = ops.slice();
+    const allDocs = docs.slice();
+    this.apply(all, allDocs, true); // may append flags ops
+    for (let i = 0; i < all.length; i++) {
+      b.ops.push(all[i]);
+      b.docs.push(allDocs[i]);
+    }
+    const promise = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
+    if (b.ops.length >= this.maxBatchOps) this.send();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.db.open) this.send();
+      });
+    }
+    return promise;
+  }
+
+  /** Whether commits are queued or being written. */
+  hasPending(): boolean {
+    return this.pending !== null || this.inflight.size > 0;
+  }
+
+  /** How many times queued commits were lost (a batch SQLite refused): see `durable`. */
+  lostGeneration = 0;
+
+  /**
+   * Resolves once every commit made so far is on disk (at once when none is waiting). A commit lost meanwhile
+   * shows in `lostGeneration`, not here: compare it before and after.
+   */
+  durable(): Promise<void> {
+    let b = this.pending;
+    if (!b) {
+      let last: PendingBatch | undefined;
+      for (const x of this.inflight.values()) last = x;
+      if (!last) return DONE;
+      b = last;
+    }
+    return new Promise<void>((resolve) => b!.waiters.push({ resolve, reject: () => resolve() }));
+  }
+
+  /** Batches sent to the writer thread, by its numbering, until their outcome is back. */
+  private inflight = new Map<number, PendingBatch>();
+
+  /** Start writing the queue (one SQLite transaction): here, or on the writer thread. */
+  private send(): void {
+    const b = this.pending;
+    if (!b) return;
+    this.pending = null;
+    if (!this.writer && this.writerMode !== 'main' && !this.writerFailed) {
+      if (b.ops.length >= WRITER_BATCH_OPS) this.bigBatches++;
+      if (this.writerMode === 'thread' || this.bigBatches >= WRITER_AFTER_BATCHES) this.startWriter();
+    }
+    const writer = this.writer;
+    if (writer) {
+      try {
+        this.write(b.ops, b.docs); // → writer.send
+      } catch (e) {
+        this.lose(e, [b]);
+        return;
+      }
+      this.inflight.set(writer.lastSent, b);
+      return;
+    }
+    try {
+      this.write(b.ops, b.docs);
+    } catch (e) {
+      this.lose(e, [b]);
+      return;
+    }
+    this.settle(b);
+  }
+
+  /**
+   * Each commit's waiter is resumed on its own macrotask (setImmediate), so what it does next — typically its
+   * request's next transaction — runs to its own next commit before the next waiter resumes, as requests
+   * arriving one by one would: resuming them all at once would interleave those transactions step by step and
+   * make them conflict with each other for nothing.
+   */
+  private settle(b: PendingBatch): void {
+    for (const w of b.waiters) setImmediate(w.resolve);
+    if (!this.hasPending()) {
+      if (this.docCache.size > this.cacheLimit) this.trimCache();
+      if (this.payCache.size > this.cacheLimit) this.payCache.clear();
+    }
+  }
+
+  /** Batches that could not be written (nothing of them, nor of any later one, is on disk): fail them all. */
+  private lose(e: unknown, batches: PendingBatch[]): void {
+    const all = [...batches, ...this.inflight.values()];
+    this.inflight.clear();
+    if (this.pending) all.push(this.pending);
+    this.pending = null;
+    this.lostGeneration++;
+    // memory knew more than the disk: forget it (SQLite is read again)
+    this.docCache.clear();
+    this.payCache.clear();
+    for (const b of all) for (const w of b.waiters) setImmediate(w.reject, e);
+    if (this.writer && !this.writer.alive) {
+      // the thread is gone: write on the main thread from now on
+      this.writer = null;
+      this.writerFailed = true;
+    }
+    this.writer?.reset();
+    this.onLostWrites?.(e);
+  }
+
+  /** A batch's outcome from the writer thread. */
+  private written(seq: number, error: string | null): void {
+    const b = this.inflight.get(seq);
+    if (!b) return; // already failed by lose()
+    if (error !== null) {
+      this.inflight.delete(seq);
+      this.lose(new Error(`SQLite: ${error}`), [b]);
+      return;
+    }
+    this.inflight.delete(seq);
+    this.settle(b);
+  }
+
+  /**
+   * Everything committed so far is on disk when this returns (written here, or the writer thread waited for):
+   * what reads SQLite itself (queries, counts) or writes it here calls this first.
+   */
+  flush(): void {
+    if (this.pending) this.send();
+    if (!this.writer || this.inflight.size === 0) return;
+    const outcomes = this.writer.waitAll();
+    for (const [seq, error] of outcomes) this.written(seq, error);
+  }
+
+  private writer: WriterThread | null = null;
+  private writerFailed = false;
+  private bigBatches = 0;
+  /** LOCALCLOUD_WRITER: 'thread' (a writer thread from the start), 'main' (never), default: once busy (see WRITER_AFTER_BATCHES). */
+  private readonly writerMode = process.env.LOCALCLOUD_WRITER === 'thread' ? 'thread' : process.env.LOCALCLOUD_WRITER === 'main' ? 'main' : 'auto';
+
+  private startWriter(): void {
+    try {
+      this.writer = new WriterThread(path.join(this.dataDir, 'db.sqlite'), (seq, error) => this.written(seq, error));
+    } catch (e) {
+      this.writer = null;
+      this.writerMode === 'thread' && console.warn(`[localcloud] no writer thread (${(e as Error)?.message ?? e}); writing on the main thread`);
+    }
+  }
 
   // ------------------------------------------------------------ query planning
 
   /** Translate the indexable part of a MongoDB query into SQL on the collection's indexed fields. */
   plan(coll: string, query: Mongo): SqlPlan {
+    // the queued writes may mark an indexed field as holding arrays (see noteFields): write them first
+    this.flush();
     const fields = this.indexedFields.get(coll);
     const conds: string[] = [];
     const params: unknown[] = [];
@@ -392,23 +850,51 @@ export class Store {
   }
 
   metaSet(key: string, value: string): void {
+    this.flush();
     this.cached('INSERT INTO _meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  payGet(outTradeNo: string): Record<string, unknown> | undefined {
-    const t = this.cached('SELECT data FROM _pay WHERE outTradeNo = ?', true).get(outTradeNo) as string | undefined;
-    return t ? JSON.parse(t) : undefined;
+  private payPutStmt(): Database.Statement {
+    return this.cached('INSERT INTO _pay (outTradeNo, data) VALUES (?, ?) ON CONFLICT(outTradeNo) DO UPDATE SET data = excluded.data');
   }
 
-  payPut(outTradeNo: string, data: Record<string, unknown>): void {
-    this.cached('INSERT INTO _pay (outTradeNo, data) VALUES (?, ?) ON CONFLICT(outTradeNo) DO UPDATE SET data = excluded.data').run(outTradeNo, JSON.stringify(data));
+  /** A pay simulator order (shared: never change it; copy it to hand it out), or undefined. */
+  payPeek(outTradeNo: string): Record<string, unknown> | undefined {
+    const hit = this.payCache.get(outTradeNo);
+    if (hit !== undefined) return hit ?? undefined;
+    const t = this.cached('SELECT data FROM _pay WHERE outTradeNo = ?', true).get(outTradeNo) as string | undefined;
+    const v = t ? (JSON.parse(t) as Record<string, unknown>) : null;
+    if (this.payCache.size >= this.cacheLimit) {
+      if (this.hasPending()) return v ?? undefined; // queued orders must stay
+      this.payCache.clear();
+    }
+    this.payCache.set(outTradeNo, v);
+    return v ?? undefined;
+  }
+
+  /** A pay simulator order (a fresh copy), or undefined. */
+  payGet(outTradeNo: string): Record<string, unknown> | undefined {
+    const v = this.payPeek(outTradeNo);
+    return v === undefined ? undefined : cloneStored(v);
+  }
+
+  /**
+   * Save a pay simulator order: visible at once, written with the queued commits (in order with them); the
+   * promise resolves once it is on disk.
+   */
+  payPut(outTradeNo: string, data: Record<string, unknown>): Promise<void> {
+    const text = JSON.stringify(data);
+    this.payCache.set(outTradeNo, JSON.parse(text) as Record<string, unknown>);
+    return this.commit([{ kind: 'pay', coll: PAY_OPS, id: outTradeNo, data: text }], [null]);
   }
 
   payAll(): Record<string, unknown>[] {
+    this.flush();
     return (this.cached('SELECT data FROM _pay', true).all() as string[]).map((t) => JSON.parse(t));
   }
 
   messageAdd(data: Record<string, unknown>): void {
+    this.flush();
     this.cached('INSERT INTO _messages (data) VALUES (?)').run(JSON.stringify(data));
   }
 

@@ -282,3 +282,94 @@ export function decodeDoc(text: string): Record<string, unknown> {
 export function cloneDoc<T>(doc: T): T {
   return cloneValue(doc);
 }
+
+const SKIP = Symbol('skip');
+
+function normNumber(n: number): number | null {
+  if (!Number.isFinite(n)) return null;
+  return n === 0 ? 0 : n; // -0 is written as 0
+}
+
+/**
+ * What JSON storage makes of a value: `decodeDoc(encodeDoc(v))`, computed without the text. Dates stay Dates
+ * (of this realm); undefined, functions and symbols are dropped (null inside arrays); non-finite numbers become
+ * null, -0 becomes 0, a bigint its Number; any other object becomes a plain object of its own enumerable keys
+ * (a `__proto__` key is lost, as JSON.stringify of the encoded copy loses it); an object whose only key is a
+ * numeric `$date` becomes a Date, as decodeDoc revives it.
+ */
+function normValue(v: unknown, st: { dates: boolean }, inArray: boolean): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return normNumber(v);
+    case 'bigint':
+      return normNumber(Number(v));
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return inArray ? null : SKIP;
+  }
+  if (v === null) return null;
+  if (isDate(v)) {
+    const t = v.getTime();
+    if (Number.isNaN(t)) return { $date: null };
+    st.dates = true;
+    return new Date(t);
+  }
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = normValue(v[i], st, true);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const k of Object.keys(v as object)) {
+    if (k === '__proto__') continue;
+    const x = normValue((v as Record<string, unknown>)[k], st, false);
+    if (x === SKIP) continue;
+    out[k] = x;
+    count++;
+  }
+  if (count === 1 && typeof out.$date === 'number') {
+    st.dates = true;
+    return new Date(out.$date);
+  }
+  return out;
+}
+
+/** A document as stored: its decoded form (a fresh plain copy, as decodeDoc(text) would give) and its JSON text. */
+export interface StoredDoc {
+  doc: Record<string, unknown>;
+  text: string;
+}
+
+/** Normalize a document for storage: the copy the database keeps (equal to decodeDoc(encodeDoc(doc))) and its text. */
+export function normalizeDoc(doc: Record<string, unknown>): StoredDoc {
+  const st = { dates: false };
+  const n = normValue(doc, st, false) as Record<string, unknown>;
+  // without Dates (the usual case) the decoded form is its own encoding; with them, the encoding of the
+  // document as given (a { $date } written as such keeps its number exactly)
+  return { doc: n, text: st.dates ? encodeDoc(doc) : JSON.stringify(n) };
+}
+
+/**
+ * Deep copy of a stored (normalized) document: plain objects, arrays, primitives and Dates of this realm only,
+ * as normalizeDoc and decodeDoc make them. Faster than cloneDoc, which accepts any value.
+ */
+export function cloneStored<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = cloneStored(v[i]);
+    return out as unknown as T;
+  }
+  if (v instanceof Date) return new Date(v.getTime()) as unknown as T;
+  const out: Record<string, unknown> = {};
+  // a stored object is a plain object: own enumerable keys only
+  for (const k in v as Record<string, unknown>) out[k] = cloneStored((v as Record<string, unknown>)[k]);
+  return out as T;
+}

@@ -7,7 +7,7 @@ import { DomainError } from '../../shared/errors';
 import { PARAM_LABELS, PARAM_NAMES, Params, diffParams, isParamName, validateParamChange } from '../../shared/params';
 import { now } from '../clock';
 import { ADMINS_COLL, AdminDoc, CONFIG_COLL, PARAMS_ID, ParamsDoc, envAdminOpenids, getParamsDoc, isAdmin } from '../config';
-import { AnyDoc, Tx, getDb, newId, readAll, readDoc, runTx, writeDoc } from '../db';
+import { AnyDoc, Tx, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from '../db';
 import { findUserByNo, getUser } from '../users';
 import { Payload, cursor as cursorOf, optStr, str } from '../validate';
 
@@ -23,7 +23,7 @@ export async function requireAdmin(openid: string, tx?: Tx): Promise<void> {
 /** Write an audit record inside a transaction. */
 export async function writeAudit(tx: Tx, rec: { by: string; what: string; old: unknown; new: unknown; reason: string | null; ref?: string }): Promise<string> {
   const at = now();
-  const id = newId('A', at);
+  const id = await newDocId(tx, AUDIT_COLL, 'A', at);
   await writeDoc(tx, AUDIT_COLL, id, { ...rec, at, old: rec.old ?? null, new: rec.new ?? null });
   return id;
 }
