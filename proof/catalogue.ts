@@ -149,6 +149,7 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'assets', allowed: ID, payload: none },
   { fn: 'user', action: 'ledger', allowed: ID, payload: async () => ({ limit: 5 }) },
   { fn: 'user', action: 'statements', allowed: ID, payload: async () => ({ days: 7 }) },
+  { fn: 'user', action: 'subscribeRelease', allowed: ID, payload: async () => ({ accepted: true }), mutating: true },
   {
     fn: 'user',
     action: 'transfer',

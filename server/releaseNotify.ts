@@ -135,7 +135,7 @@ async function noticeOne(openid: string, rec: ReleaseDayDoc): Promise<boolean> {
     await getCloud().openapi.subscribeMessage.send({
       touser: openid,
       templateId: releaseTemplateId(),
-      page: '/pages/statements/index',
+      page: '/pages/assets/index', // the daily release statements are on the assets page
       data: {
         date1: { value: shanghaiDate(rec.day) },
         number2: { value: formatPoints(line.points) },

@@ -62,6 +62,8 @@ export interface UserApi {
   ledger: { req: { cursor?: string | null; limit?: number }; res: Page<LedgerItem> };
   statements: { req: { days?: number }; res: { items: ReleaseStatement[] } };
   transfer: { req: { toUserNo: string; points: string; requestId: string; memo?: string }; res: { transferId: string; available: string } };
+  /** After wx.requestSubscribeMessage: whether to send this user the daily release notice. */
+  subscribeRelease: { req: { accepted: boolean }; res: { enabled: boolean; credits: number } };
 }
 
 // ---------- merchant ----------

@@ -17,7 +17,7 @@ import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
 import { currentInvocation, currentTx, runWithTx } from '../context';
 import { Store, WriteOp, IndexConfig, DocVersion } from './store';
-import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeDoc } from './translate';
+import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc } from './translate';
 import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
 
 export type Doc = Record<string, unknown> & { _id?: string };
@@ -433,7 +433,7 @@ export class Engine {
     }
     const doc = { _id: sid, ...data } as Doc;
     doc._id = sid;
-    const st = normalizeDoc(doc);
+    const st = normalizeOwnedDoc(doc);
     await untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
     return sid;
   }
@@ -444,7 +444,7 @@ export class Engine {
     if (!cur) return 0;
     const next = applyModifier(cur, mod, 'document.update');
     if (!next) return 0;
-    const st = normalizeDoc(next);
+    const st = normalizeOwnedDoc(next);
     await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
     return 1;
   }
@@ -454,7 +454,7 @@ export class Engine {
     const cur = this.store.current(coll, id);
     const doc = { _id: id, ...data } as Doc;
     doc._id = id;
-    const st = normalizeDoc(doc);
+    const st = normalizeOwnedDoc(doc);
     if (cur && cur.text === st.text) return { updated: 0, created: 0 };
     await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
     return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
@@ -480,7 +480,7 @@ export class Engine {
       for (const d of docs) {
         const n = applyModifier(d, mod, 'collection.update');
         if (n) {
-          const st = normalizeDoc(n);
+          const st = normalizeOwnedDoc(n);
           ops.push({ kind: 'upsert', coll, id: String(d._id), data: st.text });
           next.push(st.doc as Doc);
         }
@@ -521,7 +521,7 @@ interface TxWrite {
 }
 
 function storedOf(w: TxWrite): { doc: Doc; text: string } {
-  return (w.stored ??= normalizeDoc(w.doc!) as { doc: Doc; text: string });
+  return (w.stored ??= normalizeOwnedDoc(w.doc!) as { doc: Doc; text: string });
 }
 
 let txCounter = 0;

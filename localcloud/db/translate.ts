@@ -356,6 +356,55 @@ export function normalizeDoc(doc: Record<string, unknown>): StoredDoc {
 }
 
 /**
+ * Whether storing `v` would change nothing (normalizeDoc would give an equal copy): plain objects and arrays of
+ * this realm, strings, booleans, null, finite numbers other than -0, valid Dates of this realm; no undefined,
+ * holes, functions, symbols or bigints, no `__proto__` key, no object that decodes as a Date.
+ */
+function isStoredForm(v: unknown, st: { dates: boolean }): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !(v === 0 && 1 / v < 0);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!isStoredForm(v[i], st)) return false; // a hole reads undefined
+    return true;
+  }
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return false;
+    st.dates = true;
+    return true;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  let count = 0;
+  let only = '';
+  for (const k of Object.keys(v as object)) {
+    if (k === '__proto__' || !isStoredForm((v as Record<string, unknown>)[k], st)) return false;
+    count++;
+    only = k;
+  }
+  return !(count === 1 && only === '$date' && typeof (v as Record<string, unknown>).$date === 'number');
+}
+
+/**
+ * normalizeDoc for a document the caller owns outright (built by the database from copies, shared with nobody:
+ * not even its nested objects): when it is already in stored form it is kept as it is, without a copy.
+ */
+export function normalizeOwnedDoc(doc: Record<string, unknown>): StoredDoc {
+  const st = { dates: false };
+  if (!isStoredForm(doc, st)) return normalizeDoc(doc);
+  return { doc, text: st.dates ? encodeDoc(doc) : JSON.stringify(doc) };
+}
+
+/**
  * Deep copy of a stored (normalized) document: plain objects, arrays, primitives and Dates of this realm only,
  * as normalizeDoc and decodeDoc make them. Faster than cloneDoc, which accepts any value.
  */
