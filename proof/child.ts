@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { ADMIN, ROOT } from './kit';
+import { GATEWAY_NODE_FLAGS } from '../localcloud/runtime';
 
 let bundled: string | null = null;
 
@@ -70,7 +71,7 @@ export interface Child {
 export function startGatewayChild(dataDir: string, opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Child> {
   const main = gatewayBundle();
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
+    const proc = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...(opts.nodeArgs ?? []), main], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SEED: '0', TIMERS: '0', ADMIN_OPENIDS: ADMIN, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

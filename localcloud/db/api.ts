@@ -360,7 +360,8 @@ export class Transaction {
 
   async commit(): Promise<{ errMsg: string }> {
     if (this._userRollback) throw txFailError('transaction.commit: the transaction was rolled back');
-    await untilDurable(this._etx.commit());
+    const durable = untilDurable(this._etx.commit());
+    if (durable) await durable;
     return { errMsg: 'transaction.commit:ok' };
   }
 
@@ -423,7 +424,8 @@ export class Database {
       try {
         const result = await runInTx(etx, () => callback(tx));
         if (tx._userRollback) throw tx._userRollback;
-        await untilDurable(etx.commit());
+        const durable = untilDurable(etx.commit());
+        if (durable) await durable;
         return result;
       } catch (e) {
         etx.abort(e);

@@ -47,6 +47,17 @@ export interface Faults {
 
 const noop = () => undefined;
 
+/** `{ _id: id, ...data }` with `_id` = id whatever data says (a loop: the spread after a key is a slow path). */
+function withId(id: string, data: Doc): Doc {
+  const doc: Doc = { _id: id };
+  for (const k of Object.keys(data)) {
+    if (k === '_id') continue;
+    if (k === '__proto__') Object.defineProperty(doc, k, { value: data[k], enumerable: true, writable: true, configurable: true });
+    else doc[k] = data[k];
+  }
+  return doc;
+}
+
 /**
  * What a commit waits for before the SDK call resolves. Outside a cloud-function invocation (tests, seeding,
  * the runtime's own services): until it is on disk. Inside one: nothing more — the invocation's answer waits
@@ -431,8 +442,7 @@ export class Engine {
     if (this.store.current(coll, sid) !== null) {
       throw requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${sid}" }`);
     }
-    const doc = { _id: sid, ...data } as Doc;
-    doc._id = sid;
+    const doc = withId(sid, data);
     const st = normalizeOwnedDoc(doc);
     await untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
     return sid;
@@ -452,8 +462,7 @@ export class Engine {
   async setDoc(coll: string, id: string, data: Doc): Promise<{ updated: number; created: number }> {
     await this.waitUnlocked(coll, [id]);
     const cur = this.store.current(coll, id);
-    const doc = { _id: id, ...data } as Doc;
-    doc._id = id;
+    const doc = withId(id, data);
     const st = normalizeOwnedDoc(doc);
     if (cur && cur.text === st.text) return { updated: 0, created: 0 };
     await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
@@ -607,8 +616,7 @@ export class EngineTx {
       const e = requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${id}" }`);
       throw e;
     }
-    const doc = { _id: id, ...data } as Doc;
-    doc._id = id;
+    const doc = withId(id, data);
     this.writes.set(key(coll, id), { coll, id, doc, insert: true });
     return id;
   }
@@ -633,8 +641,7 @@ export class EngineTx {
     const { w: prev, v } = this.seen(coll, id);
     // the text of what is there now (own write or snapshot), to tell whether this set changes it
     const curText = prev ? (prev.doc ? storedOf(prev).text : null) : v ? v.text : null;
-    const doc = { _id: id, ...data } as Doc;
-    doc._id = id;
+    const doc = withId(id, data);
     const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
     this.writes.set(key(coll, id), w);
     if (curText !== null && curText === storedOf(w).text) return { updated: 0, created: 0 };

@@ -8,7 +8,7 @@
  *   and when the whole query translates exactly, sorting, skip, limit and count run in SQLite too.
  * - The document cache: coll/id → the stored document (decoded, never handed out: readers copy it) and its JSON
  *   text, or "does not exist". Every write goes through this class, which keeps it exact; it is bounded
- *   (LOCALCLOUD_CACHE_DOCS, default 50 000 entries) and SQLite stays the truth for everything not in it.
+ *   (LOCALCLOUD_CACHE_DOCS, default 10 000 entries) and SQLite stays the truth for everything not in it.
  * - Group commit: a commit is applied to the cache at once (later reads see it) and queued; the queue is written
  *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows), and each commit's
  *   promise resolves only then — so nothing is acknowledged before it is on disk, and what is on disk after a
@@ -76,6 +76,7 @@ export type WriteOp =
 /** The `coll` of WriteOps on the pay simulator's table, and on the field flags (not valid collection names). */
 export const PAY_OPS = '#pay';
 export const FLAG_OPS = '#flags';
+const PAY_PIN = '#pay\u0000';
 
 /**
  * The writer thread starts once this many batches of at least WRITER_BATCH_OPS writes were queued: under
@@ -225,8 +226,8 @@ export class Store {
   onLostWrites: ((e: unknown) => void) | null = null;
 
   constructor(readonly dataDir: string, indexConfig: IndexConfig = {}) {
-    const limit = Number(process.env.LOCALCLOUD_CACHE_DOCS ?? 50_000);
-    this.cacheLimit = Number.isFinite(limit) && limit >= 0 ? Math.floor(limit) : 50_000;
+    const limit = Number(process.env.LOCALCLOUD_CACHE_DOCS ?? 10_000);
+    this.cacheLimit = Number.isFinite(limit) && limit >= 0 ? Math.floor(limit) : 10_000;
     fs.mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'db.sqlite'));
     this.db.pragma('journal_mode = WAL');
@@ -426,7 +427,7 @@ export class Store {
       }
     }
     if (this.docCache.size >= this.cacheLimit) {
-      if (this.hasPending() || this.cacheLimit === 0) return v; // queued versions must stay
+      if (this.cacheLimit === 0) return v;
       this.trimCache();
     }
     this.docCache.set(k, v);
@@ -441,7 +442,7 @@ export class Store {
   private buildIdFilter(coll: string): void {
     this.flush();
     const ids = this.cached(`SELECT id FROM ${q('c:' + coll)}`, true).all() as string[];
-    const f = new IdFilter(Math.max(4096, ids.length * 4));
+    const f = new IdFilter(Math.max(16_384, ids.length * 8));
     for (const id of ids) f.add(id);
     // queued or cached versions are in SQLite after the flush above; nothing else exists
     this.idFilters.set(coll, f);
@@ -460,12 +461,44 @@ export class Store {
     return this.current(coll, id)?.text;
   }
 
+  /**
+   * Keys of documents (and pay orders, `#pay\u0000<no>`) written by commits not yet on disk, with how many such
+   * commits wrote each: the cache must keep them (SQLite does not have them yet).
+   */
+  private pinned = new Map<string, number>();
+
+  private pin(k: string): void {
+    this.pinned.set(k, (this.pinned.get(k) ?? 0) + 1);
+  }
+
+  private unpin(ops: WriteOp[]): void {
+    for (const op of ops) {
+      if (op.kind === 'flags') continue;
+      const k = op.kind === 'pay' ? PAY_PIN + op.id : ckey(op.coll, op.id);
+      const n = (this.pinned.get(k) ?? 1) - 1;
+      if (n > 0) this.pinned.set(k, n);
+      else this.pinned.delete(k);
+    }
+  }
+
+  /** Drop the oldest entries (insertion order) down to 90% of the limit, keeping those not yet on disk. */
   private trimCache(): void {
-    // drop the oldest tenth (insertion order); queued writes are never dropped (the caller checks none are)
-    let drop = Math.max(1, this.docCache.size - Math.floor(this.cacheLimit * 0.9));
+    let drop = this.docCache.size - Math.floor(this.cacheLimit * 0.9);
     for (const k of this.docCache.keys()) {
-      if (drop-- <= 0) break;
+      if (drop <= 0) break;
+      if (this.pinned.has(k)) continue;
       this.docCache.delete(k);
+      drop--;
+    }
+  }
+
+  private trimPayCache(): void {
+    let drop = this.payCache.size - Math.floor(this.cacheLimit * 0.9);
+    for (const no of this.payCache.keys()) {
+      if (drop <= 0) break;
+      if (this.pinned.has(PAY_PIN + no)) continue;
+      this.payCache.delete(no);
+      drop--;
     }
   }
 
@@ -556,7 +589,7 @@ export class Store {
   private writeHere = false;
 
   /** The cache takes the new versions; indexed fields holding arrays or objects are noted (flags ops appended). */
-  private apply(ops: WriteOp[], docs: Array<StoredDocument | null>, cache: boolean): void {
+  private apply(ops: WriteOp[], docs: Array<StoredDocument | null>, cache: boolean, queued = false): void {
     const n = ops.length;
     for (let i = 0; i < n; i++) {
       const op = ops[i];
@@ -566,7 +599,11 @@ export class Store {
       const k = ckey(op.coll, op.id);
       if (op.kind !== 'delete') this.noteId(op.coll, op.id);
       if (!cache) this.docCache.delete(k);
-      else this.docCache.set(k, op.kind === 'delete' || !d ? null : { doc: d, text: op.data });
+      else {
+        this.docCache.delete(k); // to the end of the insertion order: what is written stays longest
+        this.docCache.set(k, op.kind === 'delete' || !d ? null : { doc: d, text: op.data });
+        if (queued) this.pin(k);
+      }
     }
   }
 
@@ -614,7 +651,7 @@ export class Store {
     const b = (this.pending ??= { ops: [], docs: [], waiters: [] });
     const all = ops.slice();
     const allDocs = docs.slice();
-    this.apply(all, allDocs, true); // may append flags ops
+    this.apply(all, allDocs, true, true); // may append flags ops
     for (let i = 0; i < all.length; i++) {
       b.ops.push(all[i]);
       b.docs.push(allDocs[i]);
@@ -693,11 +730,10 @@ export class Store {
    * make them conflict with each other for nothing.
    */
   private settle(b: PendingBatch): void {
+    this.unpin(b.ops);
     for (const w of b.waiters) setImmediate(w.resolve);
-    if (!this.hasPending()) {
-      if (this.docCache.size > this.cacheLimit) this.trimCache();
-      if (this.payCache.size > this.cacheLimit) this.payCache.clear();
-    }
+    if (this.docCache.size > this.cacheLimit) this.trimCache();
+    if (this.payCache.size > this.cacheLimit) this.trimPayCache();
   }
 
   /** Batches that could not be written (nothing of them, nor of any later one, is on disk): fail them all. */
@@ -708,6 +744,7 @@ export class Store {
     this.pending = null;
     this.lostGeneration++;
     // memory knew more than the disk: forget it (SQLite is read again)
+    this.pinned.clear();
     this.docCache.clear();
     this.payCache.clear();
     for (const b of all) for (const w of b.waiters) setImmediate(w.reject, e);
@@ -865,8 +902,8 @@ export class Store {
     const t = this.cached('SELECT data FROM _pay WHERE outTradeNo = ?', true).get(outTradeNo) as string | undefined;
     const v = t ? (JSON.parse(t) as Record<string, unknown>) : null;
     if (this.payCache.size >= this.cacheLimit) {
-      if (this.hasPending()) return v ?? undefined; // queued orders must stay
-      this.payCache.clear();
+      if (this.cacheLimit === 0) return v ?? undefined;
+      this.trimPayCache();
     }
     this.payCache.set(outTradeNo, v);
     return v ?? undefined;
@@ -885,6 +922,7 @@ export class Store {
   payPut(outTradeNo: string, data: Record<string, unknown>): Promise<void> {
     const text = JSON.stringify(data);
     this.payCache.set(outTradeNo, JSON.parse(text) as Record<string, unknown>);
+    this.pin(PAY_PIN + outTradeNo);
     return this.commit([{ kind: 'pay', coll: PAY_OPS, id: outTradeNo, data: text }], [null]);
   }
 

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import cloud from 'wx-server-sdk';
 import { createLocalCloud, LocalCloud } from '../runtime';
-import { decodeDoc, encodeDoc, normalizeDoc, cloneStored } from '../db/translate';
+import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored } from '../db/translate';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const COLLS = ['notes', 'keys'];
@@ -67,6 +67,18 @@ function canon(v: unknown): unknown {
   return v;
 }
 
+/** A copy of the containers (plain objects, arrays, Dates); anything else kept as it is. */
+function copyOf(v: unknown): unknown {
+  if (v instanceof Date) return new Date(v.getTime());
+  if (Array.isArray(v)) return Array.from({ length: v.length }, (_x, i) => (i in v ? copyOf(v[i]) : undefined));
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: copyOf((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
+}
+
 describe('normalizeDoc: what storing a document does to it, without the JSON round trip', () => {
   const leaf = fc.oneof(
     fc.string(),
@@ -101,6 +113,10 @@ describe('normalizeDoc: what storing a document does to it, without the JSON rou
         expect(st.text).toBe(text);
         expect(canon(st.doc)).toStrictEqual(canon(decodeDoc(text)));
         expect(canon(cloneStored(st.doc))).toStrictEqual(canon(st.doc));
+        // a document the database owns outright is kept as it is when already in stored form: the same result
+        const owned = normalizeOwnedDoc(copyOf(doc) as Record<string, unknown>);
+        expect(owned.text).toBe(text);
+        expect(canon(owned.doc)).toStrictEqual(canon(st.doc));
       }),
       { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
     );
@@ -120,6 +136,10 @@ describe('the document cache', () => {
       expect(d!.at).toBeInstanceOf(Date);
     }
     expect((await db.collection('notes').where({ tag: 't3' }).count()).total).toBe([...disk.values()].filter((t) => JSON.parse(t).tag === 't3').length);
+    // many commits waiting to be written at once, far more than the cache holds: none is forgotten
+    await Promise.all(Array.from({ length: 300 }, (_x, i) => db.collection('notes').doc(`n${i}`).update({ data: { i: -1 - i } })));
+    for (const i of [0, 150, 299, 398]) expect((await db.collection('notes').doc(`n${i}`).get()).data!.i).toBe(i < 300 ? -1 - i : i);
+    expect(decodeDoc(onDisk(lc.dataDir, 'notes').get('n299')!).i).toBe(-300);
   });
 
   test('a read hands out a copy: changing it changes nothing stored', async () => {
