@@ -133,9 +133,11 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
   for (let i = 0; ; i++) {
     let result: T | undefined;
     let domainError: unknown = null;
+    let committedTx: Tx | null = null;
     try {
       await db.runTransaction(async (tx: Tx) => {
         domainError = null;
+        committedTx = tx;
         try {
           result = await fn(tx);
           return result;
@@ -144,6 +146,7 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
           throw e;
         }
       }, 1);
+      if (committedTx) await runAfterCommit(committedTx);
       return result as T;
     } catch (e) {
       if (domainError) throw domainError;
@@ -160,6 +163,35 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
       await sleep(Math.min(250, 5 + Math.random() * (10 + i * 15)));
     }
   }
+}
+
+const afterCommit = new WeakMap<object, Array<() => Promise<unknown>>>();
+
+/**
+ * Run `fn` once the transaction `tx` has committed (and never if it does not): derived data — statistics, views,
+ * notifications — is written after the commit, so the transaction neither waits for it nor holds its locks
+ * longer (DESIGN "Rules for running at the platform's scale", 3). Only for `runTx` transactions. A failure is
+ * logged, not raised: the state change has happened; what follows is best effort.
+ */
+export function onCommit(tx: Tx, fn: () => Promise<unknown>): void {
+  const list = afterCommit.get(tx) ?? [];
+  list.push(fn);
+  afterCommit.set(tx, list);
+}
+
+async function runAfterCommit(tx: Tx): Promise<void> {
+  const list = afterCommit.get(tx);
+  if (!list) return;
+  afterCommit.delete(tx);
+  await Promise.all(
+    list.map(async (fn) => {
+      try {
+        await fn();
+      } catch (e) {
+        console.warn('[db] after-commit step failed', e);
+      }
+    }),
+  );
 }
 
 /** Read every document matching a query, 100 at a time (the cloud's page size). */
