@@ -74,12 +74,49 @@ export async function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: strin
   }
 }
 
+/**
+ * Inside a transaction: lock a document, then read it (DESIGN "Rules for running at the platform's scale", 2).
+ * CloudBase does not check at commit that what a transaction read is unchanged, so two transitions of one order
+ * (a payment and a cancellation) that each read it and then write it could both commit. Writing first (a
+ * counter, `lockSeq`) takes the document's lock: a concurrent write fails at once and one of the transactions
+ * runs again, and what is read afterwards is current until the commit. Null if the document does not exist.
+ */
+export async function lockAndRead<T = AnyDoc>(tx: Tx, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+  const res = (await tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
+  if ((res?.stats?.updated ?? 0) === 0) return null;
+  return readDoc<T>(tx, coll, id);
+}
+
 function stripId(data: AnyDoc): AnyDoc {
   if (!('_id' in data)) return data;
   // a copy without _id (a plain loop: faster than object rest, which takes a slow path in V8)
   const rest: AnyDoc = {};
   for (const k of Object.keys(data)) if (k !== '_id') rest[k] = data[k];
   return rest;
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  const o = e as { message?: string; errMsg?: string };
+  return /E11000|duplicate key/i.test(`${o?.message ?? ''} ${o?.errMsg ?? ''}`);
+}
+
+/** A conflict as the SDK raises it: runTx runs the transaction again. */
+export function conflictError(detail: string): Error {
+  return Object.assign(new Error(`[ResourceUnavailable.TransactionConflict] ${detail}`), { code: 'DATABASE_TRANSACTION_CONFLICT', errCode: 'DATABASE_TRANSACTION_CONFLICT' });
+}
+
+/**
+ * Inside a transaction: create a document that must not exist yet (`add` with its id). If another transaction
+ * created it since this one looked, the add fails and the whole transaction runs again (and then finds it),
+ * where a `set` would have silently replaced it: CloudBase does not re-check at commit what was read.
+ */
+export async function createDoc(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
+  try {
+    await tx.collection(coll).add({ data: { ...stripId(data), _id: id } });
+  } catch (e) {
+    if (isDuplicateKey(e)) throw conflictError(`${coll}/${id} was created by another transaction`);
+    throw e;
+  }
 }
 
 /** Create or replace a document by id. */

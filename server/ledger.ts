@@ -15,7 +15,7 @@ import Decimal from 'decimal.js';
 import { dec } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { now } from './clock';
-import { AnyDoc, Tx, getDb, readAll, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, createDoc, getDb, readAll, readDoc, runTx, writeDoc } from './db';
 
 export type Dec = Decimal;
 
@@ -90,6 +90,12 @@ export interface PostEntryInput {
   allowNegative?: boolean;
   /** Owner openid for an account this entry creates (merchant accounts, holds). */
   owners?: Record<string, string>;
+  /**
+   * The caller knows no entry has this key (the state it locked says so, e.g. an unpaid order): the read that
+   * looks for a duplicate is skipped. Still safe if it is wrong: the entry is created with `add`, which fails on
+   * an existing key, and the transaction runs again.
+   */
+  knownNew?: boolean;
   /** The credit is a treasury inbox whose income is final (no refund can take it back): the sweep may post it. */
   creditDue?: boolean;
 }
@@ -146,27 +152,12 @@ async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
 }
 
-/** A conflict as the SDK raises it: runTx runs the transaction again. */
-function conflict(detail: string): Error {
-  return Object.assign(new Error(`[ResourceUnavailable.TransactionConflict] ${detail}`), { code: 'DATABASE_TRANSACTION_CONFLICT', errCode: 'DATABASE_TRANSACTION_CONFLICT' });
-}
-
-function isDuplicateKey(e: unknown): boolean {
-  const o = e as { message?: string; errMsg?: string };
-  return /E11000|duplicate key/i.test(`${o?.message ?? ''} ${o?.errMsg ?? ''}`);
-}
-
 /**
- * Create a document that must not exist yet (`add` with its id): if another transaction created it since this
- * one looked, the add fails and the transaction runs again (and then finds it). A `set` would overwrite it.
+ * Create a document that must not exist yet (`createDoc`: `add` with its id, a concurrent creation makes the
+ * transaction run again), and remember it.
  */
 async function txCreate(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  try {
-    await tx.collection(coll).add({ data: { ...data, _id: id } });
-  } catch (e) {
-    if (isDuplicateKey(e)) throw conflict(`${coll}/${id} was created by another transaction`);
-    throw e;
-  }
+  await createDoc(tx, coll, id, data);
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
 }
 
@@ -310,7 +301,7 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (debit === GENESIS && kind !== 'genesis' && kind !== 'supply') throw new Error('postEntry: only genesis/supply entries come from genesis');
 
   const [existing, dacc, cacc] = await Promise.all([
-    txRead(tx, LEDGER_COLL, key),
+    input.knownNew ? Promise.resolve(null) : txRead(tx, LEDGER_COLL, key),
     debit !== GENESIS ? lockAccount(tx, debit) : Promise.resolve(null),
     lockAccount(tx, credit),
   ]);

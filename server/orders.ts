@@ -27,7 +27,7 @@ import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlem
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
-import { AnyDoc, Tx, getDb, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
 import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
@@ -245,6 +245,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         ref: orderId,
         memo: `订单 ${orderId} 积分抵扣`,
         owners: { [orderHold(orderId)]: openid },
+        knownNew: true, // a new order's id
       });
     }
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
@@ -315,6 +316,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
       memo: `订单 ${order._id} 让利扣除`,
       allowNegative: true,
       creditDue: order.kind === 'instore', // settled in this same transaction: no refund can take it back
+      knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
     });
   }
   let o: OrderDoc = {
@@ -344,6 +346,8 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const params = read?.params ?? (await getParams(tx));
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
+  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  // in sequence, not together: a holder's settlement may post released points to the same merchant account
   if (dec(order.pointsUsed).gt(0)) {
     await postEntry(tx, {
       key: `order:${order._id}:points`,
@@ -353,9 +357,9 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       amount: order.pointsUsed,
       ref: order._id,
       memo: `订单 ${order._id} 顾客积分抵扣`,
+      knownNew: true, // the order, locked, is not settled
     });
   }
-  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
   if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
   if (rebate.merchantSv.gt(0)) await creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`);
   // settled: the deduction can no longer be refunded, the sweep may post it to the treasury (in store: already due)
@@ -388,7 +392,7 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  */
 export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
@@ -425,7 +429,7 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
   const m = await requireMyMerchant(openid);
   return orderView(
     await runTx(async (tx) => {
-      const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+      const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
       if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
       if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
       if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
@@ -442,7 +446,7 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
 export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
   return runTx(async (tx) => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
     } else {
@@ -456,7 +460,7 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
 /** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
 export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
   return runTx(async (tx) => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
     } else {
@@ -501,7 +505,7 @@ const refundNoOf = (orderId: string) => `R${orderId.slice(1)}`;
  */
 export async function refundOrder(openid: string, orderId: string, reason: string): Promise<OrderDoc> {
   const o = await runTx(async (tx) => {
-    const order = ownOrder(await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId), openid, 'either');
+    const order = ownOrder(await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId), openid, 'either');
     const byMerchant = order.merchantOwnerOpenid === openid;
     if (order.settled || order.status === 'completed') throw new DomainError('INVALID_STATE', '订单已结算，不能退款');
     if (order.status !== 'paid' && order.status !== 'shipped') throw stateError(order, '退款');
@@ -551,7 +555,7 @@ export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
     console.error('[order] refund call failed', orderId, e);
   }
   return runTx(async (tx) => {
-    const cur = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const cur = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (!cur || !cur.refund || cur.refund.status !== 'pending') return cur;
     const next: OrderDoc = { ...cur, refund: { ...cur.refund, status: ok ? 'done' : 'pending', attempts: cur.refund.attempts + 1, lastError } };
     await writeDoc(tx, ORDERS_COLL, orderId, next);
