@@ -18,7 +18,7 @@ import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import { AnyDoc, Tx, getCloud, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, ensureAccount, getBalance, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
-import { closeOrder, platformSubMchId, queryOrder, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
 import { holderSvView, settleAndView } from './svView';
@@ -483,7 +483,7 @@ export async function expirePurchase(purchaseId: string): Promise<'cancelled' | 
   if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return 'none';
   if ((await closeOrder(p.outTradeNo, p.subMchId)) !== 'closed') {
     const q = await queryOrder(p.outTradeNo, p.subMchId).catch(() => null);
-    if (q?.paid && q.totalFee === p.priceFen) {
+    if (confirmsPayment(q, { outTradeNo: p.outTradeNo, totalFee: p.priceFen, subMchId: p.subMchId })) {
       const r = await runTx(async (tx) => {
         const cur = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
         return cur ? settlePurchasePayment(tx, cur, q.transactionId) : 'duplicate';

@@ -28,7 +28,7 @@ import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, newDocId, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
-import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { creditHolderSv } from './svView';
 import { requireUser } from './users';
@@ -583,7 +583,7 @@ export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
   if (closed === 'closed') return 'closed';
   try {
     const q = await queryOrder(o.outTradeNo, o.subMchId);
-    if (q?.paid && q.totalFee === o.cashFen) {
+    if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
       const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
       return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
     }

@@ -3,8 +3,10 @@
  *
  * Anyone can call a cloud function, so a notification is believed only when
  * 1. the cloud says it comes from WeChat Pay: `getWXContext().SOURCE` is `wx_paycallback`;
- * 2. it says SUCCESS, names a trade we created, with that trade's amount and sub-merchant;
- * 3. WeChat Pay confirms it (`cloudPay.queryOrder`: paid, same amount).
+ * 2. it says SUCCESS, names a trade we created, with that trade's amount and sub-merchant (both required);
+ * 3. WeChat Pay confirms it (`cloudPay.queryOrder`: paid, same trade, amount and sub-merchant).
+ * It fails closed: without a positive confirmation (WeChat Pay down, not paid yet, any mismatch) nothing is
+ * applied; the timeouts job asks WeChat Pay again before it cancels the order (closeOrFindPaid, expirePurchase).
  * Its effect is idempotent on `outTradeNo` (the order's / purchase's state), so the retries WeChat sends
  * change nothing. It returns `{ errcode: 0, errmsg: 'OK' }` once handled (also for a duplicate); anything
  * else makes WeChat retry, which we ask for only when something failed on our side.
@@ -13,7 +15,7 @@ import { DomainError } from '../shared/errors';
 import { AnyDoc, readDoc, runTx } from './db';
 import { onOrderPaid, ORDERS_COLL, OrderDoc } from './orders';
 import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants';
-import { queryOrder, refund as payRefund } from './pay';
+import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
 
 export interface PayCallbackResult {
@@ -64,17 +66,24 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
     log('ignored: unknown trade', { outTradeNo });
     return { errcode: 0, errmsg: 'OK', outcome: 'unknown' };
   }
-  if (record.fee !== totalFee || (event.subMchId !== undefined && String(event.subMchId) !== record.subMchId)) {
+  if (record.fee !== totalFee || typeof event.subMchId !== 'string' || event.subMchId !== record.subMchId) {
     log('refused: amount or sub-merchant does not match', { outTradeNo, totalFee, expected: record.fee, subMchId: event.subMchId });
     return { errcode: 0, errmsg: 'OK', outcome: 'mismatch' };
   }
   // ask WeChat Pay itself
-  const q = await queryOrder(outTradeNo, record.subMchId);
-  if (q && (!q.paid || q.totalFee !== totalFee)) {
-    log('refused: WeChat Pay does not confirm the payment', { outTradeNo, q });
-    return { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' };
+  let q: PaidState | null = null;
+  try {
+    q = await queryOrder(outTradeNo, record.subMchId);
+  } catch (e) {
+    log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
   }
-  const txId = q?.transactionId ?? transactionId;
+  if (!confirmsPayment(q, { outTradeNo, totalFee: record.fee, subMchId: record.subMchId })) {
+    // Not applied. No answer at all (an outage): ask WeChat to notify again; an answer that is not this
+    // payment: ignore it. Either way the timeouts job queries WeChat Pay again before it cancels.
+    log('not applied: WeChat Pay does not confirm the payment', { outTradeNo, q });
+    return q ? { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' } : { errcode: 500, errmsg: 'RETRY', outcome: 'unconfirmed' };
+  }
+  const txId = q.transactionId ?? transactionId;
 
   if (record.kind === 'order') {
     const outcome = await onOrderPaid(outTradeNo, totalFee, txId);
