@@ -17,6 +17,7 @@ import { onOrderPaid, ORDERS_COLL, OrderDoc } from './orders';
 import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants';
 import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
+import { isPayCallbackSource } from './sources';
 
 export interface PayCallbackResult {
   errcode: number;
@@ -25,9 +26,8 @@ export interface PayCallbackResult {
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_-]{1,32}$/;
 
-export function isFromWeChatPay(source: string): boolean {
-  return source.split(',').map((s) => s.trim()).includes('wx_paycallback');
-}
+/** Only WeChat Pay's own invocation (SOURCE `wx_paycallback`) is a notification. */
+export const isFromWeChatPay = isPayCallbackSource;
 
 function log(kind: string, detail: unknown): void {
   console.warn(`[payment] ${kind}`, JSON.stringify(detail));
@@ -40,7 +40,7 @@ function log(kind: string, detail: unknown): void {
 export async function handlePaymentNotification(event: AnyDoc, source: string): Promise<PayCallbackResult & { outcome: string }> {
   if (!isFromWeChatPay(source)) {
     log('refused: not from WeChat Pay', { source, outTradeNo: event?.outTradeNo });
-    return { errcode: 403, errmsg: 'FORBIDDEN', outcome: 'forged' };
+    return { errcode: 403, errmsg: 'WRONG_SOURCE', outcome: 'forged' };
   }
   const outTradeNo = event?.outTradeNo;
   const totalFee = event?.totalFee;
