@@ -32,7 +32,7 @@ import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOr
 import { checkRequest } from './requests';
 import { creditHolderSv } from './svView';
 import { requireUser } from './users';
-import { Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -666,7 +666,7 @@ export const orderActions = {
     return payOrder(caller.openid, idOf(p, 'orderId', '订单'));
   },
   async list(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
-    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
+    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
@@ -690,7 +690,7 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;

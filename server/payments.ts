@@ -18,6 +18,7 @@ import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants'
 import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
 import { isPayCallbackSource } from './sources';
+import { checkEventShape } from './validate';
 
 export interface PayCallbackResult {
   errcode: number;
@@ -41,6 +42,12 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
   if (!isFromWeChatPay(source)) {
     log('refused: not from WeChat Pay', { source, outTradeNo: event?.outTradeNo });
     return { errcode: 403, errmsg: 'WRONG_SOURCE', outcome: 'forged' };
+  }
+  try {
+    checkEventShape(event);
+  } catch {
+    log('ignored: too deep or too large', { outTradeNo: typeof event?.outTradeNo === 'string' ? event.outTradeNo.slice(0, 40) : null });
+    return { errcode: 0, errmsg: 'OK', outcome: 'malformed' };
   }
   const outTradeNo = event?.outTradeNo;
   const totalFee = event?.totalFee;
