@@ -30,7 +30,7 @@ import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry,
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
-import { creditHolderSv } from './svView';
+import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
 
@@ -177,7 +177,8 @@ export async function quote(openid: string, p: Payload) {
   }
   if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
   const guidePriceFen = await getGuidePriceFen();
-  const available = await getBalance(userAvailable(openid));
+  // the released points are the buyer's from the release on (SPEC §5), booked or not
+  const available = (await pointsNow(userHolderId(openid))).points;
   const cap = maxPointsForAmount(amountFen, guidePriceFen);
   const maxPoints = Dec_min(cap, available.gt(0) ? available : ZERO);
   const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
@@ -204,9 +205,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       return o;
     }
     const buyer = await requireUser(openid, tx);
-    const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
+    let m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
     if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+    // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
+    if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
@@ -232,6 +235,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     }
     const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
     if (split.points.gt(0)) {
+      await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
       await postEntry(tx, {
         key: `order:${orderId}:hold`,
         kind: 'order_points_hold',
