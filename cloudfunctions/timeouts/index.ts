@@ -1,7 +1,8 @@
 /**
  * The `timeouts` cloud function, timer every minute (config.json): unpaid orders cancelled after
  * unpaidOrderMinutes, shipped orders confirmed autoConfirmDays after shipping, pending refunds retried,
- * unpaid deposit purchases cancelled (server/orders.ts runOrderTimeouts); other jobs join `jobs`.
+ * unpaid deposit purchases cancelled (server/orders.ts runOrderTimeouts), settled income swept from the treasury
+ * inboxes into the treasury (server/ledger.ts sweepTreasuryInbox); other jobs join `jobs`.
  * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin; a call without a user from
  * a source that is neither the timer nor another function is refused (WRONG_SOURCE).
  */
@@ -13,11 +14,13 @@ import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources'
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
 import { cancelLapsedTrades } from '../../server/market';
+import { sweepTreasuryInbox } from '../../server/ledger';
 
 const jobs: Record<string, () => Promise<unknown>> = {
   orders: () => runOrderTimeouts(),
   releaseNotices: () => sendReleaseNotices({ budgetMs: 20_000 }),
   market: () => cancelLapsedTrades(),
+  treasury: () => sweepTreasuryInbox({ budgetMs: 10_000 }),
 };
 
 const inner = handler(
