@@ -35,7 +35,8 @@ function envId(): string {
   } catch {
     /* outside an invocation */
   }
-  return process.env.TCB_ENV || process.env.CLOUD_ENV || 'local';
+  // TCB_ENV: set by CloudBase in every function (deploy/variables.ts)
+  return process.env.TCB_ENV || 'local';
 }
 
 export async function unifiedOrder(input: { outTradeNo: string; totalFee: number; subMchId: string; body: string; attach?: string }): Promise<PaymentRequest> {

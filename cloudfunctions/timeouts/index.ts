@@ -2,6 +2,7 @@
  * The `timeouts` cloud function, timer every minute (config.json): unpaid orders cancelled after
  * unpaidOrderMinutes, shipped orders confirmed autoConfirmDays after shipping, pending refunds retried,
  * unpaid deposit purchases cancelled (server/orders.ts runOrderTimeouts); other jobs join `jobs`.
+ * The jobs share TICK_BUDGET_MS, so a run ends inside the function's timeout (config.json, deploy/bounds.ts).
  * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin.
  */
 import cloud from 'wx-server-sdk';
@@ -11,22 +12,30 @@ import { handler } from '../../server/handler';
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
 import { cancelLapsedTrades } from '../../server/market';
+import { TICK_BUDGET_MS } from '../../server/budgets';
 
-const jobs: Record<string, () => Promise<unknown>> = {
-  orders: () => runOrderTimeouts(),
-  releaseNotices: () => sendReleaseNotices({ budgetMs: 20_000 }),
-  market: () => cancelLapsedTrades(),
+/** The jobs, in order; each gets the part of TICK_BUDGET_MS the previous ones left (server/budgets.ts). */
+const jobs: Record<string, (budgetMs: number) => Promise<unknown>> = {
+  orders: (budgetMs) => runOrderTimeouts(budgetMs),
+  releaseNotices: (budgetMs) => sendReleaseNotices({ budgetMs }),
+  market: (budgetMs) => cancelLapsedTrades(undefined, budgetMs),
 };
 
 const inner = handler(
   {
     async tick(_payload, caller) {
       if (caller.openid && !(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
+      const started = Date.now();
       await ensureBootstrap();
       const out: Record<string, unknown> = {};
       for (const [name, job] of Object.entries(jobs)) {
+        const left = TICK_BUDGET_MS - (Date.now() - started);
+        if (left <= 0) {
+          out[name] = { skipped: 'out of time: next minute' };
+          continue;
+        }
         try {
-          out[name] = await job();
+          out[name] = await job(left);
         } catch (e) {
           console.error(`[timeouts] job ${name} failed`, e);
           out[name] = { failed: true };
