@@ -10,7 +10,7 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
+import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
@@ -61,6 +61,8 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** The last probe of subMchId (server/admin/merchants.ts); dropped when the merchant applies again. */
+  subMchCheck?: SubMchCheck | null;
 }
 
 export interface ProductDoc {
@@ -181,6 +183,7 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     ownerOpenid: m.ownerOpenid,
     licenseImage: m.licenseImage,
     subMchId: m.subMchId,
+    subMchCheck: m.subMchCheck ?? null,
     rejectReason: m.rejectReason ?? null,
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
