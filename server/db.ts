@@ -150,7 +150,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How many failed transactions (DATABASE_TRANSACTION_FAIL) one runTx retries before answering BUSY. */
 export const TX_FAILURE_RETRIES = 8;
 /** Past this time a runTx stops retrying (a cloud function has 60 s; the user is better told BUSY). */
-const TX_RETRY_BUDGET_MS = 20_000;
+export const TX_RETRY_BUDGET_MS = 20_000;
 
 export function busyError(): DomainError {
   return new DomainError('BUSY', '系统繁忙，请稍后再试');

@@ -30,12 +30,12 @@ import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
-import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
-import { creditHolderSv } from './svView';
+import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
-import { Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -184,7 +184,8 @@ export async function quote(openid: string, p: Payload) {
   }
   if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
   const guidePriceFen = await getGuidePriceFen();
-  const available = await getBalance(userAvailable(openid));
+  // the released points are the buyer's from the release on (SPEC §5), booked or not
+  const available = (await pointsNow(userHolderId(openid))).points;
   const cap = maxPointsForAmount(amountFen, guidePriceFen);
   const maxPoints = Dec_min(cap, available.gt(0) ? available : ZERO);
   const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
@@ -211,9 +212,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       return o;
     }
     const buyer = await requireUser(openid, tx);
-    const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
+    let m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
     if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+    // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
+    if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
@@ -239,6 +242,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     }
     const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
     if (split.points.gt(0)) {
+      await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
       await postEntry(tx, {
         key: `order:${orderId}:hold`,
         kind: 'order_points_hold',
@@ -605,7 +609,7 @@ export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
   if (closed === 'closed') return 'closed';
   try {
     const q = await queryOrder(o.outTradeNo, o.subMchId);
-    if (q?.paid && q.totalFee === o.cashFen) {
+    if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
       const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
       return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
     }
@@ -688,7 +692,7 @@ export const orderActions = {
     return payOrder(caller.openid, idOf(p, 'orderId', '订单'));
   },
   async list(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
-    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
+    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
@@ -712,7 +716,7 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;
