@@ -12,6 +12,10 @@ import * as path from 'path';
 
 /** The repository (found from here upwards: this file may run from a bundle in node_modules/.cache). */
 export const ROOT = ((): string => {
+  // the working directory first: `npm run` runs in the repository, and a bundle in node_modules/.cache may sit
+  // in another checkout's node_modules (a git worktree shares it through a symlink), whose code is not this one
+  const isRepo = (d: string) => fs.existsSync(path.join(d, 'localcloud', 'indexes.json')) && fs.existsSync(path.join(d, 'shared', 'api.ts'));
+  if (isRepo(process.cwd())) return process.cwd();
   let d = __dirname;
   for (let i = 0; i < 8; i++) {
     if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json')) && fs.existsSync(path.join(d, 'shared', 'api.ts'))) return d;
