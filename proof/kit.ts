@@ -12,6 +12,9 @@ import * as path from 'path';
 
 /** The repository (found from here upwards: this file may run from a bundle in node_modules/.cache). */
 export const ROOT = ((): string => {
+  // set by scripts/run-ts.cjs (a bundle under a symlinked node_modules/.cache would find another checkout)
+  const env = process.env.REPO_ROOT;
+  if (env && fs.existsSync(path.join(env, 'localcloud', 'indexes.json')) && fs.existsSync(path.join(env, 'shared', 'api.ts'))) return path.resolve(env);
   let d = __dirname;
   for (let i = 0; i < 8; i++) {
     if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json')) && fs.existsSync(path.join(d, 'shared', 'api.ts'))) return d;
