@@ -92,6 +92,21 @@ export async function patchDoc(src: Tx | any, coll: string, id: string, data: An
   await src.collection(coll).doc(id).update({ data: stripId(data) });
 }
 
+/**
+ * Inside a transaction: lock a document by a real write (`lockSeq` + 1), then read it. Under CloudBase a commit
+ * does not re-validate what the transaction read, so a check on a document must read it only after holding its
+ * lock: a concurrent transaction that also locks it conflicts and retries. Null (and no lock) if it does not exist.
+ */
+export async function lockAndRead<T = AnyDoc>(tx: Tx, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+  try {
+    await tx.collection(coll).doc(id).update({ data: { lockSeq: cmd().inc(1) } });
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+  return readDoc<T>(tx, coll, id);
+}
+
 export function isTxConflict(e: unknown): boolean {
   const o = e as { code?: string; errCode?: number | string; message?: string; errMsg?: string };
   const text = `${o?.code ?? ''} ${o?.errCode ?? ''} ${o?.message ?? ''} ${o?.errMsg ?? ''}`;

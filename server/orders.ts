@@ -42,6 +42,15 @@ registerLedgerKind('order_points_refund', '订单退款，积分退回');
 registerLedgerKind('order_points_pay', '顾客积分抵扣收入');
 registerLedgerKind('order_deduction', '订单让利扣除');
 registerLedgerKind('order_deduction_refund', '订单退款，让利退回');
+registerLedgerKind('order_deduction_settle', '订单结算，让利转入平台');
+
+/**
+ * The merchant's deduction of a paid order that is not settled yet: held here, not in the treasury, so a refund
+ * gives it back from where it is and never depends on what the treasury holds (SPEC §6.3: reservations never
+ * block a refund). It goes on to the treasury at settlement. An order settled with its payment (in store) posts
+ * straight to the treasury.
+ */
+export const deductionHold = (orderId: string) => `hold:deduction:${orderId}`;
 
 const MAX_ORDER_FEN = 100_000_000; // ¥1,000,000
 const MAX_LINES = 50;
@@ -70,6 +79,8 @@ export interface OrderDoc extends Omit<Order, 'id'> {
   merchantBalanceAtCreate: string;
   refund: RefundInfo | null;
   cancelReason: string | null;
+  /** The deduction sits in deductionHold(id) until settlement (absent on orders paid before the hold existed). */
+  deductionHeld?: boolean;
 }
 
 export function orderView(o: OrderDoc): Order {
@@ -299,12 +310,14 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
   const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  const settlesNow = order.kind === 'instore';
+  const held = rebate.merchantDeduction.gt(0) && !settlesNow;
   if (rebate.merchantDeduction.gt(0)) {
     await postEntry(tx, {
       key: `order:${order._id}:deduction`,
       kind: 'order_deduction',
       debit: merchantAccount(order.merchantId),
-      credit: TREASURY,
+      credit: held ? deductionHold(order._id) : TREASURY,
       amount: rebate.merchantDeduction,
       ref: order._id,
       memo: `订单 ${order._id} 让利扣除`,
@@ -318,10 +331,11 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     transactionId,
     guidePriceAtPayFen: guidePriceFen,
     merchantDeduction: rebate.merchantDeduction.toFixed(2),
+    deductionHeld: held,
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  if (o.kind === 'instore') o = await settleInTx(tx, o, { params, guidePriceFen }); // same transaction: same values
+  if (settlesNow) o = await settleInTx(tx, o, { params, guidePriceFen }); // same transaction: same values
   else await writeDoc(tx, ORDERS_COLL, o._id, o);
   return o;
 }
@@ -346,6 +360,16 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       amount: order.pointsUsed,
       ref: order._id,
       memo: `订单 ${order._id} 顾客积分抵扣`,
+    });
+  }
+  if (order.deductionHeld) {
+    await postEntry(tx, {
+      key: `order:${order._id}:deduction-settle`,
+      kind: 'order_deduction_settle',
+      debit: deductionHold(order._id),
+      credit: TREASURY,
+      amount: order.merchantDeduction,
+      ref: order._id,
     });
   }
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
@@ -493,12 +517,16 @@ export async function refundOrder(openid: string, orderId: string, reason: strin
     if (order.status === 'shipped' && !byMerchant) throw new DomainError('INVALID_STATE', '商家已发货，请联系商家退款');
     const deduction = dec(order.merchantDeduction);
     if (deduction.gt(0)) {
-      const treasury = await balanceIn(tx, TREASURY);
-      if (treasury.lt(deduction)) throw new DomainError('TREASURY_SHORT', '平台储备暂时不足，请稍后再试');
+      // held since payment (deductionHold): given back from the hold, whatever the treasury holds or reserves.
+      // Orders paid before the hold existed still return it from the treasury.
+      if (!order.deductionHeld) {
+        const treasury = await balanceIn(tx, TREASURY);
+        if (treasury.lt(deduction)) throw new DomainError('TREASURY_SHORT', '平台储备暂时不足，请稍后再试');
+      }
       await postEntry(tx, {
         key: `order:${orderId}:deduction-refund`,
         kind: 'order_deduction_refund',
-        debit: TREASURY,
+        debit: order.deductionHeld ? deductionHold(orderId) : TREASURY,
         credit: merchantAccount(order.merchantId),
         amount: deduction,
         ref: orderId,

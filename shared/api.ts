@@ -263,6 +263,8 @@ export interface Dashboard {
   totalSv: string;
   circulatingPoints: string; // Σ available + escrow + merchant balances
   treasury: string;
+  /** Treasury points reserved for unpaid deposit purchases (not circulating, not in `treasury`). */
+  treasuryReserved: string;
   pool: string;
   unissued: string;
   released: string;
