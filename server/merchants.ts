@@ -202,7 +202,12 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
  * holds the deposit value at the guide price of that moment. Returns the status written.
  */
 export async function maybeActivate(tx: Tx, merchantId: string): Promise<MerchantStatus | null> {
-  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  // A store only ever leaves 'approved' (to active, or suspended), so any other status needs nothing, and the
+  // common case (an active store) takes no lock. An approved one is locked, then read again, and its balance is
+  // read under its account's lock (balanceIn): CloudBase does not re-check plain reads at commit.
+  const seen = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  if (!seen || seen.status !== 'approved') return seen?.status ?? null;
+  const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
   if (!m || m.status !== 'approved') return m?.status ?? null;
   const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, merchantAccount(merchantId))]);
   if (!meetsDeposit({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })) return m.status;
