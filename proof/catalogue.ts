@@ -89,12 +89,23 @@ export class Fixtures {
     return o;
   }
 
-  /** The owner of a fresh approved store holding no points (it may buy its deposit from the treasury). */
-  async approvedMerchantOwner(): Promise<string> {
+  /** A fresh approved store holding no points (it may buy its deposit from the treasury): its owner and id. */
+  async approvedMerchant(): Promise<{ owner: string; id: string }> {
     const o = await this.freshUser();
     const m = await this.gw.ok('merchant', o, { action: 'apply', requestId: rid('apply'), ...application('新开店') });
     await this.gw.ok('admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
-    return o;
+    return { owner: o, id: m.id };
+  }
+
+  async approvedMerchantOwner(): Promise<string> {
+    return (await this.approvedMerchant()).owner;
+  }
+
+  /** A fresh store, approved then suspended by the admin: its id. */
+  async suspendedMerchant(): Promise<string> {
+    const { id } = await this.approvedMerchant();
+    await this.gw.ok('admin', ADMIN, { action: 'suspendMerchant', merchantId: id, reason: '测试暂停' });
+    return id;
   }
 
   async pendingMerchant(): Promise<string> {
@@ -263,6 +274,8 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'approveMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
   { fn: 'admin', action: 'checkSubMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
   { fn: 'admin', action: 'rejectMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant(), reason: '资料不全' }), mutating: true },
+  { fn: 'admin', action: 'suspendMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: (await f.approvedMerchant()).id, reason: '涉嫌刷单' }), mutating: true },
+  { fn: 'admin', action: 'reinstateMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.suspendedMerchant(), reason: '核查无误' }), mutating: true },
   { fn: 'admin', action: 'appeals', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'setGuidePrice', allowed: ['admin'], payload: async () => ({ priceFen: 200, reason: '人工校准' }), mutating: true },
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },

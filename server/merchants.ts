@@ -61,6 +61,9 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** Set while an admin has suspended the store: why, when, by whom, and the status to go back to. */
+  suspension?: { reason: string; at: number; by: string; from: MerchantStatus } | null;
+  reinstatement?: { reason: string; at: number; by: string } | null;
   /** The store's unpaid deposit purchase, if any: one at a time (SPEC §6.3). */
   openPurchaseId?: string | null;
   lockSeq?: number;
@@ -188,6 +191,8 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     subMchId: m.subMchId,
     subMchCheck: m.subMchCheck ?? null,
     rejectReason: m.rejectReason ?? null,
+    suspension: m.status === 'suspended' && m.suspension ? { reason: m.suspension.reason, at: m.suspension.at } : null,
+    reinstatement: m.reinstatement ? { reason: m.reinstatement.reason, at: m.reinstatement.at } : null,
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
     depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
@@ -291,6 +296,40 @@ export async function approve(adminOpenid: string, merchantId: string): Promise<
     const status = await maybeActivate(tx, merchantId);
     await writeAudit(tx, { by: adminOpenid, what: 'merchant:approve', old: { status: 'pending' }, new: { status: status ?? next.status }, reason: null, ref: merchantId });
     return { ...next, status: status ?? next.status };
+  });
+}
+
+/**
+ * Admin: suspend a store (SPEC §6.5): no new orders (MERCHANT_SUSPENDED) and off the listing; its open orders go
+ * on (payment, shipping, confirmation, refunds), and the owner keeps managing the store. Audited, with the reason
+ * shown to the owner. From approved or active only.
+ */
+export async function suspend(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'approved' && m.status !== 'active') throw new DomainError('INVALID_STATE', m.status === 'suspended' ? '该商家已被暂停' : `该商家当前状态为 ${m.status}，不能暂停`);
+    const at = now();
+    const next: MerchantDoc = { ...m, status: 'suspended', suspension: { reason, at, by: adminOpenid, from: m.status }, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:suspend', old: { status: m.status }, new: { status: 'suspended' }, reason, ref: merchantId });
+    return next;
+  });
+}
+
+/** Admin: lift a suspension, back to the status it had (an approved store holding its deposit becomes active). */
+export async function reinstate(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'suspended') throw new DomainError('INVALID_STATE', `该商家当前状态为 ${m.status}，没有被暂停`);
+    const at = now();
+    const back: MerchantStatus = m.suspension?.from === 'approved' ? 'approved' : 'active';
+    const next: MerchantDoc = { ...m, status: back, suspension: null, reinstatement: { reason, at, by: adminOpenid }, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    const status = back === 'approved' ? (await maybeActivate(tx, merchantId)) ?? back : back;
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:reinstate', old: { status: 'suspended' }, new: { status }, reason, ref: merchantId });
+    return { ...next, status };
   });
 }
 
