@@ -173,6 +173,7 @@ export async function quote(openid: string, p: Payload) {
   const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
   // as createOrder refuses it: the checkout says so before the owner tries
   if (m && m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+  if (m?.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
   if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
   let amountFen = input.amountFen ?? 0;
   if (input.items) {
@@ -217,6 +218,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);

@@ -103,6 +103,10 @@ export interface MerchantPrivate extends MerchantDetail {
   /** The last check of subMchId (admin.checkSubMerchant, admin.approveMerchant); null before the first. */
   subMchCheck: SubMchCheck | null;
   rejectReason: string | null;
+  /** While suspended by an admin: why and since when (shown to the owner). No new orders; open orders go on. */
+  suspension: { reason: string; at: number } | null;
+  /** The last reinstatement after a suspension: why and when. */
+  reinstatement: { reason: string; at: number } | null;
   pointsBalance: string; // may be negative
   depositValueFen: number; // required deposit value at today's guide price
   depositPointsNeeded: string; // points still to buy to be active / back above the requirement
@@ -276,6 +280,8 @@ export interface Dashboard {
   totalSv: string;
   circulatingPoints: string; // Σ available + escrow + merchant balances
   treasury: string;
+  /** Treasury points reserved for unpaid deposit purchases (not circulating, not in `treasury`). */
+  treasuryReserved: string;
   pool: string;
   unissued: string;
   released: string;
@@ -298,6 +304,8 @@ export interface AdminApi {
   /** Probe the applicant's sub-merchant id (cloudPay) and keep the answer on the application. */
   checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  suspendMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  reinstateMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };
   setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };

@@ -586,7 +586,7 @@ describe('bad input is refused with a clear error and changes nothing', () => {
   test('payment QR from cloud storage is shown to the buyer only', async () => {
     const [seller, buyer] = await newUsers(2);
     await grantPoints(tc, seller, '10');
-    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `market/qr/${seller}.png`, fileContent: Buffer.from('PNG') });
+    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `payment-qr/${seller}/qr.png`, fileContent: Buffer.from('PNG') });
     await m(seller, 'setPaymentDetails', { qrImageUrl: fileID, accountText: null });
     expect((await m(seller, 'getPaymentDetails')).qrImageUrl).toMatch(/^https?:\/\//);
     await place(seller, 'sell', 200, '2');
