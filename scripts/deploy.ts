@@ -72,7 +72,8 @@ export function describePlan(plan: Plan): string[] {
   return lines;
 }
 
-export async function main(argv: string[], root = repoRoot(), print: (s: string) => void = console.log): Promise<number> {
+/** `baseValues`: the variable values before --var (default: environment, .env.local, .env; tests pass their own). */
+export async function main(argv: string[], root = repoRoot(), print: (s: string) => void = console.log, baseValues?: Record<string, string>): Promise<number> {
   const args = parseArgs(argv);
   const rcPath = path.join(root, 'cloudbaserc.json');
   if (args.writeRc) {
@@ -82,7 +83,7 @@ export async function main(argv: string[], root = repoRoot(), print: (s: string)
     if (!args.env) return 0;
   }
   if (!args.env) throw new Error('--env <envId> is required (the cloud environment id, 云开发控制台 → 设置)');
-  const values = { ...readValues(root), ...args.vars };
+  const values = { ...(baseValues ?? readValues(root)), ...args.vars };
   const plan = buildPlan({ root, env: args.env, appid: args.appid, values });
   for (const l of describePlan(plan)) print(l);
   if (args.dryRun) {
