@@ -83,6 +83,9 @@ describe('the declaration agrees with the code', () => {
       expect(VARIABLES.find((v) => v.name === t.env)?.required).toBe(true);
       expect(VARIABLES.find((v) => v.name === t.clientEnv)?.target).toBe('miniprogram');
     }
+    // every build-time variable of the app is always defined by the Taro config (an unset one becomes '')
+    const taroConfig = fs.readFileSync(path.join(root, 'miniprogram', 'config', 'index.ts'), 'utf8');
+    for (const v of VARIABLES.filter((x) => x.target === 'miniprogram')) expect({ v: v.name, defined: taroConfig.includes(`'${v.name}'`) }).toEqual({ v: v.name, defined: true });
     expect(TEMPLATES.tradePaid.page).toBe('pages/trade/index');
     expect(TEMPLATES.releaseNotice.page).toBe('pages/assets/index');
   });
