@@ -12,7 +12,7 @@ import { now } from '../clock';
 import { getDb, patchDoc, readDoc } from '../db';
 import { approve, MERCHANTS_COLL, MerchantDoc, pendingMerchants, privateOf, reject } from '../merchants';
 import { probeSubMerchant } from '../pay';
-import { Payload, cursor as cursorOf, id as idOf, str } from '../validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, id as idOf, str } from '../validate';
 import { requireAdmin } from './params';
 
 /** Probe the merchant's sub-merchant id and keep the answer on its application. */
@@ -29,7 +29,7 @@ async function checkSubMerchant(merchantId: string): Promise<{ m: MerchantDoc; c
 export const adminMerchantActions = {
   async pendingMerchants(p: Payload, caller: { openid: string }): Promise<Page<MerchantPrivate>> {
     await requireAdmin(caller.openid);
-    return pendingMerchants(cursorOf(p));
+    return pendingMerchants(cursorOf(p, CURSOR_SHAPES.merchantId));
   },
   async checkSubMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     await requireAdmin(caller.openid);

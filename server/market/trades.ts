@@ -18,7 +18,7 @@ import type { Trade } from '../../shared/api';
 import type { Caller } from '../handler';
 import { now } from '../clock';
 import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
-import { TREASURY, postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
+import { postEntry, treasuryInbox, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { marketParams, getParams } from './deps';
 import { notifyTrade } from './notify';
 import { ORDERS, OrderDoc, PENALTY, PenaltyDoc, TRADES, TradeDoc, fmt2, requireId, requireReason } from './model';
@@ -52,7 +52,8 @@ export async function completeInTx(tx: Tx, t: TradeDoc, at: number): Promise<Tra
       key: `market:fee:${t._id}`,
       kind: 'market_fee',
       debit: userEscrow(t.seller),
-      credit: TREASURY,
+      credit: treasuryInbox(`trade:${t._id}`), // not the treasury itself: no trade locks a document all trades write
+      creditDue: true,
       amount: t.fee,
       ref: t._id,
       memo: `市场交易手续费`,
