@@ -211,6 +211,8 @@ describe('npm run deploy', () => {
       { name: 'holderId_n', keys: ['holderId', 'n'], unique: false },
     ]);
     expect(plan.miniprogram).toMatchObject({ envId: 'prod-1a2b3c', appid: null });
+    expect(plan.variables.find((v: { name: string }) => v.name === 'TARO_APP_TMPL_RELEASE_NOTICE')).toMatchObject({ target: 'miniprogram', set: false });
+    expect(plan.variables.find((v: { name: string }) => v.name === 'TARO_APP_CLOUD_ENV')).toMatchObject({ set: true });
     expect(plan.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^PLATFORM_SUB_MCH_ID is not set/), expect.stringMatching(/touristappid cannot use cloud development/)]));
     expect(lines).toContain(`Problems (${plan.problems.length}) — a real deploy refuses until they are fixed:`);
   });
@@ -221,6 +223,7 @@ describe('npm run deploy', () => {
     const plan = JSON.parse(ok.lines[ok.lines.length - 1]);
     expect(plan.problems).toEqual([]);
     expect(plan.miniprogram.appid).toBe('wx0123456789abcdef');
+    expect(plan.variables.filter((v: { set: boolean }) => !v.set)).toEqual([]);
     const bad = await run(['--env', 'prod-1a2b3c', ...vars, '--var', 'PLATFORM_SUB_MCH_ID=12ab']);
     expect(bad.code).toBe(1);
     expect(bad.lines.join('\n')).toMatch(/PLATFORM_SUB_MCH_ID does not look right/);

@@ -167,7 +167,8 @@ export function buildPlan(input: PlanInput): Plan {
       name: v.name,
       target: v.target === 'miniprogram' ? 'miniprogram' : v.target.join(','),
       required: v.required,
-      set: v.target === 'miniprogram' ? true : !!values[v.name],
+      // an app variable is set by the deploy from its source: the env id, or the function variable of the same template
+      set: v.target === 'miniprogram' ? v.name === 'TARO_APP_CLOUD_ENV' || !!values[Object.values(TEMPLATES).find((t) => t.clientEnv === v.name)?.env ?? ''] : !!values[v.name],
     })),
     problems,
   };
