@@ -16,7 +16,8 @@ import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { AnyDoc, Tx, getCloud, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, getCloud, getDb, lockAndRead, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
+import { setStockInTx } from './stock';
 import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -70,7 +71,9 @@ export interface ProductDoc {
   merchantId: string;
   title: string;
   priceFen: number;
-  stock: number;
+  stock: number; // the figure shown; the stock itself is in its shards (server/stock.ts)
+  /** How many `stockShards` documents hold the stock (absent: the product was saved before shards; `stock` is it). */
+  stockShards?: number;
   images: string[];
   description: string;
   onShelf: boolean;
@@ -357,7 +360,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     const at = now();
     let doc: ProductDoc;
     if (productId) {
-      const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+      const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
       if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
       doc = {
         ...old,
@@ -383,6 +386,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         updatedAt: at,
       };
     }
+    // the stock is dealt over the product's shards, so that orders for a fast-selling product do not all lock one document
+    Object.assign(doc, await setStockInTx(tx, doc._id, fields.stock, doc.stockShards ?? 0));
     await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);
     const out = productOf(doc);
     await req.record(out);
@@ -393,7 +398,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
 export async function setOnShelf(openid: string, productId: string, onShelf: boolean): Promise<Product> {
   return runTx(async (tx) => {
     const m = await requireMyMerchant(openid, tx);
-    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
     if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
     const doc = { ...old, onShelf, updatedAt: now() };
     await writeDoc(tx, PRODUCTS_COLL, productId, doc);
