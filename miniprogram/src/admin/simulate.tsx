@@ -68,6 +68,9 @@ const FIELDS: { key: keyof Form; label: string; hint: string }[] = [
 
 const WHOLE = /^\d+$/
 
+/** The SPEC §3 parameters the simulation reads (the others are timings of single orders and trades). */
+const SIM_PARAMS = ['rebateRate', 'userSvMultiplier', 'merchantSvMultiplier', 'merchantDepositValueFen', 'releasePerDay', 'releaseTotal', 'initialGuidePriceFen', 'marketFeeRate', 'treasuryReserve', 'priceBand']
+
 function assumptionsOf(f: Form) {
   if (!WHOLE.test(f.days.trim()) || !WHOLE.test(f.referenceDay.trim())) throw new Error('天数必须是整数')
   const growth = f.growthPerDay.trim()
@@ -141,7 +144,7 @@ function Sandbox() {
       <QueryView q={live}>
         {(d) => (
           <View className='card' style={{ padding: `${px(4)} ${px(28)}` }}>
-            {Object.keys(d.params).map((k) => (
+            {SIM_PARAMS.filter((k) => k in d.params).map((k) => (
               <View key={k} className='row' style={{ alignItems: 'center' }}>
                 <View className='grow small'>{d.labels[k] || k}</View>
                 <Input className={`input sim-param-${k}`} style={{ width: px(240), textAlign: 'right' }} placeholder={String(d.params[k])} value={params[k] || ''} onInput={(e) => setParams({ ...params, [k]: e.detail.value })} />
