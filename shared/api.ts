@@ -307,10 +307,7 @@ export interface AdminApi {
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
   /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
-  simulate: {
-    req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> };
-    res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number };
-  };
+  simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }
 
 export interface Api {
