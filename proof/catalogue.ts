@@ -281,6 +281,7 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'simulate', allowed: ['admin'], payload: async () => ({ assumptions: { days: 5, spending: { kind: 'constant', yuanPerDay: '5000' } } }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'release', action: 'notices', allowed: ['anon', 'admin'], payload: none, mutating: true },

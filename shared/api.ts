@@ -5,6 +5,8 @@
  * Times: epoch milliseconds. Mutating actions carry `requestId` (idempotency key, 8–64 of [A-Za-z0-9_-]).
  */
 
+import type { ParamName, Params } from './params';
+import type { SimAssumptions, SimSeries, SimSummary } from './simulate';
 export type ApiError = { code: string; message: string };
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -312,6 +314,8 @@ export interface AdminApi {
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
+  /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
+  simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }
 
 export interface Api {
