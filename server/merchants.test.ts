@@ -192,6 +192,10 @@ describe('merchants through the gateway', () => {
     for (const [payload, code] of bad) {
       expect([JSON.stringify(payload), (await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), ...payload })).code]).toEqual([JSON.stringify(payload), code]);
     }
+    // the merchant typed yuan: the limits are said in grouped yuan, never in fen (issue 16)
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100_000_001, stock: 1 })).message).toBe('价格不能大于 ¥1,000,000.00');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 0, stock: 1 })).message).toBe('价格必须大于 0');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100, stock: 2_000_000 })).message).toBe('库存不能大于 1,000,000');
     // someone else's product
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'saveProduct', requestId: rid(), id: p.id, title: '抢', priceFen: 1, stock: 1 })).code).toBe('PRODUCT_NOT_FOUND');
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'setOnShelf', productId: p.id, onShelf: false })).code).toBe('PRODUCT_NOT_FOUND');

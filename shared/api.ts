@@ -162,8 +162,10 @@ export interface Order {
   cashFen: number; // paid by WeChat Pay
   guidePriceFen: number; // at creation
   merchantDeduction: string; // points taken from the merchant at payment
-  userSv: string; // shared value credited at settlement
+  userSv: string; // shared value credited at settlement ("0.00" until the order is settled)
   merchantSv: string;
+  expectedUserSv: string | null; // what settlement will credit the buyer (unpaid/paid/shipped); null once settled or closed
+  expectedMerchantSv: string | null;
   status: OrderStatus;
   createdAt: number;
   paidAt: number | null;

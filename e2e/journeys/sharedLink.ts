@@ -66,6 +66,10 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await nu.shot('07-local-wechat-pay');
   await nu.tapButton('确认支付');
   await nu.see('已付款，等待商家发货');
+  // paid, not settled: the shared value is what confirming receipt will bring, not something already had
+  await nu.see('确认收货后获得共享值');
+  assert((await nu.text('.order-sv')) === '8.00', 'expected shared value 8.00');
+  await nu.notSee(/^获得共享值$/, 2000);
   await nu.shot('08-order-paid');
   const orderId = (await nu.page.url()).match(/id=([^&]+)/)?.[1];
   assert(orderId, 'order id in url');

@@ -5,7 +5,9 @@ import { useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
 import { call, newRequestId } from '../../services/cloud'
 import { showError, useQuery } from '../../utils/hooks'
-import { formatPoints, normalizePointsInput } from '../../utils/format'
+import { formatPoints } from '../../utils/format'
+import { checkPoints, checkUserNo } from '../../utils/input'
+import NumberInput from '../../components/NumberInput'
 
 export default function TransferPage() {
   return (
@@ -23,8 +25,14 @@ function Transfer() {
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<{ to: string; points: string; available: string } | null>(null)
   const rid = useRef(newRequestId('t'))
-  const points = normalizePointsInput(pts)
-  const valid = /^\w{1,32}$/.test(to.trim()) && !!points
+  const toCheck = checkUserNo(to)
+  const ptsCheck = checkPoints(pts, {
+    label: '转赠积分',
+    max: a.data ? [{ value: a.data.available, reason: `可用积分不足：可用 ${formatPoints(a.data.available)}` }] : [],
+  })
+  const points = ptsCheck.value
+  const blocked = !to.trim() ? '请输入对方用户号' : !pts.trim() ? '请输入转赠积分' : toCheck.error || ptsCheck.error ? '请先修正标红的项' : ''
+  const valid = !blocked && !!toCheck.value && !!points
 
   const submit = async () => {
     if (!valid || busy) return
@@ -60,18 +68,18 @@ function Transfer() {
       <View className='card'>
         <View className='field'>
           <View className='field-label'>对方用户号</View>
-          <Input className='input to-input' placeholder='对方在“我的”页面看到的用户号' value={to} onInput={(e) => setTo(e.detail.value)} />
+          <NumberInput className='to-input' integer placeholder='对方在“我的”页面看到的用户号' value={to} onInput={setTo} error={toCheck.error} />
         </View>
         <View className='field'>
           <View className='field-label'>转赠积分</View>
-          <Input className='input points-input' type='digit' placeholder='最多两位小数' value={pts} onInput={(e) => setPts(e.detail.value)} />
+          <NumberInput className='points-input' placeholder='最多两位小数' value={pts} onInput={setPts} error={ptsCheck.error} />
           <View className='field-hint'>可用积分 {a.data ? formatPoints(a.data.available) : '…'}</View>
-          {pts && !points && <View className='red small'>请输入大于 0、最多两位小数的积分</View>}
         </View>
         <View className='field'>
           <View className='field-label'>留言（可选）</View>
           <Input className='input' placeholder='例如：还你的饭钱' value={memo} maxlength={40} onInput={(e) => setMemo(e.detail.value)} />
         </View>
+        {blocked && <View className='disabled-reason'>{blocked}</View>}
         <Button className='btn-block' type='primary' block disabled={!valid} loading={busy} onClick={submit}>转赠</Button>
         <View className='muted small mt'>转赠即时到账且不可撤回，请核对用户号。<Text className='strong'>平台不会以任何理由要求您转赠积分。</Text></View>
       </View>
