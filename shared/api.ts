@@ -62,6 +62,8 @@ export interface UserApi {
   ledger: { req: { cursor?: string | null; limit?: number }; res: Page<LedgerItem> };
   statements: { req: { days?: number }; res: { items: ReleaseStatement[] } };
   transfer: { req: { toUserNo: string; points: string; requestId: string; memo?: string }; res: { transferId: string; available: string } };
+  /** Who a user number belongs to (nickname and avatar only), before a transfer; 30 look-ups per 10 minutes. */
+  lookup: { req: { userNo: string }; res: { userNo: string; nickname: string; avatarUrl: string } };
   /** After wx.requestSubscribeMessage: whether to send this user the daily release notice. */
   subscribeRelease: { req: { accepted: boolean }; res: { enabled: boolean; credits: number } };
 }
@@ -220,10 +222,28 @@ export interface Trade {
   completedAt: number | null;
   cancelledAt: number | null;
   appealableAt: number | null;
-  appeal: { by: 'buyer' | 'seller'; reason: string; at: number; decision?: 'release' | 'return'; decisionReason?: string; decidedAt?: number } | null;
+  appeal: {
+    by: 'buyer' | 'seller';
+    reason: string;
+    at: number;
+    proofs: AppealProof[]; // screenshots from both sides, oldest first (the appellant's first)
+    decision?: 'release' | 'return';
+    decisionReason?: string;
+    decidedAt?: number;
+  } | null;
   counterpartUserNo: string;
+  counterpartNickname: string; // the other side's nickname: the seller matches the payment to the payer's name
+  counterpartAvatarUrl: string;
+  cancelReason: 'lapsed' | 'appeal_return' | 'buyer_cancelled' | null;
   sellerPayment: PaymentDetails | null; // only for the buyer of this trade
 }
+
+export interface AppealProof { by: 'buyer' | 'seller'; imageUrl: string; note: string; at: number }
+
+/** One step of a trade's life, for the admin deciding an appeal. */
+export interface TradeEvent { at: number; what: string }
+
+export type AppealItem = Trade & { buyerUserNo: string; sellerUserNo: string; buyerNickname: string; sellerNickname: string; timeline: TradeEvent[] };
 
 export interface PaymentDetails { qrImageUrl: string | null; accountText: string | null }
 
@@ -240,7 +260,12 @@ export interface MarketApi {
   trade: { req: { tradeId: string }; res: Trade };
   markPaid: { req: { tradeId: string }; res: Trade };
   confirm: { req: { tradeId: string }; res: Trade };
-  appeal: { req: { tradeId: string; reason: string }; res: Trade };
+  /** Needs a screenshot as proof (a cloud file id from the upload). */
+  appeal: { req: { tradeId: string; reason: string; proofImage: string }; res: Trade };
+  /** Either side of an appealed trade adds a screenshot (at most 3 each). */
+  addProof: { req: { tradeId: string; proofImage: string; note?: string }; res: Trade };
+  /** The buyer withdraws before paying; counts as a lapse. */
+  cancelTrade: { req: { tradeId: string }; res: Trade };
   setPaymentDetails: { req: { qrImageUrl?: string | null; accountText?: string | null }; res: PaymentDetails };
   getPaymentDetails: { req: Record<string, never>; res: PaymentDetails };
 }
@@ -285,8 +310,8 @@ export interface AdminApi {
   pendingMerchants: { req: { cursor?: string | null }; res: Page<MerchantPrivate> };
   approveMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
-  appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
-  decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };
+  appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<AppealItem> };
+  decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: AppealItem };
   setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };

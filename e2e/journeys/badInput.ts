@@ -9,11 +9,12 @@ import { assert, Local, Person } from '../lib';
 
 export async function badInputJourney(browser: Browser, base: string, local: Local) {
   const J = '4-bad-input';
-  // 小青 has no points at all
-  const carol = await new Person('小青', base, J, 'demo_carol').open(browser, '/pages/index/index');
+  // a new user: no points at all
+  const openid = `e2e_bad_${Date.now().toString(36)}`;
+  const carol = await new Person('新用户', base, J, openid).open(browser, '/pages/index/index');
   await carol.acceptRiskIfShown();
-  const carolAssets = await local.api('user', 'demo_carol', { action: 'assets' });
-  assert(carolAssets.available === '0.00', `小青 starts with no points: ${carolAssets.available}`);
+  const carolAssets = await local.api('user', openid, { action: 'assets' });
+  assert(carolAssets.available === '0.00', `a new user has no points: ${carolAssets.available}`);
 
   // checkout: 5 points with 0 held is refused at once, and the preview shows no offset
   await carol.tap('老王拉面');

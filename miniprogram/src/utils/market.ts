@@ -36,3 +36,17 @@ export function placeSummary(side: 'buy' | 'sell', qty: string, priceFen: number
   const fee = feePoints(qty, feeRate)
   return `数量 ${formatPoints(qty)} 积分\n单价 ${formatYuan(priceFen)} / 积分\n合计 ${total}（买家直接付给您）\n手续费 ${formatPoints(fee)} 积分（${formatRate(feeRate)}，与积分一并冻结）\n买家付款后请核实到账再放行。`
 }
+
+/** A trade's figures for a confirm dialog: quantity, price, total and (for the seller) the fee. */
+export function tradeSummary(t: { quantity: string; priceFen: number; amountFen: number; fee: string }, role: 'buyer' | 'seller'): string {
+  const lines = [`数量 ${formatPoints(t.quantity)} 积分`, `单价 ${formatYuan(t.priceFen)} / 积分`, `合计 ${formatYuan(t.amountFen)}`]
+  if (role === 'seller') lines.push(`手续费 ${formatPoints(t.fee)} 积分（从冻结中扣除）`)
+  return lines.join('\n')
+}
+
+/** When 申诉 becomes possible, in words; null once it is. */
+export function appealWait(appealableAt: number | null, now: number, formatTime: (ms: number) => string): string | null {
+  if (appealableAt === null) return null
+  if (now >= appealableAt) return null
+  return `如对方一直未处理，${formatTime(appealableAt)} 后可申诉`
+}
