@@ -63,12 +63,11 @@ function Price() {
             <View className='card'>
               <View className='card-title'>走势（元）</View>
               <Chart
-                labels={(stats.data?.history || d.priceHistory).map((p) => p.day.slice(5))}
+                days={(stats.data?.history || d.priceHistory).map((p) => p.day)}
                 series={[
-                  { name: '指导价', color: '#07c160', values: (stats.data?.history || d.priceHistory).map((p) => p.guidePriceFen / 100) },
-                  ...(stats.data ? [{ name: '成交均价', color: '#fa9d3b', values: stats.data.history.map((h) => (h.vwapFen === null ? null : h.vwapFen / 100)) }] : []),
+                  { name: '指导价', color: '#07c160', values: (stats.data?.history || d.priceHistory).map((p) => p.guidePriceFen) },
+                  ...(stats.data ? [{ name: '成交均价', color: '#fa9d3b', values: stats.data.history.map((h) => h.vwapFen) }] : []),
                 ]}
-                format={(v) => v.toFixed(2)}
               />
             </View>
           </View>

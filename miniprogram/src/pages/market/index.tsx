@@ -94,12 +94,11 @@ function Book({ onTrade }: { onTrade: () => void }) {
         {(s) => (
           <View className='card'>
             <Chart
-              labels={s.history.map((h) => h.day.slice(5))}
+              days={s.history.map((h) => h.day)}
               series={[
-                { name: '指导价', color: '#07c160', values: s.history.map((h) => h.guidePriceFen / 100) },
-                { name: '成交均价', color: '#fa9d3b', values: s.history.map((h) => (h.vwapFen === null ? null : h.vwapFen / 100)) },
+                { name: '指导价', color: '#07c160', values: s.history.map((h) => h.guidePriceFen) },
+                { name: '成交均价', color: '#fa9d3b', values: s.history.map((h) => h.vwapFen) },
               ]}
-              format={(v) => v.toFixed(2)}
             />
             <View className='muted small mt'>今日成交 {formatPoints(s.volume)} 积分 · {s.trades} 笔{s.vwapFen !== null ? ` · 均价 ${formatYuan(s.vwapFen)}` : ''}</View>
           </View>
@@ -232,7 +231,8 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
 
 function MyOrders() {
   const [status, setStatus] = useState<MarketOrderStatus | ''>('open')
-  const q = useQuery(() => call('market', 'myOrders', { status: status || undefined }), [status])
+  // refreshed on return (useDidShow), after each action, and every 15 s while shown: a fill happens on someone else's tap
+  const q = useQuery(() => call('market', 'myOrders', { status: status || undefined }), [status], { pollMs: 15_000 })
   const cancel = async (id: string) => {
     const ok = await Taro.showModal({ title: '撤单', content: '确定撤销这笔挂单吗？未成交部分的冻结积分会退回。', confirmText: '撤单', cancelText: '取消' })
     if (!ok.confirm) return
@@ -276,7 +276,7 @@ function MyOrders() {
 
 function MyTrades() {
   const [status, setStatus] = useState<TradeStatus | ''>('')
-  const q = useQuery(() => call('market', 'myTrades', { status: status || undefined }), [status])
+  const q = useQuery(() => call('market', 'myTrades', { status: status || undefined }), [status], { pollMs: 15_000 })
   return (
     <View>
       <View className='chip-bar'>

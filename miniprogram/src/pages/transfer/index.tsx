@@ -1,9 +1,9 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text, Input, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
-import { call, newRequestId } from '../../services/cloud'
+import { call, errorMessage, newRequestId } from '../../services/cloud'
 import { showError, useQuery } from '../../utils/hooks'
 import { formatPoints } from '../../utils/format'
 import { checkPoints, checkUserNo } from '../../utils/input'
@@ -31,14 +31,46 @@ function Transfer() {
     max: a.data ? [{ value: a.data.available, reason: `可用积分不足：可用 ${formatPoints(a.data.available)}` }] : [],
   })
   const points = ptsCheck.value
-  const blocked = !to.trim() ? '请输入对方用户号' : !pts.trim() ? '请输入转赠积分' : toCheck.error || ptsCheck.error ? '请先修正标红的项' : ''
-  const valid = !blocked && !!toCheck.value && !!points
+  // a transfer is final: who the number belongs to is shown (nickname, avatar) before anything can be sent
+  const [who, setWho] = useState<{ userNo: string; nickname: string; avatarUrl: string } | null>(null)
+  const [whoErr, setWhoErr] = useState<string | null>(null)
+  useEffect(() => {
+    setWho(null)
+    setWhoErr(null)
+    const no = toCheck.value
+    if (!no) return
+    let cancelled = false
+    const t = setTimeout(async () => {
+      try {
+        const r = await call('user', 'lookup', { userNo: no })
+        if (!cancelled) setWho(r)
+      } catch (e) {
+        if (!cancelled) setWhoErr(errorMessage(e))
+      }
+    }, 400)
+    return () => {
+      cancelled = true
+      clearTimeout(t)
+    }
+  }, [toCheck.value])
+  const blocked = !to.trim()
+    ? '请输入对方用户号'
+    : toCheck.error || ptsCheck.error
+      ? '请先修正标红的项'
+      : whoErr
+        ? '请核对对方用户号'
+        : !who
+          ? '正在查找对方…'
+          : !pts.trim()
+            ? '请输入转赠积分'
+            : ''
+  const valid = !blocked && !!who && !!points
 
   const submit = async () => {
-    if (!valid || busy) return
+    if (!valid || busy || !who) return
     const ok = await Taro.showModal({
       title: '确认转赠',
-      content: `向用户号 ${to.trim()} 转赠 ${points} 积分。转赠立即到账，不能撤回。`,
+      content: `收款人：${who.nickname}（用户号 ${who.userNo}）\n转赠 ${formatPoints(points)} 积分\n转赠立即到账，不能撤回。`,
       confirmText: '确认转赠',
       cancelText: '取消',
     })
@@ -46,7 +78,7 @@ function Transfer() {
     setBusy(true)
     try {
       const r = await call('user', 'transfer', { toUserNo: to.trim(), points: points!, requestId: rid.current, memo: memo.trim() || undefined })
-      setDone({ to: to.trim(), points: points!, available: r.available })
+      setDone({ to: `${who.nickname}（${who.userNo}）`, points: points!, available: r.available })
       rid.current = newRequestId('t')
       setPts('')
       a.reload()
@@ -62,13 +94,20 @@ function Transfer() {
       {done && (
         <View className='card transfer-done' style={{ background: '#e6f7ee' }}>
           <View className='strong green'>转赠成功</View>
-          <View className='small'>已向用户号 {done.to} 转赠 {formatPoints(done.points)} 积分，您的可用积分还有 {formatPoints(done.available)}。</View>
+          <View className='small'>已向 {done.to} 转赠 {formatPoints(done.points)} 积分，您的可用积分还有 {formatPoints(done.available)}。</View>
         </View>
       )}
       <View className='card'>
         <View className='field'>
           <View className='field-label'>对方用户号</View>
-          <NumberInput className='to-input' integer placeholder='对方在“我的”页面看到的用户号' value={to} onInput={setTo} error={toCheck.error} />
+          <NumberInput className='to-input' integer placeholder='对方在“我的”页面看到的用户号' value={to} onInput={setTo} error={toCheck.error || whoErr} />
+          {who && (
+            <View className='flex recipient' style={{ gap: '8px', marginTop: '8px' }}>
+              {who.avatarUrl ? <Image src={who.avatarUrl} mode='aspectFill' style={{ width: '32px', height: '32px', borderRadius: '50%' }} /> : <View className='thumb small'>{who.nickname.slice(0, 1)}</View>}
+              <Text className='strong recipient-name'>{who.nickname}</Text>
+              <Text className='muted'>用户号 {who.userNo}</Text>
+            </View>
+          )}
         </View>
         <View className='field'>
           <View className='field-label'>转赠积分</View>
