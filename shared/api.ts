@@ -271,7 +271,18 @@ export interface MarketApi {
 }
 
 // ---------- admin ----------
-export interface AuditRecord { id: string; by: string; at: number; what: string; old: unknown; new: unknown; reason: string | null }
+export interface AuditRecord {
+  id: string;
+  by: string; // the admin's user number ("系统" for the platform's own actions); never an openid
+  byName: string; // the admin's nickname
+  at: number;
+  what: string; // machine key, e.g. "param:marketFeeRate"
+  whatText: string; // in Chinese: "修改参数：C2C交易手续费率"
+  old: unknown; // openids removed
+  new: unknown;
+  change: string; // old → new in words: "5% → 12.3%"
+  reason: string | null;
+}
 
 export interface ReleaseDayRecord {
   day: string;
@@ -301,8 +312,18 @@ export interface Dashboard {
 }
 
 export interface AdminApi {
-  params: { req: Record<string, never>; res: { params: Record<string, unknown>; labels: Record<string, string> } };
-  setParam: { req: { name: string; value: unknown; reason?: string }; res: { params: Record<string, unknown> } };
+  params: {
+    req: Record<string, never>;
+    res: {
+      params: Record<string, unknown>;
+      labels: Record<string, string>; // Chinese names
+      units: Record<string, 'percent' | 'yuan' | 'points' | 'times' | 'hourOfDay' | 'days' | 'minutes' | 'hours' | 'count'>;
+      display: Record<string, string>; // the value in words: "5%", "¥500.00"
+      locked: string[]; // fixed at launch: cannot be changed
+    };
+  };
+  /** A change needs a reason (≥ 2 characters, kept in the audit); the same value again changes nothing. */
+  setParam: { req: { name: string; value: unknown; reason: string }; res: { params: Record<string, unknown> } };
   audit: { req: { cursor?: string | null }; res: Page<AuditRecord> };
   admins: { req: Record<string, never>; res: { items: { openid: string; userNo: string; nickname: string }[] } };
   addAdmin: { req: { userNo: string }; res: { ok: true } };
