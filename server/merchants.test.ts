@@ -67,7 +67,8 @@ describe('merchants through the gateway', () => {
     expect((await login(tc, 'o_bob')).roles).toEqual(['user', 'merchant']);
     const audit = await ok(tc, 'admin', ADMIN, { action: 'audit' });
     expect(audit.items.map((x: any) => x.what)).toEqual(['merchant:approve', 'merchant:reject']);
-    expect(audit.items[1]).toMatchObject({ by: ADMIN, reason: '营业执照不清晰' });
+    // by the admin's user number, in Chinese (issue 16)
+    expect(audit.items[1]).toMatchObject({ by: (await login(tc, ADMIN)).userNo, whatText: '驳回商家入驻', change: '审核中 → 已驳回', reason: '营业执照不清晰' });
   });
 
   test('deposit: bought from the treasury at the guide price; active once the deposit value is held; top up the same way', async () => {

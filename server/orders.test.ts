@@ -1,6 +1,6 @@
 import type { TestCloud } from '../localcloud/testing';
 import {
-  ADMIN, activeMerchant, balanceOf, fail, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
+  ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
 
 const MIN = 60_000;
@@ -22,7 +22,7 @@ describe('orders through the gateway', () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
     await tc.clock.advance(1000);
-    const treasuryBefore = await balanceOf(tc, 'treasury');
+    const treasuryBefore = await treasuryOf(tc);
     const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
     expect(order.status).toBe('unpaid');
     expect(order.kind).toBe('instore');
@@ -36,7 +36,14 @@ describe('orders through the gateway', () => {
     expect(done.userSv).toBe('1000.00');
     expect(done.merchantSv).toBe('200.00');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
-    expect(Number(await balanceOf(tc, 'treasury')) - Number(treasuryBefore)).toBe(50);
+    expect(Number(await treasuryOf(tc)) - Number(treasuryBefore)).toBe(50);
+    // the deduction waits in the order's treasury inbox (no payment writes the treasury itself) …
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('50.00');
+    const t0 = await balanceOf(tc, 'treasury');
+    // … until the every-minute timer sweeps settled income into the treasury
+    await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('0.00');
+    expect(Number(await balanceOf(tc, 'treasury')) - Number(t0)).toBe(50);
     const assets = await ok(tc, 'user', 'o_alice', { action: 'assets' });
     expect(assets.sharedValue).toBe('1000.00');
     const mine = await ok(tc, 'merchant', 'o_bob', { action: 'mine' });
@@ -419,6 +426,36 @@ describe('orders through the gateway', () => {
     expect((await orderDoc(tc, order.id)).status).toBe('completed');
     // a genuine notification with a different amount than the order is refused even after payment
     expect(await tc.invoke('payment', { ...tc.payNotificationEvent(pay.outTradeNo), totalFee: 99 }, { SOURCE: 'wx_paycallback' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
+  test('the payment notification fails closed: no confirmation, no sub-merchant or another one → not applied', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const realQuery = sim.queryOrder.bind(sim);
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
+    // WeChat Pay's query is down while the genuine notification arrives: not applied, WeChat asked to retry
+    sim.queryOrder = async () => ({ returnCode: 'FAIL', returnMsg: 'SYSTEMERROR' });
+    const r = await tc.pay(pay.outTradeNo);
+    expect(r.results).toEqual([{ errcode: 500, errmsg: 'RETRY' }]);
+    sim.queryOrder = async () => { throw new Error('network down'); };
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 500, errmsg: 'RETRY' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    // the query answers for another sub-merchant (or another trade): ignored
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), subMchId: '1299999999' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), outTradeNo: 'O000' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = realQuery;
+    // a notification without its sub-merchant is not believed, though the trade is really paid
+    const { subMchId: _omit, ...noSub } = tc.payNotificationEvent(pay.outTradeNo);
+    expect(await tc.invoke('payment', noSub, { SOURCE: 'wx_paycallback' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('250.00');
+    // left for the timeouts job: past its time, the timer finds it paid at WeChat Pay and applies it once
+    await tc.clock.advance(31 * MIN);
+    await tc.fireTimer('timeouts');
+    expect((await orderDoc(tc, order.id)).status).toBe('completed');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 

@@ -47,6 +47,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   assert(/数量 10\.00 积分/.test(sellDialog) && /单价 ¥/.test(sellDialog) && /合计 ¥/.test(sellDialog) && /手续费 0\.50 积分/.test(sellDialog), `sell dialog: ${sellDialog}`);
   await seller.shot('02b-sell-confirm-quantity-price-total-fee');
   await seller.confirmModal('确认卖出');
+  await seller.confirmModal('交易有进展时用微信通知您吗'); // consent to the trade notices (h5: explained, nothing asked)
   await seller.see('挂单中');
   await seller.see(/卖出 10\.00 积分/);
   await seller.shot('03-my-open-sell-order');
@@ -112,6 +113,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await seller.fill('.qty-input', '5');
   await seller.tapButton(/^卖出$/);
   await seller.confirmModal('确认卖出');
+  await seller.confirmModal('交易有进展时用微信通知您吗'); // consent to the trade notices (h5: explained, nothing asked)
   await seller.see('挂单中');
 
   await buyer.tabBar('市场');
