@@ -394,7 +394,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
   const productId = p.id === undefined || p.id === null || p.id === '' ? null : idOf(p, 'id', '商品');
   const fields = {
     title: str(p, 'title', { label: '商品名称', max: 60 }),
-    priceFen: int(p, 'priceFen', { label: '价格（分）', min: 1, max: 100_000_000 }),
+    priceFen: int(p, 'priceFen', { label: '价格', min: 1, max: 100_000_000, fen: true }),
     stock: int(p, 'stock', { label: '库存', min: 0, max: 1_000_000 }),
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
