@@ -387,7 +387,7 @@ export async function balanceIn(tx: Tx, id: string): Promise<Decimal> {
 // ---------------------------------------------------------------- the treasury inbox sweep
 
 /** Entries of one sweep transaction: bounded, so a transaction stays short whatever the backlog. */
-export const SWEEP_BATCH = 50;
+export const SWEEP_BATCH = 100;
 
 /**
  * Post due treasury inboxes on to `treasury`, a batch per transaction (the `timeouts` timer, every minute).
