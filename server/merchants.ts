@@ -10,7 +10,8 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
+import type { FulfilmentMode, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
+import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
@@ -60,6 +61,8 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** Issue 15: what the store offers for goods; absent = DEFAULT_STORE_MODES (shipping, as before). */
+  fulfilmentModes?: FulfilmentMode[];
 }
 
 export interface ProductDoc {
@@ -71,6 +74,8 @@ export interface ProductDoc {
   images: string[];
   description: string;
   onShelf: boolean;
+  /** Issue 15: narrows the store's modes for this product; absent or empty = all the store's. */
+  fulfilmentModes?: FulfilmentMode[];
   createdAt: number;
   updatedAt: number;
 }
@@ -135,7 +140,20 @@ export function summaryOf(m: MerchantDoc, balance: Dec): MerchantSummary {
     logoUrl: m.logoUrl ?? '',
     status: m.status,
     acceptingOrders: acceptsOrders(m, balance),
+    fulfilmentModes: storeModesOf(m),
   };
+}
+
+export const storeModesOf = (m: Pick<MerchantDoc, 'fulfilmentModes'>): FulfilmentMode[] => (m.fulfilmentModes?.length ? m.fulfilmentModes : [...DEFAULT_STORE_MODES]);
+
+/** Reads an optional list of fulfilment modes (`fulfilmentModes`); `[]` allowed only when `allowEmpty`. */
+export function readModes(p: Payload, name: string, allowEmpty: boolean): FulfilmentMode[] | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (allowEmpty && Array.isArray(v) && v.length === 0) return [];
+  const modes = normalizeModes(v);
+  if (!modes) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 中的一种或几种，不能重复');
+  return modes;
 }
 
 export function productOf(p: ProductDoc): Product {
@@ -148,6 +166,7 @@ export function productOf(p: ProductDoc): Product {
     images: p.images ?? [],
     description: p.description ?? '',
     onShelf: !!p.onShelf,
+    fulfilmentModes: p.fulfilmentModes ?? [],
   };
 }
 
@@ -338,6 +357,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
     onShelf: optBool(p, 'onShelf', '上架状态'),
+    fulfilmentModes: readModes(p, 'fulfilmentModes', true),
   };
   return runTx(async (tx) => {
     const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
@@ -356,6 +376,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? old.images,
         description: fields.description ?? old.description,
         onShelf: fields.onShelf ?? old.onShelf,
+        fulfilmentModes: fields.fulfilmentModes ?? old.fulfilmentModes ?? [],
         updatedAt: at,
       };
     } else {
@@ -368,6 +389,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? [],
         description: fields.description ?? '',
         onShelf: fields.onShelf ?? true,
+        fulfilmentModes: fields.fulfilmentModes ?? [],
         createdAt: at,
         updatedAt: at,
       };
@@ -623,5 +645,17 @@ export const merchantActions = {
   },
   async movePoints(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     return movePoints(caller.openid, p);
+  },
+  /** Issue 15: the fulfilment modes the store offers (a state change: repeating it changes nothing). */
+  async setFulfilment(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    const modes = readModes(p, 'modes', false);
+    if (!modes) throw new DomainError('INVALID_INPUT', '请选择至少一种配送方式');
+    const m = await runTx(async (tx) => {
+      const cur = await requireMyMerchant(caller.openid, tx);
+      const next: MerchantDoc = { ...cur, fulfilmentModes: modes, updatedAt: now() };
+      await writeDoc(tx, MERCHANTS_COLL, cur._id, next);
+      return next;
+    });
+    return privateOf(m);
   },
 };

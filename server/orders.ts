@@ -18,7 +18,9 @@
  * Status: unpaid → paid → (goods) shipped → completed; in store: paid and completed together.
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
  */
-import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { randomInt } from 'crypto';
+import type { Address, FulfilmentMode, Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { FULFILMENT_LABELS, PICKUP_CODE_RE, allowedModes, isFulfilmentMode, needsShipping, normalizeAddress, pickupCodeOf, settlesOnPayment } from '../shared/fulfilment';
 import { Dec, ZERO, dec, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
@@ -27,12 +29,12 @@ import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, newDocId, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
-import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { creditHolderSv } from './svView';
 import { requireUser } from './users';
-import { Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -63,7 +65,6 @@ export interface OrderDoc extends Omit<Order, 'id'> {
   subMchId: string;
   outTradeNo: string;
   transactionId: string | null;
-  trackingNo: string | null;
   settled: boolean;
   guidePriceAtPayFen: number | null;
   merchantSeqAtCreate: number;
@@ -72,7 +73,11 @@ export interface OrderDoc extends Omit<Order, 'id'> {
   cancelReason: string | null;
 }
 
-export function orderView(o: OrderDoc): Order {
+/**
+ * What a caller sees of an order. The pickup code is the buyer's proof of collection: the store's own views
+ * never carry it (the store gets it from the buyer, typed or scanned).
+ */
+export function orderView(o: OrderDoc, viewer: 'buyer' | 'merchant' = 'buyer'): Order {
   return {
     id: o._id,
     kind: o.kind,
@@ -97,6 +102,13 @@ export function orderView(o: OrderDoc): Order {
     refundedAt: o.refundedAt,
     autoConfirmAt: o.autoConfirmAt,
     payExpiresAt: o.payExpiresAt,
+    // orders made before fulfilment modes existed lack these fields
+    fulfilment: o.fulfilment ?? (o.kind === 'goods' ? 'delivery' : null),
+    address: o.address ?? null,
+    note: o.note ?? '',
+    carrier: o.carrier ?? null,
+    trackingNo: o.trackingNo ?? null,
+    pickupCode: viewer === 'buyer' ? (o.pickupCode ?? null) : null,
   };
 }
 
@@ -116,6 +128,10 @@ interface OrderInput {
   items: ItemInput[] | null;
   amountFen: number | null;
   points: Dec;
+  /** null: not sent (older clients; a goods order is then shipped, as before modes existed) */
+  fulfilment: FulfilmentMode | null;
+  address: Address | null;
+  note: string;
 }
 
 function readOrderInput(p: Payload): OrderInput {
@@ -142,7 +158,20 @@ function readOrderInput(p: Payload): OrderInput {
     amountFen = fen(p, 'amountFen', '支付金额', { max: MAX_ORDER_FEN });
   }
   const points = optPoints(p, 'points', { label: '抵扣积分', max: '100000000' }) ?? ZERO;
-  return { merchantId, items, amountFen, points };
+  let fulfilment: FulfilmentMode | null = null;
+  if (p.fulfilment !== undefined && p.fulfilment !== null) {
+    if (!isFulfilmentMode(p.fulfilment)) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 之一');
+    if (!items) throw new DomainError('INVALID_INPUT', '到店支付不需要选择配送方式');
+    fulfilment = p.fulfilment;
+  }
+  let address: Address | null = null;
+  if (fulfilment === 'delivery') {
+    const a = normalizeAddress(p.address);
+    if (!a.ok) throw new DomainError('ADDRESS_REQUIRED', a.message);
+    address = a.address;
+  }
+  const note = optStr(p, 'note', { label: '订单备注', min: 0, max: 100 }) ?? '';
+  return { merchantId, items, amountFen, points, fulfilment, address, note };
 }
 
 function ownOrder(o: OrderDoc | null, openid: string, as: 'buyer' | 'merchant' | 'either' = 'buyer'): OrderDoc {
@@ -184,6 +213,20 @@ export async function quote(openid: string, p: Payload) {
   return { amountFen, maxPoints: toAmountString(maxPoints), pointsFen: split.pointsFen, cashFen: split.cashFen, guidePriceFen };
 }
 
+/**
+ * The order's fulfilment mode: the one asked for, which the store and every product must offer. A request
+ * without one (an older client) gets shipping when it is offered, else the first mode offered.
+ */
+function chooseMode(input: OrderInput, storeModes: FulfilmentMode[], productModes: (FulfilmentMode[] | undefined)[]): FulfilmentMode {
+  const allowed = allowedModes(storeModes, productModes);
+  if (allowed.length === 0) throw new DomainError('FULFILMENT_UNAVAILABLE', '这些商品没有共同的配送方式，请分开下单');
+  if (input.fulfilment === null) return allowed.includes('delivery') ? 'delivery' : allowed[0];
+  if (!allowed.includes(input.fulfilment)) {
+    throw new DomainError('FULFILMENT_UNAVAILABLE', `该商家（或商品）不支持${FULFILMENT_LABELS[input.fulfilment]}，可选：${allowed.map((x) => FULFILMENT_LABELS[x]).join('、')}`);
+  }
+  return input.fulfilment;
+}
+
 function Dec_min(a: Dec, b: Dec): Dec {
   return a.lte(b) ? a : b;
 }
@@ -218,6 +261,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const lines: OrderLine[] = [];
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
+    const productModes: (FulfilmentMode[] | undefined)[] = [];
     if (input.items) {
       for (const it of input.items) {
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
@@ -226,10 +270,12 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         if (prod.stock < it.quantity) throw new DomainError('OUT_OF_STOCK', `「${prod.title}」库存不足（剩余 ${prod.stock}）`);
         await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock - it.quantity, updatedAt: at });
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
+        productModes.push(prod.fulfilmentModes);
         amountFen += prod.priceFen * it.quantity;
       }
       if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
     }
+    const fulfilment = kind === 'goods' ? chooseMode(input, storeModesOf(m), productModes) : null;
     const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
     if (split.points.gt(0)) {
       await postEntry(tx, {
@@ -274,6 +320,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       outTradeNo: orderId,
       transactionId: null,
       trackingNo: null,
+      carrier: null,
+      fulfilment,
+      address: input.address,
+      note: input.note,
+      pickupCode: fulfilment === 'pickup' ? pickupCodeOf(randomInt(0, 1_000_000)) : null,
       settled: false,
       guidePriceAtPayFen: null,
       merchantSeqAtCreate: acc.seq,
@@ -321,7 +372,8 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  if (o.kind === 'instore') o = await settleInTx(tx, o, { params, guidePriceFen }); // same transaction: same values
+  // in store and dine-in: completed at once, in this transaction (same snapshot: same values)
+  if (settlesOnPayment(o.kind, o.fulfilment)) o = await settleInTx(tx, o, { params, guidePriceFen });
   else await writeDoc(tx, ORDERS_COLL, o._id, o);
   return o;
 }
@@ -406,7 +458,7 @@ export async function payOrder(openid: string, orderId: string): Promise<{ order
   return { order: orderView(o), pay: await payRequestFor(o) };
 }
 
-export async function shipOrder(openid: string, orderId: string, trackingNo: string | null): Promise<Order> {
+export async function shipOrder(openid: string, orderId: string, carrier: string | null, trackingNo: string | null): Promise<Order> {
   const m = await requireMyMerchant(openid);
   return orderView(
     await runTx(async (tx) => {
@@ -414,14 +466,45 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
       if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
       if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
       if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
+      if (!needsShipping(o.kind, o.fulfilment)) throw new DomainError('INVALID_STATE', o.fulfilment === 'pickup' ? '自提订单请核销取货码' : '堂食订单无需发货');
       if (o.status !== 'paid') throw stateError(o, '发货');
+      // an order with an address goes by a carrier the buyer can follow
+      if (o.address && (!carrier || !trackingNo)) throw new DomainError('INVALID_INPUT', '请填写快递公司和快递单号');
       const params = await getParams(tx);
       const at = now();
-      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
+      // auto-confirm counts from shipping
+      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, carrier, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
       await writeDoc(tx, ORDERS_COLL, orderId, next);
       return next;
     }),
+    'merchant',
   );
+}
+
+/**
+ * The store completes a pickup order with the buyer's code (typed, or scanned with the order id). Handing the
+ * goods over in person is the buyer's receipt: the order settles (SPEC §4.4). A code alone must name one
+ * order of this store waiting for pickup; when two share it, the store is asked to scan the buyer's QR.
+ */
+export async function verifyPickup(openid: string, code: string, orderId: string | null): Promise<Order> {
+  const m = await requireMyMerchant(openid);
+  if (!PICKUP_CODE_RE.test(code)) throw new DomainError('INVALID_INPUT', '取货码是 6 位数字');
+  let id = orderId;
+  if (!id) {
+    const res = await getDb().collection(ORDERS_COLL).where({ merchantId: m._id, pickupCode: code, status: 'paid' }).limit(2).get();
+    const found = (res.data ?? []) as OrderDoc[];
+    if (found.length === 0) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (found.length > 1) throw new DomainError('PICKUP_CODE_AMBIGUOUS', '有两个订单使用这个取货码，请扫描顾客的取货二维码');
+    id = found[0]._id;
+  }
+  const o = await runTx(async (tx) => {
+    const cur = await readDoc<OrderDoc>(tx, ORDERS_COLL, id!);
+    // another store's order or a wrong code: the same answer, so codes cannot be probed across stores
+    if (!cur || cur.merchantId !== m._id || cur.fulfilment !== 'pickup' || cur.pickupCode !== code) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (cur.status !== 'paid') throw stateError(cur, '核销取货');
+    return settleInTx(tx, cur);
+  });
+  return orderView(o, 'merchant');
 }
 
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
@@ -546,7 +629,7 @@ export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
 
 const STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'];
 
-export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20): Promise<Page<Order>> {
+export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20, viewer: 'buyer' | 'merchant' = 'buyer'): Promise<Page<Order>> {
   const db = getDb();
   const _ = db.command;
   const base: AnyDoc = { ...by };
@@ -562,7 +645,7 @@ export async function listOrders(by: { buyerOpenid?: string; merchantId?: string
   const list = (res.data ?? []) as OrderDoc[];
   const page = list.slice(0, pageSize);
   const last = page[page.length - 1];
-  return { items: page.map(orderView), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
+  return { items: page.map((o) => orderView(o, viewer)), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
 }
 
 function readStatus(p: Payload): OrderStatus | undefined {
@@ -669,7 +752,8 @@ export const orderActions = {
     return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
-    return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
+    const o = ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either');
+    return orderView(o, o.buyerOpenid === caller.openid ? 'buyer' : 'merchant');
   },
   async confirm(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(await confirmOrder(caller.openid, idOf(p, 'orderId', '订单')));
@@ -690,10 +774,15 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p), 20, 'merchant');
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
+    const carrier = optStr(p, 'carrier', { label: '快递公司', min: 0, max: 20 }) || null;
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;
-    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), trackingNo);
+    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), carrier, trackingNo);
+  },
+  async verifyPickup(p: Payload, caller: { openid: string }): Promise<Order> {
+    const code = str(p, 'code', { label: '取货码', min: 1, max: 10 });
+    return verifyPickup(caller.openid, code, optId(p, 'orderId', '订单') ?? null);
   },
 };

@@ -4,11 +4,13 @@ import { Action, handler } from '../../server/handler';
 import { userActions } from '../../server/users';
 import { statementActions } from '../../server/statements';
 import { transfer } from '../../server/transfers';
+import { addressActions } from '../../server/addresses';
 
 const actions: Record<string, Action> = {
   ...userActions,
   ...statementActions,
   transfer,
+  ...addressActions,
   // statements (server/statements.ts) and transfer (server/transfers.ts) are added by their owners here
 };
 
