@@ -14,6 +14,7 @@ import { startE2EServer } from './server';
 import { sharedLinkJourney } from './journeys/sharedLink';
 import { c2cJourney } from './journeys/c2c';
 import { merchantOnboardingJourney } from './journeys/merchantOnboarding';
+import { fulfilmentJourney } from './journeys/fulfilment';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -48,6 +49,7 @@ const JOURNEYS = [
   { name: '1-shared-link: new user by a shared link, order with points, ship, confirm, release, statement', fn: sharedLinkJourney },
   { name: '2-c2c: a completed C2C trade and a timed-out one', fn: c2cJourney },
   { name: '3-merchant-onboarding: apply, approve, deposit, list a product', fn: merchantOnboardingJourney },
+  { name: '4-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
 ];
 
 async function main() {

@@ -10,6 +10,7 @@ import { useQuery } from '../utils/hooks'
 import { formatPoints, formatYuan, isNegative, isZero } from '../utils/format'
 import { MERCHANT_STATUS } from '../utils/labels'
 import { px } from '../utils/px'
+import { StoreModes } from '../components/Fulfilment'
 
 export default function MerchantCenterPage() {
   return (
@@ -95,6 +96,7 @@ function Dashboard({ m }: { m: MerchantPrivate }) {
               {needsPoints ? `购买保证金积分（还需 ${formatPoints(m.depositPointsNeeded)}）` : '补充积分'}
             </Button>
           </View>
+          <StoreModes m={m} />
           <View className='card' style={{ padding: `${px(4)} ${px(28)}` }}>
             <View className='row link mc-products' onClick={() => go('/merchant-center/products')}><Text className='grow'>商品管理</Text></View>
             <View className='row link mc-orders' onClick={() => go('/merchant-center/orders')}><Text className='grow'>订单与发货</Text></View>

@@ -9,6 +9,8 @@ import { chooseAndUploadImage } from '../services/upload'
 import { showError, useQuery } from '../utils/hooks'
 import { fenToYuanText, parseYuanToFen } from '../utils/format'
 import { px } from '../utils/px'
+import { ModeToggles } from '../components/Fulfilment'
+import type { FulfilmentMode } from '../services/types'
 
 export default function ProductEditPage() {
   const { params } = useRouter()
@@ -27,6 +29,7 @@ function Edit({ id }: { id: string }) {
   const [desc, setDesc] = useState('')
   const [images, setImages] = useState<string[]>([])
   const [onShelf, setOnShelf] = useState(true)
+  const [modes, setModes] = useState<FulfilmentMode[]>([])
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('p'))
   useEffect(() => {
@@ -38,6 +41,7 @@ function Edit({ id }: { id: string }) {
       setDesc(p.description)
       setImages(p.images)
       setOnShelf(p.onShelf)
+      setModes(p.fulfilmentModes ?? [])
     }
   }, [q.data, id])
   if (id && q.loading && !q.data) return <Loading />
@@ -64,6 +68,7 @@ function Edit({ id }: { id: string }) {
         description: desc.trim(),
         images,
         onShelf,
+        fulfilmentModes: modes,
         requestId: rid.current,
       })
       rid.current = newRequestId('p')
@@ -90,6 +95,10 @@ function Edit({ id }: { id: string }) {
           <View className='field-label'>图片（可选）</View>
           {images[0] && <Image src={images[0]} mode='aspectFill' style={{ width: px(200), height: px(200) }} />}
           <View className='btn-row'><Button size='small' onClick={upload}>{images[0] ? '更换图片' : '上传图片'}</Button></View>
+        </View>
+        <View className='field'>
+          <View className='field-label'>收货方式（不选 = 按店铺设置）</View>
+          <ModeToggles value={modes} onChange={setModes} />
         </View>
         <View className='field flex-between'>
           <Text>立即上架</Text>

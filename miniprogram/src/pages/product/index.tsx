@@ -9,6 +9,9 @@ import { useQuery } from '../../utils/hooks'
 import { formatYuan } from '../../utils/format'
 import Stepper from '../../components/Stepper'
 import { px } from '../../utils/px'
+import { addToCart } from '../../services/cart'
+import CartBar, { useCart } from '../../components/CartBar'
+import { FULFILMENT_LABELS, allowedModes } from '../../../../shared/fulfilment'
 
 export default function ProductPage() {
   const { params } = useRouter()
@@ -22,6 +25,7 @@ export default function ProductPage() {
 function ProductView({ merchantId, productId }: { merchantId: string; productId: string }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId }), [merchantId])
   const [qty, setQty] = useState(1)
+  const cart = useCart(merchantId)
   return (
     <QueryView q={q}>
       {(m) => {
@@ -30,6 +34,12 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
         const buy = () =>
           Taro.navigateTo({ url: `/pages/checkout/index?mode=goods&merchantId=${encodeURIComponent(m.id)}&productId=${encodeURIComponent(p.id)}&qty=${qty}` })
         const canBuy = m.acceptingOrders && p.onShelf && p.stock > 0
+        const add = () => {
+          addToCart(m.id, p.id, qty, p.stock)
+          cart.refresh()
+          Taro.showToast({ title: '已加入购物车', icon: 'success' })
+        }
+        const modes = allowedModes(m.fulfilmentModes, [p.fulfilmentModes])
         return (
           <View className='page product-page'>
             {p.images[0] ? (
@@ -42,6 +52,7 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
               <View className='strong mt' style={{ fontSize: px(32) }}>{p.title}</View>
               {p.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{p.description}</View>}
               <View className='muted mt'>{m.name} · 库存 {p.stock}</View>
+              <View className='muted product-modes'>{modes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</View>
             </View>
             <View className='card flex-between'>
               <Text>购买数量</Text>
@@ -53,8 +64,10 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
               <View className='grow'>
                 <Text className='muted'>{canBuy ? '' : !m.acceptingOrders ? '商家暂停接单' : '已售罄'}</Text>
               </View>
-              <Button type='primary' disabled={!canBuy} onClick={buy}>立即购买</Button>
+              <Button className='add-cart' disabled={!canBuy} onClick={add}>加入购物车</Button>
+              <Button type='primary' className='ml' disabled={!canBuy} onClick={buy}>立即购买</Button>
             </View>
+            <CartBar m={m} lines={cart.lines} bottom={px(128)} />
           </View>
         )
       }}
