@@ -192,7 +192,7 @@ test('duplicate payment notifications, at once and later, under conflicts: one p
   await tc.invoke('payment', forgedEvent, { SOURCE: 'wx_client', OPENID: world.users[0].openid });
   await tc.invoke('payment', forgedEvent, { SOURCE: 'wx_paycallback' });
   expect(((await tc.db.collection('orders').doc(unpaid.order.id).get()).data as any).status).toBe('unpaid');
-  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['[payment] refused: not from WeChat Pay', '[payment] refused: WeChat Pay does not confirm the payment']);
+  expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['[payment] refused: not from WeChat Pay', '[payment] not applied: WeChat Pay does not confirm the payment']);
   warn.mockRestore();
   for (const out of outs) {
     const o = (await tc.db.collection('orders').doc(out).get()).data as any;

@@ -19,12 +19,12 @@ import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import { AnyDoc, Tx, getCloud, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, ensureAccount, getBalance, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
-import { closeOrder, platformSubMchId, queryOrder, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
 import { holderSvView, settleAndView } from './svView';
 import { USERS_COLL, UserDoc, requireUser } from './users';
-import { Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
+import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
 
 export const MERCHANTS_COLL = 'merchants';
 export const PRODUCTS_COLL = 'products';
@@ -505,7 +505,7 @@ export async function expirePurchase(purchaseId: string): Promise<'cancelled' | 
   if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return 'none';
   if ((await closeOrder(p.outTradeNo, p.subMchId)) !== 'closed') {
     const q = await queryOrder(p.outTradeNo, p.subMchId).catch(() => null);
-    if (q?.paid && q.totalFee === p.priceFen) {
+    if (confirmsPayment(q, { outTradeNo: p.outTradeNo, totalFee: p.priceFen, subMchId: p.subMchId })) {
       const r = await runTx(async (tx) => {
         const cur = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
         return cur ? settlePurchasePayment(tx, cur, q.transactionId) : 'duplicate';
@@ -608,7 +608,7 @@ export const merchantActions = {
     const keyword = optStr(p, 'keyword', { label: '搜索词', min: 0, max: 30 });
     const category = optStr(p, 'category', { label: '类目', min: 0, max: 20 });
     if (category && !(CATEGORIES as readonly string[]).includes(category)) throw new DomainError('INVALID_INPUT', '没有这个类目');
-    return listMerchants({ keyword: keyword || undefined, category: category || undefined, cursor: cursorOf(p) });
+    return listMerchants({ keyword: keyword || undefined, category: category || undefined, cursor: cursorOf(p, CURSOR_SHAPES.merchantId) });
   },
   async get(p: Payload): Promise<MerchantDetail> {
     const merchantId = idOf(p, 'merchantId', '商家');

@@ -414,6 +414,36 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
+  test('the payment notification fails closed: no confirmation, no sub-merchant or another one → not applied', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const realQuery = sim.queryOrder.bind(sim);
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
+    // WeChat Pay's query is down while the genuine notification arrives: not applied, WeChat asked to retry
+    sim.queryOrder = async () => ({ returnCode: 'FAIL', returnMsg: 'SYSTEMERROR' });
+    const r = await tc.pay(pay.outTradeNo);
+    expect(r.results).toEqual([{ errcode: 500, errmsg: 'RETRY' }]);
+    sim.queryOrder = async () => { throw new Error('network down'); };
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 500, errmsg: 'RETRY' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    // the query answers for another sub-merchant (or another trade): ignored
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), subMchId: '1299999999' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), outTradeNo: 'O000' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = realQuery;
+    // a notification without its sub-merchant is not believed, though the trade is really paid
+    const { subMchId: _omit, ...noSub } = tc.payNotificationEvent(pay.outTradeNo);
+    expect(await tc.invoke('payment', noSub, { SOURCE: 'wx_paycallback' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('250.00');
+    // left for the timeouts job: past its time, the timer finds it paid at WeChat Pay and applies it once
+    await tc.clock.advance(31 * MIN);
+    await tc.fireTimer('timeouts');
+    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
   test('an inactive merchant or one below zero takes no orders; a top-up opens it again', async () => {
     await login(tc, 'o_alice');
     const pending = await activeMerchant(tc, 'o_carl', { depositPoints: '0' });

@@ -30,11 +30,11 @@ import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, newDocId, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
-import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { creditHolderSv } from './svView';
 import { requireUser } from './users';
-import { Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -666,7 +666,7 @@ export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
   if (closed === 'closed') return 'closed';
   try {
     const q = await queryOrder(o.outTradeNo, o.subMchId);
-    if (q?.paid && q.totalFee === o.cashFen) {
+    if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
       const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
       return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
     }
@@ -749,7 +749,7 @@ export const orderActions = {
     return payOrder(caller.openid, idOf(p, 'orderId', '订单'));
   },
   async list(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
-    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
+    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
     const o = ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either');
@@ -774,7 +774,7 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p), 20, 'merchant');
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt), 20, 'merchant');
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
     const carrier = optStr(p, 'carrier', { label: '快递公司', min: 0, max: 20 }) || null;

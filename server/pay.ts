@@ -64,6 +64,16 @@ export interface PaidState {
   totalFee: number | null;
   transactionId: string | null;
   subMchId: string | null;
+  outTradeNo: string | null;
+}
+
+/**
+ * True only on a positive confirmation from WeChat Pay that this trade (outTradeNo) of this sub-merchant was
+ * paid this amount. Anything else — no answer, an outage, another state, another amount or sub-merchant — is
+ * not a payment: the caller leaves the trade as it is (the timeouts job asks again later). Fails closed.
+ */
+export function confirmsPayment(q: PaidState | null, expect: { outTradeNo: string; totalFee: number; subMchId: string }): q is PaidState {
+  return !!q && q.paid && q.totalFee === expect.totalFee && q.subMchId === expect.subMchId && q.outTradeNo === expect.outTradeNo;
 }
 
 /** Ask WeChat Pay whether a trade was paid (used to confirm notifications and before cancelling). */
@@ -77,7 +87,8 @@ export async function queryOrder(outTradeNo: string, subMchId: string): Promise<
     paid,
     totalFee: typeof res.totalFee === 'number' ? res.totalFee : res.totalFee !== undefined ? Number(res.totalFee) : null,
     transactionId: res.transactionId ?? null,
-    subMchId: res.subMchId ?? null,
+    subMchId: res.subMchId !== undefined && res.subMchId !== null ? String(res.subMchId) : null,
+    outTradeNo: res.outTradeNo !== undefined && res.outTradeNo !== null ? String(res.outTradeNo) : null,
   };
 }
 

@@ -11,14 +11,21 @@
  * - `notices`: one more batch of notices (also run every minute by the `timeouts` function).
  * Set the function's timeout to 60 s in the console.
  */
+import cloud from 'wx-server-sdk';
 import { DomainError } from '../../shared/errors';
 import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler, Caller } from '../../server/handler';
+import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources';
 import { runDueReleases } from '../../server/release';
 import { sendReleaseNotices } from '../../server/releaseNotify';
 
+/** The timer, another function (no OPENID, SOURCE wx_trigger / …,scf) or an admin; a call without a user from anywhere else is WRONG_SOURCE. */
 async function mayRun(caller: Caller): Promise<void> {
-  if (caller.openid && !(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
+  if (!caller.openid) {
+    if (!isTimerSource(caller.source) && !isChainedCall(caller.source)) throw wrongSource('每日释放');
+    return;
+  }
+  if (!(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
 }
 
 const inner = handler(
@@ -48,12 +55,15 @@ const inner = handler(
 );
 
 /**
- * A timer event carries no action: it means `run`. A failed timer run throws, so the cloud retries it
- * (a retry only releases what is still due).
+ * A timer event carries no action: it means `run`. It is believed only from the timer itself (SOURCE
+ * wx_trigger); sent by anyone else it is refused with WRONG_SOURCE (an answer, not a throw). A failed timer
+ * run throws, so the cloud retries it (a retry only releases what is still due).
  */
 export const main = async (event: unknown) => {
   const ev = (event && typeof event === 'object' && !Array.isArray(event) ? event : {}) as Record<string, unknown>;
   if (ev.Type === 'timer' || (ev.TriggerName && !ev.action)) {
+    const e = wrongSource('定时触发');
+    if (!isTimerSource(String(cloud.getWXContext().SOURCE ?? ''))) return { ok: false, error: { code: e.code, message: e.message } };
     const out = (await inner({ action: 'run' })) as { ok: boolean; error?: { code: string; message: string } };
     if (!out.ok) throw new Error(`daily release failed: ${out.error?.code} ${out.error?.message}`);
     return out;

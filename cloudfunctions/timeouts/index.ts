@@ -2,12 +2,14 @@
  * The `timeouts` cloud function, timer every minute (config.json): unpaid orders cancelled after
  * unpaidOrderMinutes, shipped orders confirmed autoConfirmDays after shipping, pending refunds retried,
  * unpaid deposit purchases cancelled (server/orders.ts runOrderTimeouts); other jobs join `jobs`.
- * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin.
+ * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin; a call without a user from
+ * a source that is neither the timer nor another function is refused (WRONG_SOURCE).
  */
 import cloud from 'wx-server-sdk';
 import { DomainError } from '../../shared/errors';
 import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler } from '../../server/handler';
+import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources';
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
 import { cancelLapsedTrades } from '../../server/market';
@@ -21,6 +23,8 @@ const jobs: Record<string, () => Promise<unknown>> = {
 const inner = handler(
   {
     async tick(_payload, caller) {
+      // the timer, another function, or an admin; without a user from anywhere else: WRONG_SOURCE
+      if (!caller.openid && !isTimerSource(caller.source) && !isChainedCall(caller.source)) throw wrongSource('定时任务');
       if (caller.openid && !(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
       await ensureBootstrap();
       const out: Record<string, unknown> = {};
@@ -39,7 +43,8 @@ const inner = handler(
 );
 
 export const main = async (event: unknown) => {
-  const ev = (event && typeof event === 'object' ? event : {}) as Record<string, unknown>;
+  void event;
   void cloud;
-  return inner({ ...ev, action: 'tick' });
+  // whatever the event says, it only ever means `tick`: nothing of it is read
+  return inner({ action: 'tick' });
 };

@@ -1,13 +1,13 @@
 /** Admin: merchant applications — the pending list, approval, rejection with a reason (audited). */
 import type { MerchantPrivate, Page } from '../../shared/api';
 import { approve, pendingMerchants, privateOf, reject } from '../merchants';
-import { Payload, cursor as cursorOf, id as idOf, str } from '../validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, id as idOf, str } from '../validate';
 import { requireAdmin } from './params';
 
 export const adminMerchantActions = {
   async pendingMerchants(p: Payload, caller: { openid: string }): Promise<Page<MerchantPrivate>> {
     await requireAdmin(caller.openid);
-    return pendingMerchants(cursorOf(p));
+    return pendingMerchants(cursorOf(p, CURSOR_SHAPES.merchantId));
   },
   async approveMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     await requireAdmin(caller.openid);

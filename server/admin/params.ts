@@ -9,7 +9,7 @@ import { now } from '../clock';
 import { ADMINS_COLL, AdminDoc, CONFIG_COLL, PARAMS_ID, ParamsDoc, envAdminOpenids, getParamsDoc, isAdmin } from '../config';
 import { AnyDoc, Tx, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from '../db';
 import { findUserByNo, getUser } from '../users';
-import { Payload, cursor as cursorOf, optStr, str } from '../validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, optStr, str } from '../validate';
 
 export const AUDIT_COLL = 'audit';
 
@@ -136,7 +136,7 @@ export const adminParamActions = {
   },
   async audit(p: Payload, caller: { openid: string }) {
     await requireAdmin(caller.openid);
-    return auditPage(cursorOf(p));
+    return auditPage(cursorOf(p, CURSOR_SHAPES.auditAt));
   },
   async admins(_p: Payload, caller: { openid: string }) {
     await requireAdmin(caller.openid);
