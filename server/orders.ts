@@ -32,6 +32,7 @@ import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry,
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
+import { postOrderEvent } from './messages';
 import { creditHolderSv } from './svView';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
@@ -337,6 +338,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     await req.record({ orderId });
     return o;
   });
+  if (order.status !== 'unpaid') await postOrderEvent(order, 'paid'); // paid with points alone
   return { order: orderView(order), pay: await payRequestFor(order) };
 }
 
@@ -446,6 +448,8 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
     return 'duplicate';
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
+  // after the payment's commit, never inside it
+  if (outcome === 'paid') await postOrderEvent(await getOrder(outTradeNo), 'paid');
   return outcome;
 }
 
@@ -476,6 +480,9 @@ export async function shipOrder(openid: string, orderId: string, carrier: string
       const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, carrier, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
       await writeDoc(tx, ORDERS_COLL, orderId, next);
       return next;
+    }).then(async (shipped) => {
+      await postOrderEvent(shipped, 'shipped');
+      return shipped;
     }),
     'merchant',
   );
@@ -504,12 +511,13 @@ export async function verifyPickup(openid: string, code: string, orderId: string
     if (cur.status !== 'paid') throw stateError(cur, '核销取货');
     return settleInTx(tx, cur);
   });
+  await postOrderEvent(o, 'completed');
   return orderView(o, 'merchant');
 }
 
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
 export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
@@ -519,11 +527,13 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
     }
     return settleInTx(tx, o!);
   });
+  if (o?.status === 'completed') await postOrderEvent(o, 'completed');
+  return o;
 }
 
 /** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
 export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
@@ -537,6 +547,9 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  // the timer's cancel is news to the buyer; their own is not
+  if (openid === null && o?.status === 'cancelled') await postOrderEvent(o, 'cancelled');
+  return o;
 }
 
 async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
@@ -598,6 +611,7 @@ export async function refundOrder(openid: string, orderId: string, reason: strin
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  await postOrderEvent(o, 'refunded');
   if (o.refund?.status === 'pending') return (await pushRefund(orderId)) ?? o;
   return o;
 }

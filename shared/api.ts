@@ -68,7 +68,23 @@ export interface UserApi {
   addresses: { req: Record<string, never>; res: { items: SavedAddress[] } };
   saveAddress: { req: Address & { id?: string; isDefault?: boolean }; res: { items: SavedAddress[]; saved: SavedAddress } };
   deleteAddress: { req: { id: string }; res: { items: SavedAddress[] } };
+  /** The message centre (issue 15): newest first, 20 a page. */
+  messages: { req: { kind?: MessageKind; cursor?: string | null }; res: Page<Message> };
+  unread: { req: Record<string, never>; res: UnreadCounts };
+  readMessages: { req: { ids?: string[]; all?: boolean; kind?: MessageKind }; res: UnreadCounts };
 }
+
+export type MessageKind = 'order' | 'trade' | 'release' | 'appeal' | 'approval';
+export interface Message {
+  id: string;
+  kind: MessageKind;
+  title: string;
+  body: string;
+  link: string; // the page that shows what it is about
+  at: number;
+  read: boolean;
+}
+export interface UnreadCounts { total: number; byKind: Record<MessageKind, number> }
 
 /** A delivery address (from WeChat's address picker on weapp, or the form on h5). */
 export interface Address { name: string; phone: string; region: string; detail: string }

@@ -20,7 +20,7 @@ import { now } from '../clock';
 import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
 import { TREASURY, postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { marketParams, getParams } from './deps';
-import { notifyTrade } from './notify';
+import { notifyAppealed, notifyTrade } from './notify';
 import { ORDERS, OrderDoc, PENALTY, PenaltyDoc, TRADES, TradeDoc, fmt2, requireId, requireReason } from './model';
 import { tradeView } from './views';
 import { rematchOrder } from './orders';
@@ -167,6 +167,7 @@ export async function appealTrade(payload: Record<string, unknown>, caller: Call
     await writeDoc(tx, TRADES, cur._id, next);
     return next;
   });
+  await notifyAppealed(t, caller.openid);
   return tradeView(t, caller.openid);
 }
 
