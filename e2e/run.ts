@@ -15,6 +15,7 @@ import { sharedLinkJourney } from './journeys/sharedLink';
 import { c2cJourney } from './journeys/c2c';
 import { merchantOnboardingJourney } from './journeys/merchantOnboarding';
 import { fulfilmentJourney } from './journeys/fulfilment';
+import { messagesJourney } from './journeys/messages';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -50,6 +51,7 @@ const JOURNEYS = [
   { name: '2-c2c: a completed C2C trade and a timed-out one', fn: c2cJourney },
   { name: '3-merchant-onboarding: apply, approve, deposit, list a product', fn: merchantOnboardingJourney },
   { name: '4-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
+  { name: '5-messages: unread badge on the tab bar and 我的, a message opened, all read', fn: messagesJourney },
 ];
 
 async function main() {
