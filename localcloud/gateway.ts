@@ -6,7 +6,7 @@
  *                             { ok:false, error:{ code:'INTERNAL', message } } (a fixed sentence; the error and
  *                             its stack only in the log). A path that does not decode (`%ZZ`) → 400.
  *   GET  /files/<cloudPath>   files stored with cloud.uploadFile
- *   /__local/...              developer endpoints (clock, pay, timers, messages, wxacode, demo users, upload)
+ *   /__local/...              developer endpoints (clock, pay, pay-bound, timers, messages, wxacode, demo users, upload)
  *   GET  /*                   the h5 build of the mini-program (build/h5), index.html for unknown paths
  */
 import * as http from 'http';
@@ -213,6 +213,17 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
       }
     }
     if (sub === 'pay-orders' && method === 'GET') return send(res, 200, { ok: true, data: cloud.pay.list() });
+    // the sub-merchant ids bound to the environment (微信支付配置): null = every id (the default)
+    if (sub === 'pay-bound') {
+      if (method === 'POST') {
+        const body = (await readJson(req)) as { subMchIds?: unknown };
+        if (body.subMchIds !== null && !(Array.isArray(body.subMchIds) && body.subMchIds.every((x) => typeof x === 'string'))) {
+          return fail(res, 400, 'BAD_REQUEST', 'POST /__local/pay-bound takes { subMchIds: string[] | null }');
+        }
+        cloud.pay.boundSubMchIds = body.subMchIds === null ? null : new Set(body.subMchIds as string[]);
+      }
+      return send(res, 200, { ok: true, data: { subMchIds: cloud.pay.boundSubMchIds ? [...cloud.pay.boundSubMchIds].sort() : null } });
+    }
     if (sub.startsWith('timer/') && method === 'POST') {
       const fn = decodeURIComponent(sub.slice('timer/'.length));
       if (!cloud.hasFunction(fn)) return fail(res, 404, 'NO_SUCH_FUNCTION', `没有名为 ${fn} 的云函数`);

@@ -278,6 +278,7 @@ export const CASES: Case[] = [
   },
   { fn: 'admin', action: 'pendingMerchants', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'approveMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
+  { fn: 'admin', action: 'checkSubMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
   { fn: 'admin', action: 'rejectMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant(), reason: '资料不全' }), mutating: true },
   { fn: 'admin', action: 'appeals', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'setGuidePrice', allowed: ['admin'], payload: async () => ({ priceFen: 200, reason: '人工校准' }), mutating: true },

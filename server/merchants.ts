@@ -10,7 +10,7 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { FulfilmentMode, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
+import type { FulfilmentMode, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
@@ -18,11 +18,12 @@ import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/se
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import { AnyDoc, Tx, getCloud, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
-import { TREASURY, balanceIn, ensureAccount, getBalance, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
+import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
-import { holderSvView, settleAndView } from './svView';
+import { onHolderChanged } from './holders';
+import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
 import { USERS_COLL, UserDoc, requireUser } from './users';
 import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
 
@@ -63,6 +64,8 @@ export interface MerchantDoc {
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
   /** Issue 15: what the store offers for goods; absent = DEFAULT_STORE_MODES (shipping, as before). */
   fulfilmentModes?: FulfilmentMode[];
+  /** The last probe of subMchId (server/admin/merchants.ts); dropped when the merchant applies again. */
+  subMchCheck?: SubMchCheck | null;
 }
 
 export interface ProductDoc {
@@ -178,18 +181,20 @@ async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Pro
   return list.map(productOf);
 }
 
+/** A store's points as orders see them: booked + released to it (SPEC §5), read-only. */
+async function storePoints(merchantId: string): Promise<Dec> {
+  return (await pointsNow(merchantHolderId(merchantId))).points;
+}
+
 export async function detailOf(m: MerchantDoc, onShelfOnly = true): Promise<MerchantDetail> {
-  const balance = await getBalance(merchantAccount(m._id));
+  const balance = await storePoints(m._id);
   return { ...summaryOf(m, balance), contact: m.contact, description: m.description ?? '', products: await productsOf(m._id, onShelfOnly) };
 }
 
 export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
-  const [balance, guidePriceFen, params, sv] = await Promise.all([
-    getBalance(merchantAccount(m._id)),
-    getGuidePriceFen(),
-    getParams(),
-    holderSvView(`merchant:${m._id}`),
-  ]);
+  const [held, guidePriceFen, params] = await Promise.all([pointsNow(merchantHolderId(m._id)), getGuidePriceFen(), getParams()]);
+  const balance = held.points;
+  const sv = { sharedValue: held.sv };
   const detail = await detailOf(m, false);
   return {
     ...detail,
@@ -197,6 +202,7 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     ownerOpenid: m.ownerOpenid,
     licenseImage: m.licenseImage,
     subMchId: m.subMchId,
+    subMchCheck: m.subMchCheck ?? null,
     rejectReason: m.rejectReason ?? null,
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
@@ -220,6 +226,11 @@ export async function maybeActivate(tx: Tx, merchantId: string): Promise<Merchan
   await writeDoc(tx, MERCHANTS_COLL, merchantId, { ...m, status: 'active', activatedAt: at, updatedAt: at });
   return 'active';
 }
+
+// points a release gave an approved store may bring it to its deposit: it activates when they are booked
+onHolderChanged('merchant', async (tx, merchantId) => {
+  await maybeActivate(tx, merchantId);
+});
 
 // ---------------------------------------------------------------- application
 
@@ -335,7 +346,7 @@ export async function listMerchants(input: { keyword?: string; category?: string
   const res = await db.collection(MERCHANTS_COLL).where(where).orderBy('_id', 'asc').limit(pageSize + 1).get();
   const list = (res.data ?? []) as MerchantDoc[];
   const page = list.slice(0, pageSize);
-  const items = await Promise.all(page.map(async (m) => summaryOf(m, await getBalance(merchantAccount(m._id)))));
+  const items = await Promise.all(page.map(async (m) => summaryOf(m, await storePoints(m._id))));
   return { items, nextCursor: list.length > pageSize ? page[page.length - 1]._id : null };
 }
 
@@ -425,6 +436,7 @@ export async function buyDeposit(openid: string, p: Payload): Promise<{ purchase
       return old;
     }
     const m = await requireMyMerchant(openid, tx);
+    await settleFirst(tx, merchantHolderId(m._id)); // the deposit it holds includes its released points
     const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
     const priceFen = depositPriceFen(pts.toFixed(2), guidePriceFen);
     if (priceFen < 1) throw new DomainError('INVALID_POINTS', '购买数量太少');
@@ -469,6 +481,7 @@ export async function settlePurchasePayment(tx: Tx, purchase: PurchaseDoc, trans
   const acc = merchantAccount(purchase.merchantId);
   const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, purchase.merchantId);
   await ensureAccount(tx, acc, m?.ownerOpenid);
+  await settleFirst(tx, merchantHolderId(purchase.merchantId)); // activation below counts its released points
   if (purchase.status === 'unpaid') {
     await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: purchaseHold(purchase._id), credit: acc, amount: purchase.points, ref: purchase._id });
   } else {
@@ -537,6 +550,9 @@ export async function movePoints(openid: string, p: Payload): Promise<MerchantPr
     const m = await requireMyMerchant(openid, tx);
     const acc = merchantAccount(m._id);
     await ensureAccount(tx, acc, m.ownerOpenid);
+    // both balances include their released points before either is checked or debited (SPEC §5)
+    await settleFirst(tx, userHolderId(openid));
+    await settleFirst(tx, merchantHolderId(m._id));
     const key = `merchant-move:${openid}:${requestId}`;
     if (direction === 'toMerchant') {
       await postEntry(tx, { key, kind: 'merchant_fund', debit: userAvailable(openid), credit: acc, amount: pts, ref: m._id });
@@ -624,8 +640,9 @@ export const merchantActions = {
     if (!u.merchantId) return null;
     const m = await getMerchant(u.merchantId);
     if (!m || m.ownerOpenid !== caller.openid) return null;
-    if (m.status !== 'pending' && m.status !== 'rejected') await settleAndView(`merchant:${m._id}`);
-    return privateOf(m);
+    if (m.status === 'pending' || m.status === 'rejected') return privateOf(m);
+    await settleAndView(merchantHolderId(m._id)); // may have activated it
+    return privateOf((await getMerchant(m._id)) ?? m);
   },
   async buyDeposit(p: Payload, caller: { openid: string }) {
     return buyDeposit(caller.openid, p);

@@ -1,6 +1,6 @@
 import type { TestCloud } from '../localcloud/testing';
 import {
-  ADMIN, activeMerchant, balanceOf, fail, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
+  ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
 
 const MIN = 60_000;
@@ -22,7 +22,7 @@ describe('orders through the gateway', () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
     await tc.clock.advance(1000);
-    const treasuryBefore = await balanceOf(tc, 'treasury');
+    const treasuryBefore = await treasuryOf(tc);
     const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
     expect(order.status).toBe('unpaid');
     expect(order.kind).toBe('instore');
@@ -36,7 +36,14 @@ describe('orders through the gateway', () => {
     expect(done.userSv).toBe('1000.00');
     expect(done.merchantSv).toBe('200.00');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
-    expect(Number(await balanceOf(tc, 'treasury')) - Number(treasuryBefore)).toBe(50);
+    expect(Number(await treasuryOf(tc)) - Number(treasuryBefore)).toBe(50);
+    // the deduction waits in the order's treasury inbox (no payment writes the treasury itself) …
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('50.00');
+    const t0 = await balanceOf(tc, 'treasury');
+    // … until the every-minute timer sweeps settled income into the treasury
+    await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('0.00');
+    expect(Number(await balanceOf(tc, 'treasury')) - Number(t0)).toBe(50);
     const assets = await ok(tc, 'user', 'o_alice', { action: 'assets' });
     expect(assets.sharedValue).toBe('1000.00');
     const mine = await ok(tc, 'merchant', 'o_bob', { action: 'mine' });

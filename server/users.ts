@@ -1,22 +1,27 @@
 /**
  * Users (SPEC §1): the account is created by the first login, identified by the OPENID of the cloud
  * context. Collection `users` (`_id` = openid) and `userNos` (`_id` = the short user number → openid, so
- * a transaction can look a number up by id). User numbers come from `counters/userNo`.
+ * a transaction can look a number up by id).
+ *
+ * User numbers are drawn at random and claimed by creating `userNos/<number>` (which fails if it is taken):
+ * no counter that every registration writes (a link shared in a group of 500 brings hundreds of first logins in
+ * a minute; one counter document would queue them all). A number also reveals nothing about how many users
+ * there are. The referrer is recorded on the new user's own document only: the referrer's is read, never written.
  */
+import { randomInt } from 'crypto';
 import type { Assets, LedgerItem, Me, Page, Role } from '../shared/api';
 import { DomainError } from '../shared/errors';
 import { nextReleaseMoment, businessDay } from '../shared/time';
 import { toAmountString, formatPoints } from '../shared/decimal';
 import { now } from './clock';
 import { getGuidePriceFen, getParams, isAdmin } from './config';
-import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, createDoc, getDb, readDoc, runTx, writeDoc } from './db';
 import { LEDGER_KIND_LABELS, LedgerEntry, entriesOf, getBalance, merchantAccount, publicEntryId, userAvailable, userEscrow } from './ledger';
 import { settleAndView } from './svView';
 import { Payload, cursor, limit, optStr, str } from './validate';
 
 export const USERS_COLL = 'users';
 export const USERNOS_COLL = 'userNos';
-export const COUNTERS_COLL = 'counters';
 
 export interface UserDoc {
   _id: string;
@@ -59,13 +64,16 @@ export async function requireUser(openid: string, tx?: Tx): Promise<UserDoc> {
   return u;
 }
 
+/** Draws of 6-digit numbers before a registration falls back to 8 digits (when 6-digit ones grow scarce). */
+export const SHORT_USER_NO_DRAWS = 4;
+
 /**
- * The n-th user number: 6 digits for the first 900,000 users (a fixed permutation of 100000–999999, so
- * numbers do not reveal the count), then 8 digits.
+ * The candidate user number of draw `attempt`: 6 digits (100000–999999) for the first draws, then 8 digits. While
+ * fewer than half the 900,000 short numbers are taken, a registration needs at most 4 draws with odds ≥ 15:16.
  */
-export function userNoFor(n: number): string {
-  if (n < 900000) return String(100000 + ((n * 7919 + 123457) % 900000));
-  return String(10000000 + (((n - 900000) * 7919 + 1234567) % 90000000));
+export function drawUserNo(attempt: number): string {
+  if (attempt < SHORT_USER_NO_DRAWS) return String(randomInt(100000, 1000000));
+  return String(randomInt(10000000, 100000000));
 }
 
 export async function meOf(u: UserDoc): Promise<Me> {
@@ -102,13 +110,13 @@ export async function login(openid: string, input: LoginInput = {}): Promise<Use
   return runTx(async (tx) => {
     const again = await readDoc<UserDoc>(tx, USERS_COLL, openid);
     if (again) return again;
-    const counter = await readDoc<{ value: number }>(tx, COUNTERS_COLL, 'userNo');
-    let n = counter?.value ?? 0;
-    let userNo = userNoFor(n);
-    // a number may have been given out by hand (demo data): skip taken ones
-    for (let i = 0; i < 5 && (await readDoc(tx, USERNOS_COLL, userNo)); i++) userNo = userNoFor(++n);
-    if (await readDoc(tx, USERNOS_COLL, userNo)) throw new Error('could not allocate a user number');
-    await writeDoc(tx, COUNTERS_COLL, 'userNo', { value: n + 1 });
+    // draw until a free number (a taken one, by another user or by hand in demo data, is drawn again); the
+    // claim below is an add, so two registrations drawing the same number at once cannot both have it
+    let userNo = drawUserNo(0);
+    for (let i = 1; await readDoc(tx, USERNOS_COLL, userNo); i++) {
+      if (i > 20) throw new Error('could not draw a free user number');
+      userNo = drawUserNo(i);
+    }
 
     let referrerOpenid: string | null = null;
     let referrerUserNo: string | null = null;
@@ -148,8 +156,9 @@ export async function login(openid: string, input: LoginInput = {}): Promise<Use
       createdAt: at,
       updatedAt: at,
     };
-    await writeDoc(tx, USERS_COLL, openid, doc);
-    await writeDoc(tx, USERNOS_COLL, userNo, { openid, at });
+    // both created with add: the same openid logging in twice at once, or two users drawing one number, makes
+    // one transaction run again (and find the account, or draw again)
+    await Promise.all([createDoc(tx, USERS_COLL, openid, doc), createDoc(tx, USERNOS_COLL, userNo, { openid, at })]);
     return doc;
   });
 }

@@ -110,10 +110,23 @@ export interface MerchantDetail extends MerchantSummary {
   products: Product[];
 }
 
+/**
+ * The check of a merchant's WeChat Pay sub-merchant id against the environment (server/pay.ts
+ * probeSubMerchant): bound = it can take payments here; not_bound = WeChat Pay refused the service relation;
+ * unknown = the probe got no clear answer.
+ */
+export interface SubMchCheck {
+  status: 'bound' | 'not_bound' | 'unknown';
+  detail: string;
+  at: number;
+}
+
 export interface MerchantPrivate extends MerchantDetail {
   ownerOpenid: string;
   licenseImage: string;
   subMchId: string;
+  /** The last check of subMchId (admin.checkSubMerchant, admin.approveMerchant); null before the first. */
+  subMchCheck: SubMchCheck | null;
   rejectReason: string | null;
   pointsBalance: string; // may be negative
   depositValueFen: number; // required deposit value at today's guide price
@@ -322,6 +335,8 @@ export interface AdminApi {
   removeAdmin: { req: { userNo: string }; res: { ok: true } };
   pendingMerchants: { req: { cursor?: string | null }; res: Page<MerchantPrivate> };
   approveMerchant: { req: { merchantId: string }; res: MerchantPrivate };
+  /** Probe the applicant's sub-merchant id (cloudPay) and keep the answer on the application. */
+  checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };

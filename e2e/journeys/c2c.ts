@@ -31,6 +31,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await seller.shot('02-sell-order-form');
   await seller.tapButton(/^卖出$/);
   await seller.confirmModal('确认卖出');
+  await seller.confirmModal('交易有进展时用微信通知您吗'); // consent to the trade notices (h5: explained, nothing asked)
   await seller.see('挂单中');
   await seller.see(/卖出 10\.00 积分/);
   await seller.shot('03-my-open-sell-order');
@@ -84,6 +85,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await seller.fill('.qty-input', '5');
   await seller.tapButton(/^卖出$/);
   await seller.confirmModal('确认卖出');
+  await seller.confirmModal('交易有进展时用微信通知您吗'); // consent to the trade notices (h5: explained, nothing asked)
   await seller.see('挂单中');
 
   await buyer.tabBar('市场');

@@ -16,6 +16,7 @@ describe('admin through the gateway', () => {
       { action: 'params' }, { action: 'setParam', name: 'rebateRate', value: '0.2' }, { action: 'audit' }, { action: 'admins' },
       { action: 'addAdmin', userNo: '123456' }, { action: 'removeAdmin', userNo: '123456' }, { action: 'pendingMerchants' },
       { action: 'approveMerchant', merchantId: 'm1' }, { action: 'rejectMerchant', merchantId: 'm1', reason: '不行' },
+      { action: 'checkSubMerchant', merchantId: 'm1' },
     ];
     for (const a of actions) {
       expect([a.action, (await fail(tc, 'admin', 'o_eve', a)).code]).toEqual([a.action, 'FORBIDDEN']);

@@ -7,9 +7,8 @@ import type { TestCloud } from '../../localcloud/testing';
 import { D } from '../../shared/decimal';
 import type { MarketOrder, Trade } from '../../shared/api';
 import { getDb, readAll } from '../db';
-import { TREASURY } from '../ledger';
 import {
-  ADMIN, T0, availableOf, balanceOf, call, escrowOf, expectLedgerOk, grantPoints, login, ok, refused, rid, worldForFile,
+  ADMIN, T0, availableOf, balanceOf, call, treasuryOf, escrowOf, expectLedgerOk, grantPoints, login, ok, refused, rid, worldForFile,
 } from '../testkit.testutil';
 import { ORDERS, TRADES, OrderDoc, TradeDoc } from './model';
 
@@ -123,12 +122,12 @@ describe('orders, matching and a trade through to completion', () => {
     expect(msgs.map((x: any) => x.touser)).toEqual([seller]); // eslint-disable-line @typescript-eslint/no-explicit-any
 
     // the seller confirms: 40 to the buyer, 2 to the treasury; the buyer is told
-    const treasuryBefore = await balanceOf(tc, TREASURY);
+    const treasuryBefore = await treasuryOf(tc);
     const done = await m(seller, 'confirm', { tradeId: t.id });
     expect(done).toMatchObject({ status: 'completed', completedAt: T0, role: 'seller' });
     expect(await availableOf(tc, buyer)).toBe('40.00');
     expect(await escrowOf(tc, seller)).toBe('63.00');
-    expect(D(await balanceOf(tc, TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('2.00');
+    expect(D(await treasuryOf(tc)).minus(treasuryBefore).toFixed(2)).toBe('2.00');
     expect(tc.messages().slice(before + 1).map((x: any) => x.touser)).toEqual([buyer]); // eslint-disable-line @typescript-eslint/no-explicit-any
     // confirming twice changes nothing
     expect(await m(seller, 'confirm', { tradeId: t.id })).toMatchObject({ status: 'completed' });
@@ -475,12 +474,12 @@ describe('appeals', () => {
     const item = list.items.find((x: Trade) => x.id === t.id);
     expect(item).toMatchObject({ status: 'appealed', sellerPayment: null, buyerUserNo: expect.any(String), sellerUserNo: expect.any(String) });
 
-    const treasuryBefore = await balanceOf(tc, TREASURY);
+    const treasuryBefore = await treasuryOf(tc);
     const d = await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '买家提供了付款凭证' });
     expect(d).toMatchObject({ status: 'completed', appeal: { decision: 'release', decisionReason: '买家提供了付款凭证' } });
     expect(await availableOf(tc, buyer)).toBe('20.00');
     expect(await escrowOf(tc, seller)).toBe('0.00');
-    expect(D(await balanceOf(tc, TREASURY)).minus(treasuryBefore).toFixed(2)).toBe('1.00');
+    expect(D(await treasuryOf(tc)).minus(treasuryBefore).toFixed(2)).toBe('1.00');
     expect((await m(seller, 'trade', { tradeId: t.id })).appeal).toMatchObject({ decision: 'release', decisionReason: '买家提供了付款凭证' });
     await refused(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '改判' }, 'APPEAL_DECIDED');
     expect((await ok(tc, 'admin', ADMIN, { action: 'appeals' })).items.find((x: Trade) => x.id === t.id)).toBeUndefined();

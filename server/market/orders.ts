@@ -22,6 +22,7 @@ import type { Caller } from '../handler';
 import { now } from '../clock';
 import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
 import { postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
+import { settleFirst, userHolderId } from '../svView';
 import { priceBand, requireUserNo } from './deps';
 import {
   ORDERS,
@@ -146,6 +147,7 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
     order = { ...fresh, takerTradeIds: [] };
     if (order.side === 'sell') {
       const need = D(order.quantity).plus(order.feeTotal);
+      await settleFirst(tx, userHolderId(order.openid)); // released points can be sold at once (SPEC §5)
       try {
         await postEntry(tx, {
           key: `market:sell:${order._id}`,

@@ -18,7 +18,7 @@ import type { Trade } from '../../shared/api';
 import type { Caller } from '../handler';
 import { now } from '../clock';
 import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
-import { TREASURY, postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
+import { postEntry, treasuryInbox, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { marketParams, getParams } from './deps';
 import { notifyAppealed, notifyTrade } from './notify';
 import { ORDERS, OrderDoc, PENALTY, PenaltyDoc, TRADES, TradeDoc, fmt2, requireId, requireReason } from './model';
@@ -52,7 +52,8 @@ export async function completeInTx(tx: Tx, t: TradeDoc, at: number): Promise<Tra
       key: `market:fee:${t._id}`,
       kind: 'market_fee',
       debit: userEscrow(t.seller),
-      credit: TREASURY,
+      credit: treasuryInbox(`trade:${t._id}`), // not the treasury itself: no trade locks a document all trades write
+      creditDue: true,
       amount: t.fee,
       ref: t._id,
       memo: `市场交易手续费`,
@@ -205,7 +206,11 @@ async function cancelOpenBuys(buyer: string, at: number): Promise<void> {
  * Cancel every trade still awaiting payment after its deadline (the `timeouts` timer calls this every minute).
  * Each trade in its own transaction; a trade marked paid meanwhile is left alone. Returns how many it cancelled.
  */
-export async function cancelLapsedTrades(at: number = now()): Promise<{ cancelled: number }> {
+export async function cancelLapsedTrades(at: number = now(), budgetMs = Infinity): Promise<{ cancelled: number }> {
+  // budgetMs: stop starting new cancellations (and re-matches) after this long — the `timeouts` timer must
+  // end inside its timeout (server/budgets.ts); what is left is done in the next minute
+  const started = Date.now();
+  const inBudget = () => Date.now() - started < budgetMs;
   const db = getDb();
   const _ = db.command;
   let cancelled = 0;
@@ -219,8 +224,9 @@ export async function cancelLapsedTrades(at: number = now()): Promise<{ cancelle
       .limit(100)
       .get();
     const page = ((res.data ?? []) as TradeDoc[]).filter((t) => !seen.has(t._id));
-    if (page.length === 0) break;
+    if (page.length === 0 || !inBudget()) break;
     for (const cand of page) {
+      if (!inBudget()) break;
       seen.add(cand._id);
       try {
         const result = await runTx(async (tx) => {
@@ -243,7 +249,9 @@ export async function cancelLapsedTrades(at: number = now()): Promise<{ cancelle
     }
   }
   // Orders that got points back may meet bids that came meanwhile: match them once every lapse (and ban) is in.
+  // (out of time, an order not re-matched here stays open and meets the next bid)
   for (const orderId of reopened) {
+    if (!inBudget()) break;
     try {
       await rematchOrder(orderId, at);
     } catch (e) {

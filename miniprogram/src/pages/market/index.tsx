@@ -8,6 +8,7 @@ import Segmented from '../../components/Segmented'
 import TradeCard from '../../components/TradeCard'
 import { Empty, QueryView } from '../../components/States'
 import { call, newRequestId } from '../../services/cloud'
+import { askConsent } from '../../services/subscribe'
 import type { MarketOrderStatus, Side, TradeStatus } from '../../services/types'
 import { showError, useQuery } from '../../utils/hooks'
 import { formatPoints, formatRate, formatShortTime, formatYuan, fenToYuanText, normalizePointsInput, parseYuanToFen } from '../../utils/format'
@@ -148,17 +149,25 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
       const r = await call('market', 'place', { side, priceFen: priceFen!, quantity: qty!, requestId: rid.current })
       rid.current = newRequestId('m')
       setQtyText('')
-      if (r.trades.length > 0) {
-        await Taro.showModal({
-          title: '已成交',
-          content: side === 'buy' ? `撮合成交 ${r.trades.length} 笔，请尽快向卖家付款。` : `撮合成交 ${r.trades.length} 笔，等待买家付款。`,
-          showCancel: false,
-          confirmText: '查看交易',
-        })
-        if (r.trades.length === 1) Taro.navigateTo({ url: `/pages/trade/index?id=${encodeURIComponent(r.trades[0].id)}` })
-      } else {
-        Taro.showToast({ title: '挂单成功', icon: 'success' })
+      // the moment a user expects to hear back: ask for the trade notices (WeChat allows it only in a tap,
+      // here the modal's confirm)
+      const traded = r.trades.length > 0
+      const answer = await Taro.showModal({
+        title: traded ? '已成交' : '挂单成功',
+        content:
+          (traded
+            ? side === 'buy'
+              ? `撮合成交 ${r.trades.length} 笔，请尽快向卖家付款。`
+              : `撮合成交 ${r.trades.length} 笔，等待买家付款。`
+            : '订单已挂出。') + '交易有进展时用微信通知您吗？',
+        confirmText: '通知我',
+        cancelText: '不用了',
+      })
+      if (answer.confirm) {
+        const consent = await askConsent(side === 'sell' ? 'afterSell' : 'afterBuy')
+        if (consent.reason) Taro.showToast({ title: consent.reason, icon: 'none' })
       }
+      if (r.trades.length === 1) Taro.navigateTo({ url: `/pages/trade/index?id=${encodeURIComponent(r.trades[0].id)}` })
       onPlaced(r.trades.length > 0)
     } catch (e) {
       showError(e)
