@@ -222,6 +222,15 @@ export const CASES: Case[] = [
   { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
+  { fn: 'merchant', action: 'dashboard', allowed: ['owner', 'other'], payload: none },
+  {
+    fn: 'merchant',
+    action: 'deleteProduct',
+    allowed: ['owner'],
+    // a product of M made for the occasion (M's own product stays for the other cases)
+    payload: async (f) => ({ productId: (await f.gw.ok('merchant', f.ids.owner, { action: 'saveProduct', requestId: rid('dp'), title: '待删除', priceFen: 100, stock: 1 })).id }),
+    mutating: true,
+  },
   { fn: 'merchant', action: 'setFulfilment', allowed: ['owner', 'other'], payload: async () => ({ modes: ['delivery', 'pickup'] }), mutating: true },
   { fn: 'merchant', action: 'verifyPickup', allowed: ['owner'], payload: async (f) => f.pickupOrder(), mutating: true },
   {

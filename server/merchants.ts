@@ -10,7 +10,7 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { FulfilmentMode, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
+import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
@@ -79,6 +79,10 @@ export interface ProductDoc {
   onShelf: boolean;
   /** Issue 15: narrows the store's modes for this product; absent or empty = all the store's. */
   fulfilmentModes?: FulfilmentMode[];
+  /** Issue 15: descriptive specifications (规格), e.g. { name: '份量', value: '大碗' }. */
+  specs?: ProductSpec[];
+  /** Issue 15: deleted by the store: kept (orders name it) but off shelf and out of every list. */
+  deleted?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -170,6 +174,7 @@ export function productOf(p: ProductDoc): Product {
     description: p.description ?? '',
     onShelf: !!p.onShelf,
     fulfilmentModes: p.fulfilmentModes ?? [],
+    specs: p.specs ?? [],
   };
 }
 
@@ -178,7 +183,7 @@ async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Pro
   const where: AnyDoc = { merchantId };
   if (onShelfOnly) where.onShelf = true;
   const list = await readAll<ProductDoc>(db.collection(PRODUCTS_COLL).where(where).orderBy('createdAt', 'asc'));
-  return list.map(productOf);
+  return list.filter((x) => !x.deleted).map(productOf);
 }
 
 /** A store's points as orders see them: booked + released to it (SPEC §5), read-only. */
@@ -369,6 +374,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
     onShelf: optBool(p, 'onShelf', '上架状态'),
     fulfilmentModes: readModes(p, 'fulfilmentModes', true),
+    specs: readSpecs(p),
   };
   return runTx(async (tx) => {
     const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
@@ -378,7 +384,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     let doc: ProductDoc;
     if (productId) {
       const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
-      if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+      if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
       doc = {
         ...old,
         title: fields.title,
@@ -388,6 +394,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         description: fields.description ?? old.description,
         onShelf: fields.onShelf ?? old.onShelf,
         fulfilmentModes: fields.fulfilmentModes ?? old.fulfilmentModes ?? [],
+        specs: fields.specs ?? old.specs ?? [],
         updatedAt: at,
       };
     } else {
@@ -401,6 +408,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         description: fields.description ?? '',
         onShelf: fields.onShelf ?? true,
         fulfilmentModes: fields.fulfilmentModes ?? [],
+        specs: fields.specs ?? [],
         createdAt: at,
         updatedAt: at,
       };
@@ -416,10 +424,36 @@ export async function setOnShelf(openid: string, productId: string, onShelf: boo
   return runTx(async (tx) => {
     const m = await requireMyMerchant(openid, tx);
     const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
-    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
     const doc = { ...old, onShelf, updatedAt: now() };
     await writeDoc(tx, PRODUCTS_COLL, productId, doc);
     return productOf(doc);
+  });
+}
+
+/**
+ * Issue 15: the store deletes a product. The document stays (its orders name it, and a refund returns stock
+ * to it) but it is off shelf, out of every list, and can no longer be edited or ordered. Repeating is harmless.
+ */
+export async function deleteProduct(openid: string, productId: string): Promise<{ ok: true }> {
+  return runTx(async (tx) => {
+    const m = await requireMyMerchant(openid, tx);
+    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old.deleted) await writeDoc(tx, PRODUCTS_COLL, productId, { ...old, onShelf: false, deleted: true, updatedAt: now() });
+    return { ok: true as const };
+  });
+}
+
+const MAX_SPECS = 10;
+
+/** Specifications: at most 10 pairs of a name (1–10) and a value (1–30). */
+function readSpecs(p: Payload): ProductSpec[] | undefined {
+  if (p.specs === undefined || p.specs === null) return undefined;
+  if (!Array.isArray(p.specs) || p.specs.length > MAX_SPECS) throw new DomainError('INVALID_INPUT', `商品规格最多 ${MAX_SPECS} 项`);
+  return (p.specs as unknown[]).map((raw, i) => {
+    const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Payload;
+    return { name: str(r, 'name', { label: `第 ${i + 1} 项规格名称`, min: 1, max: 10 }), value: str(r, 'value', { label: `第 ${i + 1} 项规格内容`, min: 1, max: 30 }) };
   });
 }
 
@@ -662,6 +696,9 @@ export const merchantActions = {
   },
   async movePoints(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     return movePoints(caller.openid, p);
+  },
+  async deleteProduct(p: Payload, caller: { openid: string }): Promise<{ ok: true }> {
+    return deleteProduct(caller.openid, idOf(p, 'productId', '商品'));
   },
   /** Issue 15: the fulfilment modes the store offers (a state change: repeating it changes nothing). */
   async setFulfilment(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {

@@ -34,7 +34,7 @@ import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHo
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
-import { postOrderEvent } from './messages';
+import { afterOrderEvent } from './storeStats';
 import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
@@ -347,7 +347,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     await req.record({ orderId });
     return o;
   });
-  if (order.status !== 'unpaid') await postOrderEvent(order, 'paid'); // paid with points alone
+  if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
   return { order: orderView(order), pay: await payRequestFor(order) };
 }
 
@@ -472,7 +472,7 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
   // after the payment's commit, never inside it
-  if (outcome === 'paid') await postOrderEvent(await getOrder(outTradeNo), 'paid');
+  if (outcome === 'paid') await afterOrderEvent(await getOrder(outTradeNo), 'paid');
   return outcome;
 }
 
@@ -504,7 +504,7 @@ export async function shipOrder(openid: string, orderId: string, carrier: string
       await writeDoc(tx, ORDERS_COLL, orderId, next);
       return next;
     }).then(async (shipped) => {
-      await postOrderEvent(shipped, 'shipped');
+      await afterOrderEvent(shipped, 'shipped');
       return shipped;
     }),
     'merchant',
@@ -534,7 +534,7 @@ export async function verifyPickup(openid: string, code: string, orderId: string
     if (cur.status !== 'paid') throw stateError(cur, '核销取货');
     return settleInTx(tx, cur);
   });
-  await postOrderEvent(o, 'completed');
+  await afterOrderEvent(o, 'completed');
   return orderView(o, 'merchant');
 }
 
@@ -550,7 +550,7 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
     }
     return settleInTx(tx, o!);
   });
-  if (o?.status === 'completed') await postOrderEvent(o, 'completed');
+  if (o?.status === 'completed') await afterOrderEvent(o, 'completed');
   return o;
 }
 
@@ -571,7 +571,7 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
     return next;
   });
   // the timer's cancel is news to the buyer; their own is not
-  if (openid === null && o?.status === 'cancelled') await postOrderEvent(o, 'cancelled');
+  if (openid === null && o?.status === 'cancelled') await afterOrderEvent(o, 'cancelled');
   return o;
 }
 
@@ -636,7 +636,7 @@ export async function refundOrder(openid: string, orderId: string, reason: strin
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
-  await postOrderEvent(o, 'refunded');
+  await afterOrderEvent(o, 'refunded');
   if (o.refund?.status === 'pending') return (await pushRefund(orderId)) ?? o;
   return o;
 }

@@ -147,6 +147,22 @@ export interface Product {
   onShelf: boolean;
   /** Narrows the store's modes for this product; empty = all the store's modes. */
   fulfilmentModes: FulfilmentMode[];
+  /** Descriptive specifications (规格), at most 10. */
+  specs: ProductSpec[];
+}
+
+export interface ProductSpec { name: string; value: string }
+
+/** The merchant centre's figures (server/storeStats.ts). */
+export interface StoreDay { day: string; orders: number; amountFen: number; cashFen: number; refunds: number; refundFen: number }
+export interface StoreDashboard {
+  today: StoreDay;
+  month: StoreDay & { days: number };
+  recent: StoreDay[]; // the last 14 business days, oldest first
+  toHandle: number; // paid goods orders to ship or to hand over
+  pointsBalance: string;
+  sharedValue: string;
+  svHistory: { day: string; svAfter: string; pointsReceived: string }[]; // oldest first
 }
 
 export interface MerchantApplication {
@@ -182,6 +198,10 @@ export interface MerchantApi {
   setFulfilment: { req: { modes: FulfilmentMode[] }; res: MerchantPrivate };
   /** Issue 15: complete a pickup order with the code the buyer shows (typed, or scanned as `pickup:<orderId>:<code>`). */
   verifyPickup: { req: { code: string; orderId?: string }; res: Order };
+  /** Issue 15: the merchant centre's figures. */
+  dashboard: { req: Record<string, never>; res: StoreDashboard };
+  /** Issue 15: delete a product (kept for its orders, gone from every list). */
+  deleteProduct: { req: { productId: string }; res: { ok: true } };
   /** Added (issue 4): move points between the owner's available points and the store (in: e.g. bought on the
    * C2C market for the deposit; out: only what is above the deposit requirement). */
   movePoints: { req: { direction: 'toMerchant' | 'toAvailable'; points: string; requestId: string }; res: MerchantPrivate };
