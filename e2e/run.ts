@@ -16,6 +16,7 @@ import { c2cJourney } from './journeys/c2c';
 import { merchantOnboardingJourney } from './journeys/merchantOnboarding';
 import { fulfilmentJourney } from './journeys/fulfilment';
 import { messagesJourney } from './journeys/messages';
+import { merchantCentreJourney } from './journeys/merchantCentre';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -52,6 +53,7 @@ const JOURNEYS = [
   { name: '3-merchant-onboarding: apply, approve, deposit, list a product', fn: merchantOnboardingJourney },
   { name: '4-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
   { name: '5-messages: unread badge on the tab bar and 我的, a message opened, all read', fn: messagesJourney },
+  { name: '6-merchant-centre: sales figures, orders to handle, charts; a product with images and specs, deleted', fn: merchantCentreJourney },
 ];
 
 async function main() {

@@ -1,5 +1,5 @@
 import Taro, { useRouter } from '@tarojs/taro'
-import { View, Text, Image } from '@tarojs/components'
+import { View, Text, Image, Swiper, SwiperItem } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import PageShell from '../../components/PageShell'
@@ -42,7 +42,15 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
         const modes = allowedModes(m.fulfilmentModes, [p.fulfilmentModes])
         return (
           <View className='page product-page'>
-            {p.images[0] ? (
+            {p.images.length > 1 ? (
+              <Swiper className='product-images' indicatorDots circular style={{ width: '100%', height: px(600) }}>
+                {p.images.map((src) => (
+                  <SwiperItem key={src}>
+                    <Image src={src} mode='aspectFill' style={{ width: '100%', height: px(600), display: 'block' }} onClick={() => Taro.previewImage({ urls: p.images, current: src })} />
+                  </SwiperItem>
+                ))}
+              </Swiper>
+            ) : p.images[0] ? (
               <Image src={p.images[0]} mode='aspectFill' style={{ width: '100%', height: px(600), display: 'block' }} />
             ) : (
               <View className='center' style={{ height: px(400), lineHeight: px(400), background: '#fff', fontSize: px(120), color: '#07c160' }}>{p.title.slice(0, 1)}</View>
@@ -53,6 +61,13 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
               {p.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{p.description}</View>}
               <View className='muted mt'>{m.name} · 库存 {p.stock}</View>
               <View className='muted product-modes'>{modes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</View>
+              {p.specs.length > 0 && (
+                <View className='mt product-specs'>
+                  {p.specs.map((s) => (
+                    <View key={s.name + s.value} className='row'><Text className='label'>{s.name}</Text><Text className='value'>{s.value}</Text></View>
+                  ))}
+                </View>
+              )}
             </View>
             <View className='card flex-between'>
               <Text>购买数量</Text>
