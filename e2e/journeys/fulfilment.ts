@@ -1,5 +1,5 @@
 /**
- * Journey 4 (issue 15): fulfilment modes.
+ * Journey 6 (issue 15): fulfilment modes.
  * - pickup: 老王 offers 到店自提 in the merchant centre; 小青 orders a bowl for pickup with a note, pays, sees
  *   her pickup code; 老王 types the code and the order completes (settled at once).
  * - delivery: 小青 buys oranges from 鲜果坊, fills in an address (the h5 form; on WeChat its own picker),
@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { assert, Local, Person } from '../lib';
 
 export async function fulfilmentJourney(browser: Browser, base: string, local: Local) {
-  const J = '4-fulfilment';
+  const J = '6-fulfilment';
 
   // ---- pickup
   const boss = await new Person('老王', base, J, 'demo_m_noodle').open(browser, '/pages/me/index');
@@ -108,7 +108,7 @@ export async function fulfilmentJourney(browser: Browser, base: string, local: L
   await fang.fill('.ship-no', 'SF1400012345678');
   await fang.shot('10-merchant-ship-form');
   await fang.tapButton('确认发货');
-  await card.getByText('待收货').waitFor();
+  await card.waitFor({ state: 'detached', timeout: 5000 }); // the list follows its filter (待处理)
   await fang.shot('11-merchant-shipped');
 
   await carol.goto(`/pages/order/index?id=${encodeURIComponent(deliveryId)}`);

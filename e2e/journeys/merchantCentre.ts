@@ -1,5 +1,5 @@
 /**
- * Journey 6 (issue 15): the merchant centre. 小陈 (数码小铺) sees today's and this month's sales, the orders to
+ * Journey 8 (issue 15): the merchant centre. 小陈 (数码小铺) sees today's and this month's sales, the orders to
  * handle (a badge), shared value and points with their charts; lists a product with two images and a
  * specification, which a shopper sees; then deletes it.
  */
@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { assert, Local, Person, REPO } from '../lib';
 
 export async function merchantCentreJourney(browser: Browser, base: string, local: Local) {
-  const J = '6-merchant-centre';
+  const J = '8-merchant-centre';
   const figures = await local.api('merchant', 'demo_m_tech', { action: 'dashboard' });
   const chen = await new Person('小陈', base, J, 'demo_m_tech').open(browser, '/pages/me/index');
   await chen.acceptRiskIfShown();

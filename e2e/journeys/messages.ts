@@ -1,5 +1,5 @@
 /**
- * Journey 5 (issue 15): the message centre. 小博 has orders from the demo world: the 我的 tab carries the
+ * Journey 7 (issue 15): the message centre. 小博 has orders from the demo world: the 我的 tab carries the
  * unread count, the 我的 page lists 消息中心 with it; he opens a message (it takes him to its order and
  * becomes read), then marks the rest read and the badge goes away.
  */
@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { assert, Local, Person } from '../lib';
 
 export async function messagesJourney(browser: Browser, base: string, local: Local) {
-  const J = '5-messages';
+  const J = '7-messages';
   const before = await local.api('user', 'demo_bob', { action: 'unread' });
   assert(before.total >= 2, `the demo world left 小博 some messages: ${JSON.stringify(before)}`);
 

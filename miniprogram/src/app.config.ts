@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/transfer/index',
     'pages/ledger/index',
     'pages/messages/index',
+    'pages/explain/index',
   ],
   subPackages: [
     {
@@ -23,7 +24,7 @@ export default defineAppConfig({
     },
     {
       root: 'admin',
-      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release'],
+      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate'],
     },
   ],
   window: {

@@ -7,6 +7,7 @@ import type { Address, FulfilmentMode, MerchantPrivate, Order, SavedAddress } fr
 import { FULFILMENT_LABELS, addressFromWechat, addressLine, normalizeAddress } from '../../../shared/fulfilment'
 import { showError, toast, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
+import { shipSummary } from '../utils/lists'
 
 /** Issue 15: how goods reach the buyer — picking a mode, an address, and showing both on an order. */
 
@@ -180,6 +181,8 @@ export function ShipForm({ order, onDone }: { order: Order; onDone: (o: Order) =
   if (!open) return <Button size='small' type='primary' className='ship-btn' onClick={() => setOpen(true)}>发货</Button>
   return (
     <View className='ship-form grow'>
+      {/* the order's tail number and what it holds, not the full id (utils/lists shipSummary) */}
+      <View className='small muted ship-summary'>{shipSummary(order).split('\n').slice(0, 3).join(' · ')}</View>
       <Input className='input ship-carrier' placeholder='快递公司，如 顺丰速运' value={carrier} onInput={(e) => setCarrier(e.detail.value)} />
       <Input className='input ship-no mt' placeholder='快递单号' value={no} onInput={(e) => setNo(e.detail.value)} />
       <View className='btn-row'>

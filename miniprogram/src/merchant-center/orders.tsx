@@ -7,6 +7,7 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import type { Order, OrderStatus } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
+import { followFilter } from '../utils/lists'
 import { formatPoints, formatShortTime, formatYuan, isZero } from '../utils/format'
 import { ORDER_STATUS_COLOR, orderStatusText } from '../utils/labels'
 import { px } from '../utils/px'
@@ -25,8 +26,9 @@ const TABS: [OrderStatus | '', string][] = [['paid', '待处理'], ['shipped', '
 function Orders() {
   const [status, setStatus] = useState<OrderStatus | ''>('paid')
   const q = useQuery(() => call('merchant', 'orders', { status: status || undefined }), [status])
+  // the list follows its filter: a shipped order leaves 待处理 at once
   const replace = (n: Order) => {
-    if (q.data) q.setData({ ...q.data, items: q.data.items.map((x) => (x.id === n.id ? n : x)) })
+    if (q.data) q.setData({ ...q.data, items: followFilter(q.data.items, n, status) })
   }
   return (
     <View className='page mc-orders-page'>
