@@ -306,7 +306,17 @@ export function application(name: string) {
  */
 export async function buildWorld(
   gw: Gateway,
-  opts: { prefix: string; merchants: number; users: number; depositPoints?: string; userPoints?: number; stock?: number },
+  opts: {
+    prefix: string;
+    merchants: number;
+    users: number;
+    depositPoints?: string;
+    userPoints?: number;
+    stock?: number;
+    /** How many merchants, and users, arrive at once (default: all). */
+    merchantConcurrency?: number;
+    userConcurrency?: number;
+  },
 ): Promise<World> {
   const p = opts.prefix;
   const retries: Record<string, number> = {};
@@ -319,8 +329,7 @@ export async function buildWorld(
     return m && (status === '*' || status.split('|').includes(m.status)) ? m : undefined;
   };
   await ok('user', ADMIN, { action: 'login' });
-  const merchants = await Promise.all(
-    Array.from({ length: opts.merchants }, async (_x, i): Promise<Merchant> => {
+  const oneMerchant = async (i: number): Promise<Merchant> => {
       const owner = `${p}_m${i}`;
       await ok('user', owner, { action: 'login' });
       const m = await ok('merchant', owner, { action: 'apply', requestId: rid('apply'), ...application(`${p}店${i}`) }, (code) =>
@@ -348,15 +357,22 @@ export async function buildWorld(
         description: '货品',
       });
       return { id: m.id, owner, productId: prod.id };
-    }),
-  );
-  const users = await Promise.all(
-    Array.from({ length: opts.users }, async (_x, i): Promise<User> => {
-      const openid = `${p}_u${i}`;
-      const me = await ok('user', openid, { action: 'login' });
-      return { openid, userNo: me.userNo };
-    }),
-  );
+  };
+  const merchants: Merchant[] = [];
+  const step = Math.max(1, opts.merchantConcurrency ?? opts.merchants);
+  for (let at = 0; at < opts.merchants; at += step) {
+    merchants.push(...(await Promise.all(Array.from({ length: Math.min(step, opts.merchants - at) }, (_x, k) => oneMerchant(at + k)))));
+  }
+  const oneUser = async (i: number): Promise<User> => {
+    const openid = `${p}_u${i}`;
+    const me = await ok('user', openid, { action: 'login' });
+    return { openid, userNo: me.userNo };
+  };
+  const users: User[] = [];
+  const ustep = Math.max(1, opts.userConcurrency ?? opts.users);
+  for (let at = 0; at < opts.users; at += ustep) {
+    users.push(...(await Promise.all(Array.from({ length: Math.min(ustep, opts.users - at) }, (_x, k) => oneUser(at + k)))));
+  }
   if (opts.userPoints && opts.userPoints > 0) {
     // points for the users, by the product's own paths: the store's surplus → its owner → transfers
     await Promise.all(
