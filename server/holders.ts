@@ -40,7 +40,7 @@ import { businessDay, nextReleaseMoment } from '../shared/time';
 import { now } from './clock';
 import { getParams } from './config';
 import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
-import { merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
+import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
 
 export const RELEASE_COLL = 'release';
 export const RELEASE_STATE_ID = 'state';
@@ -295,11 +295,50 @@ export interface HolderChange {
   carry: Dec;
 }
 
+/**
+ * Lock, then read (DESIGN "Rules for running at the platform's scale" 2): in CloudBase a transaction's reads
+ * are not re-validated at commit, and a write locks the document until commit. So a transaction that will
+ * rewrite a document from what it read writes it first (a field no reader uses), then reads it: what it reads
+ * is then the last committed version and stays so until it commits. Returns false if the document does not
+ * exist yet (its creation by `set` conflicts with a concurrent creation instead).
+ */
+export async function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
+  try {
+    const r = (await tx.collection(coll).doc(id).update({ data: { lockedAt: now() } })) as { stats?: { updated?: number } } | undefined;
+    return (r?.stats?.updated ?? 1) > 0;
+  } catch (e) {
+    if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
+    throw e;
+  }
+}
+
+/** What runs after a holder was written in a transaction (a merchant's activation, server/merchants.ts). */
+export type HolderHook = (tx: Tx, owner: string, change: HolderChange) => Promise<void>;
+const hooks: Record<HolderKind, HolderHook[]> = { user: [], merchant: [] };
+
+/** Register what must follow, in the same transaction, when a holder of `kind` gets points or SV. */
+export function onHolderChanged(kind: HolderKind, hook: HolderHook): void {
+  hooks[kind].push(hook);
+}
+
 async function applyToHolder(
   tx: Tx,
   holderId: string,
   op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
 ): Promise<HolderChange> {
+  if (op.what === 'settle') {
+    // A plain read first: most settlements find nothing to credit and write nothing. A stale read here
+    // only places this transaction before a release that commits meanwhile.
+    const [s0, h0] = [await readReleaseState(tx), await readHolder(tx, holderId)];
+    if (!s0 || !h0) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: h0 ? new D(h0.carry) : ZERO };
+    const r0 = settleHolder(h0, s0, await sumLookupFor(tx, h0, s0));
+    if (r0.credit.isZero()) return { status: 'unchanged', sv: r0.sv, credited: ZERO, carry: new D(r0.snapshot.carry) };
+  }
+  // Lock the W shard (which the release stamps first: a release in progress makes this conflict and retry)
+  // and the holder, then read the state and the holder as last committed.
+  const k = shardOf(holderId);
+  await lockDoc(tx, SHARDS_COLL, shardId(k));
+  await lockDoc(tx, HOLDERS_COLL, holderId);
   const state = await loadOrCreateState(tx);
   const existing = await readHolder(tx, holderId);
   const holder = existing ?? newHolderDoc(holderId, state);
@@ -315,7 +354,7 @@ async function applyToHolder(
   const lookup = await sumLookupFor(tx, holder, state);
   const r: Settlement = op.what === 'credit' ? addSv(holder, state, lookup, op.sv) : settleHolder(holder, state, lookup);
   if (op.what === 'settle' && r.credit.isZero()) {
-    // nothing to credit: keep the snapshot (its fractions keep accruing), write nothing
+    // nothing to credit: keep the snapshot (its fractions keep accruing), write nothing more
     return { status: 'unchanged', sv: r.sv, credited: ZERO, carry: new D(r.snapshot.carry) };
   }
 
@@ -334,8 +373,7 @@ async function applyToHolder(
     });
   }
 
-  // W, holder count and carries of the holder's shard
-  const k = shardOf(holderId);
+  // W, holder count and carries of the holder's shard (locked above)
   const shard = shardInEpoch(await readShard(tx, k), state.epoch);
   const before = weightTerm(holder, state);
   const after = weightTerm(r.snapshot, state);
@@ -372,7 +410,10 @@ async function applyToHolder(
   };
   // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
   await writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist);
-  return { status: 'applied', sv: r.sv, credited: r.credit, carry: new D(r.snapshot.carry) };
+  const change: HolderChange = { status: 'applied', sv: r.sv, credited: r.credit, carry: new D(r.snapshot.carry) };
+  // points arrived: what depends on a balance going up (a merchant's activation) follows in this transaction
+  if (r.credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
+  return change;
 }
 
 /**
@@ -420,4 +461,31 @@ export async function holderView(holderId: string, src: Src = getDb()): Promise<
   const lookup = await sumLookupFor(src, holder, state);
   const pos = holderPosition(holder, state, lookup);
   return { holderId, sv: pos.sv, unclaimed: pos.unclaimed, holder, state };
+}
+
+export interface HolderPoints {
+  /** The points account's balance as booked. */
+  booked: Dec;
+  /** Released to the holder and not yet booked, in whole 0.01s (what a settlement would credit now). */
+  claimable: Dec;
+  /** booked + claimable: the holder's points as every action sees them (SPEC §5). */
+  points: Dec;
+  /** Current SV, exact. */
+  sv: Dec;
+}
+
+/**
+ * Read-only: a holder's points as they stand — its booked balance plus what the releases since its snapshot
+ * give it (rounded down, as `settleHolderIn` would credit). For views (a quote's maximum, a store's
+ * acceptingOrders, dashboards, admin pages); a state change settles with `settleHolderIn` instead.
+ */
+export async function holderPoints(holderId: string, src: Src = getDb(), state?: ReleaseStateDoc | null): Promise<HolderPoints> {
+  const { account } = parseHolderId(holderId);
+  const acc = await readDoc<{ balance?: string }>(src, ACCOUNTS_COLL, account);
+  const booked = dec(acc?.balance ?? '0');
+  const st = state === undefined ? await readReleaseState(src) : state;
+  const holder = st ? await readHolder(src, holderId) : null;
+  if (!st || !holder) return { booked, claimable: ZERO, points: booked, sv: ZERO };
+  const r = settleHolder(holder, st, await sumLookupFor(src, holder, st));
+  return { booked, claimable: r.credit, points: booked.plus(r.credit), sv: r.sv };
 }

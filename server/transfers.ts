@@ -11,6 +11,7 @@ import { DomainError } from '../shared/errors';
 import type { UserApi } from '../shared/api';
 import type { Caller } from './handler';
 import { getDb, readDoc, runTx } from './db';
+import { settleFirst, userHolderId } from './svView';
 import { LEDGER_COLL, LedgerEntry, balanceIn, postEntry, publicEntryId, registerLedgerKind, userAvailable } from './ledger';
 import { requireUser, userNoDoc } from './users';
 
@@ -61,6 +62,7 @@ export async function transfer(payload: Record<string, unknown>, caller: Caller)
     const to = await userNoDoc(tx, toUserNo.trim());
     if (!to) throw new DomainError('USER_NOT_FOUND', `找不到用户编号为 ${toUserNo.trim()} 的用户`);
     if (to.openid === openid) throw new DomainError('SELF_TRANSFER', '不能转赠给自己');
+    await settleFirst(tx, userHolderId(openid)); // released points are transferable at once (SPEC §5)
     const available = await balanceIn(tx, userAvailable(openid));
     if (available.lt(amount)) {
       throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：可用 ${available.toFixed(2)}，转赠 ${amount.toFixed(2)}`);

@@ -186,7 +186,14 @@ export function logger() {
   };
 }
 
+/**
+ * Marks this emulation (the real wx-server-sdk has no such field): lets server code tell a missing cloud
+ * configuration apart from a local run, e.g. server/pay.ts platformSubMchId.
+ */
+export const LOCAL_RUNTIME = true;
+
 const cloud = {
+  LOCAL_RUNTIME,
   init,
   DYNAMIC_CURRENT_ENV,
   getWXContext,
