@@ -20,7 +20,9 @@
  * Status: unpaid → paid → (goods) shipped → completed; in store: paid and completed together.
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
  */
-import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { randomInt } from 'crypto';
+import type { Address, FulfilmentMode, Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { FULFILMENT_LABELS, PICKUP_CODE_RE, allowedModes, isFulfilmentMode, needsShipping, normalizeAddress, pickupCodeOf, settlesOnPayment } from '../shared/fulfilment';
 import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
@@ -29,13 +31,14 @@ import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
 import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
-import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
+import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
 import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
-import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -66,7 +69,6 @@ export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expecte
   subMchId: string;
   outTradeNo: string;
   transactionId: string | null;
-  trackingNo: string | null;
   settled: boolean;
   guidePriceAtPayFen: number | null;
   /** Where the merchant's deduction went: the order's treasury inbox (absent on orders paid before it existed: `treasury`). */
@@ -82,7 +84,11 @@ export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expecte
 /** Orders that will still settle (and so still earn shared value). */
 const OPEN_STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped'];
 
-export function orderView(o: OrderDoc): Order {
+/**
+ * What a caller sees of an order. The pickup code is the buyer's proof of collection: the store's own views
+ * never carry it (the store gets it from the buyer, typed or scanned).
+ */
+export function orderView(o: OrderDoc, viewer: 'buyer' | 'merchant' = 'buyer'): Order {
   return {
     id: o._id,
     kind: o.kind,
@@ -110,6 +116,13 @@ export function orderView(o: OrderDoc): Order {
     refundedAt: o.refundedAt,
     autoConfirmAt: o.autoConfirmAt,
     payExpiresAt: o.payExpiresAt,
+    // orders made before fulfilment modes existed lack these fields
+    fulfilment: o.fulfilment ?? (o.kind === 'goods' ? 'delivery' : null),
+    address: o.address ?? null,
+    note: o.note ?? '',
+    carrier: o.carrier ?? null,
+    trackingNo: o.trackingNo ?? null,
+    pickupCode: viewer === 'buyer' ? (o.pickupCode ?? null) : null,
   };
 }
 
@@ -129,6 +142,10 @@ interface OrderInput {
   items: ItemInput[] | null;
   amountFen: number | null;
   points: Dec;
+  /** null: not sent (older clients; a goods order is then shipped, as before modes existed) */
+  fulfilment: FulfilmentMode | null;
+  address: Address | null;
+  note: string;
 }
 
 function readOrderInput(p: Payload): OrderInput {
@@ -155,7 +172,20 @@ function readOrderInput(p: Payload): OrderInput {
     amountFen = fen(p, 'amountFen', '支付金额', { max: MAX_ORDER_FEN });
   }
   const points = optPoints(p, 'points', { label: '抵扣积分', max: '100000000' }) ?? ZERO;
-  return { merchantId, items, amountFen, points };
+  let fulfilment: FulfilmentMode | null = null;
+  if (p.fulfilment !== undefined && p.fulfilment !== null) {
+    if (!isFulfilmentMode(p.fulfilment)) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 之一');
+    if (!items) throw new DomainError('INVALID_INPUT', '到店支付不需要选择配送方式');
+    fulfilment = p.fulfilment;
+  }
+  let address: Address | null = null;
+  if (fulfilment === 'delivery') {
+    const a = normalizeAddress(p.address);
+    if (!a.ok) throw new DomainError('ADDRESS_REQUIRED', a.message);
+    address = a.address;
+  }
+  const note = optStr(p, 'note', { label: '订单备注', min: 0, max: 100 }) ?? '';
+  return { merchantId, items, amountFen, points, fulfilment, address, note };
 }
 
 function ownOrder(o: OrderDoc | null, openid: string, as: 'buyer' | 'merchant' | 'either' = 'buyer'): OrderDoc {
@@ -201,6 +231,20 @@ export async function quote(openid: string, p: Payload) {
   return { amountFen, maxPoints: toAmountString(maxPoints), pointsFen: split.pointsFen, cashFen: split.cashFen, guidePriceFen };
 }
 
+/**
+ * The order's fulfilment mode: the one asked for, which the store and every product must offer. A request
+ * without one (an older client) gets shipping when it is offered, else the first mode offered.
+ */
+function chooseMode(input: OrderInput, storeModes: FulfilmentMode[], productModes: (FulfilmentMode[] | undefined)[]): FulfilmentMode {
+  const allowed = allowedModes(storeModes, productModes);
+  if (allowed.length === 0) throw new DomainError('FULFILMENT_UNAVAILABLE', '这些商品没有共同的配送方式，请分开下单');
+  if (input.fulfilment === null) return allowed.includes('delivery') ? 'delivery' : allowed[0];
+  if (!allowed.includes(input.fulfilment)) {
+    throw new DomainError('FULFILMENT_UNAVAILABLE', `该商家（或商品）不支持${FULFILMENT_LABELS[input.fulfilment]}，可选：${allowed.map((x) => FULFILMENT_LABELS[x]).join('、')}`);
+  }
+  return input.fulfilment;
+}
+
 function Dec_min(a: Dec, b: Dec): Dec {
   return a.lte(b) ? a : b;
 }
@@ -241,6 +285,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
+    const productModes: (FulfilmentMode[] | undefined)[] = [];
     if (input.items) {
       for (const it of input.items) {
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
@@ -248,10 +293,12 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
         wanted.push({ prod, quantity: it.quantity });
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
+        productModes.push(prod.fulfilmentModes);
         amountFen += prod.priceFen * it.quantity;
       }
       if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
     }
+    const fulfilment = kind === 'goods' ? chooseMode(input, storeModesOf(m), productModes) : null;
     const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
     if (split.points.gt(0)) {
       await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
@@ -301,6 +348,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       outTradeNo: orderId,
       transactionId: null,
       trackingNo: null,
+      carrier: null,
+      fulfilment,
+      address: input.address,
+      note: input.note,
+      pickupCode: fulfilment === 'pickup' ? pickupCodeOf(randomInt(0, 1_000_000)) : null,
       settled: false,
       guidePriceAtPayFen: null,
       stockTaken,
@@ -314,6 +366,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (o.cashFen === 0) await req.record({ orderId });
     return o;
   });
+  if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
   return { order: orderView(order), pay: await payRequestFor(order) };
 }
 
@@ -338,7 +391,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
         ref: order._id,
         memo: `订单 ${order._id} 让利扣除`,
         allowNegative: true,
-        creditDue: order.kind === 'instore', // settled in this same transaction: no refund can take it back
+        creditDue: settlesOnPayment(order.kind, order.fulfilment), // settled in this same transaction: no refund can take it back
         knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
       }
     : null;
@@ -353,9 +406,9 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  // same transaction: same values; the deduction is posted last, with the settlement's points (in store), so the
+  // same transaction: same values; the deduction is posted last, with the settlement's points (in store and dine-in), so the
   // store's account — which all its payments lock — is held for the last few round trips only
-  if (o.kind === 'instore') return settleInTx(tx, o, { params, guidePriceFen }, deduction);
+  if (settlesOnPayment(o.kind, o.fulfilment)) return settleInTx(tx, o, { params, guidePriceFen }, deduction);
   await Promise.all([deduction ? postEntry(tx, deduction) : null, writeDoc(tx, ORDERS_COLL, o._id, o)]);
   return o;
 }
@@ -407,7 +460,7 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
     deduction ? postEntry(tx, deduction) : null,
     points ? postEntry(tx, points) : null,
-    order.kind !== 'instore' && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
+    !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
     writeDoc(tx, ORDERS_COLL, o._id, o),
   ]);
   return o;
@@ -447,6 +500,8 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
     return 'duplicate';
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
+  // after the payment's commit, never inside it
+  if (outcome === 'paid') await afterOrderEvent(await getOrder(outTradeNo), 'paid');
   return outcome;
 }
 
@@ -459,7 +514,7 @@ export async function payOrder(openid: string, orderId: string): Promise<{ order
   return { order: orderView(o), pay: await payRequestFor(o) };
 }
 
-export async function shipOrder(openid: string, orderId: string, trackingNo: string | null): Promise<Order> {
+export async function shipOrder(openid: string, orderId: string, carrier: string | null, trackingNo: string | null): Promise<Order> {
   const m = await requireMyMerchant(openid);
   return orderView(
     await runTx(async (tx) => {
@@ -467,19 +522,54 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
       if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
       if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
       if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
+      if (!needsShipping(o.kind, o.fulfilment)) throw new DomainError('INVALID_STATE', o.fulfilment === 'pickup' ? '自提订单请核销取货码' : '堂食订单无需发货');
       if (o.status !== 'paid') throw stateError(o, '发货');
+      // an order with an address goes by a carrier the buyer can follow
+      if (o.address && (!carrier || !trackingNo)) throw new DomainError('INVALID_INPUT', '请填写快递公司和快递单号');
       const params = await getParams(tx);
       const at = now();
-      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
+      // auto-confirm counts from shipping
+      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, carrier, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
       await writeDoc(tx, ORDERS_COLL, orderId, next);
       return next;
+    }).then(async (shipped) => {
+      await afterOrderEvent(shipped, 'shipped');
+      return shipped;
     }),
+    'merchant',
   );
+}
+
+/**
+ * The store completes a pickup order with the buyer's code (typed, or scanned with the order id). Handing the
+ * goods over in person is the buyer's receipt: the order settles (SPEC §4.4). A code alone must name one
+ * order of this store waiting for pickup; when two share it, the store is asked to scan the buyer's QR.
+ */
+export async function verifyPickup(openid: string, code: string, orderId: string | null): Promise<Order> {
+  const m = await requireMyMerchant(openid);
+  if (!PICKUP_CODE_RE.test(code)) throw new DomainError('INVALID_INPUT', '取货码是 6 位数字');
+  let id = orderId;
+  if (!id) {
+    const res = await getDb().collection(ORDERS_COLL).where({ merchantId: m._id, pickupCode: code, status: 'paid' }).limit(2).get();
+    const found = (res.data ?? []) as OrderDoc[];
+    if (found.length === 0) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (found.length > 1) throw new DomainError('PICKUP_CODE_AMBIGUOUS', '有两个订单使用这个取货码，请扫描顾客的取货二维码');
+    id = found[0]._id;
+  }
+  const o = await runTx(async (tx) => {
+    const cur = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, id!);
+    // another store's order or a wrong code: the same answer, so codes cannot be probed across stores
+    if (!cur || cur.merchantId !== m._id || cur.fulfilment !== 'pickup' || cur.pickupCode !== code) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (cur.status !== 'paid') throw stateError(cur, '核销取货');
+    return settleInTx(tx, cur);
+  });
+  await afterOrderEvent(o, 'completed');
+  return orderView(o, 'merchant');
 }
 
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
 export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
@@ -489,11 +579,13 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
     }
     return settleInTx(tx, o!);
   });
+  if (o?.status === 'completed') await afterOrderEvent(o, 'completed');
+  return o;
 }
 
 /** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
 export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
@@ -507,6 +599,9 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  // the timer's cancel is news to the buyer; their own is not
+  if (openid === null && o?.status === 'cancelled') await afterOrderEvent(o, 'cancelled');
+  return o;
 }
 
 async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
@@ -567,6 +662,7 @@ export async function refundOrder(openid: string, orderId: string, reason: strin
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  await afterOrderEvent(o, 'refunded');
   if (o.refund?.status === 'pending') return (await pushRefund(orderId)) ?? o;
   return o;
 }
@@ -598,7 +694,7 @@ export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
 
 const STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'];
 
-export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20): Promise<Page<Order>> {
+export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20, viewer: 'buyer' | 'merchant' = 'buyer'): Promise<Page<Order>> {
   const db = getDb();
   const _ = db.command;
   const base: AnyDoc = { ...by };
@@ -614,7 +710,7 @@ export async function listOrders(by: { buyerOpenid?: string; merchantId?: string
   const list = (res.data ?? []) as OrderDoc[];
   const page = list.slice(0, pageSize);
   const last = page[page.length - 1];
-  return { items: page.map(orderView), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
+  return { items: page.map((o) => orderView(o, viewer)), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
 }
 
 function readStatus(p: Payload): OrderStatus | undefined {
@@ -721,7 +817,8 @@ export const orderActions = {
     return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
-    return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
+    const o = ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either');
+    return orderView(o, o.buyerOpenid === caller.openid ? 'buyer' : 'merchant');
   },
   async confirm(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(await confirmOrder(caller.openid, idOf(p, 'orderId', '订单')));
@@ -742,10 +839,15 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt), 20, 'merchant');
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
+    const carrier = optStr(p, 'carrier', { label: '快递公司', min: 0, max: 20 }) || null;
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;
-    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), trackingNo);
+    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), carrier, trackingNo);
+  },
+  async verifyPickup(p: Payload, caller: { openid: string }): Promise<Order> {
+    const code = str(p, 'code', { label: '取货码', min: 1, max: 10 });
+    return verifyPickup(caller.openid, code, optId(p, 'orderId', '订单') ?? null);
   },
 };

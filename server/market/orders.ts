@@ -47,6 +47,7 @@ import {
   tradeIdFor,
 } from './model';
 import { orderView, tradeView } from './views';
+import { notifyMatched } from './notify';
 
 registerLedgerKind('market_escrow', '挂单卖出，积分冻结');
 registerLedgerKind('market_unescrow', '撤单，冻结积分退回');
@@ -363,6 +364,7 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
       return replayResult(r.replay, openid);
     }
     order = r.order;
+    await notifyMatched(r.newTrades); // after the commit
     if (order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) break;
   }
   return replayResult(order, openid);
@@ -379,6 +381,7 @@ export async function rematchOrder(orderId: string, at: number): Promise<void> {
     const candidates = await loadCandidates(o.side, o.priceFen, o.openid);
     if (candidates.length === 0) return;
     const r = await runTx((tx) => matchPass(tx, false, o, candidates, at));
+    await notifyMatched(r.newTrades);
     if (r.order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) return;
   }
 }

@@ -5,6 +5,8 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { call, errorMessage, localGet } from '../services/cloud'
 import { chooseDevIdentity, ensureSession, setMe, useSession } from '../services/session'
 import { syncServerClock } from '../services/clock'
+import { refreshUnread } from '../services/unread'
+import { useDidShow } from '@tarojs/taro'
 import { ErrorView, Loading } from './States'
 
 /**
@@ -23,10 +25,22 @@ export default function PageShell({ children }: { children: ReactNode }) {
   if (s.status !== 'ready' || !s.me) return <Loading text='正在登录…' />
   return (
     <>
+      <UnreadSync />
       {children}
       {!s.me.riskAccepted && <RiskNotice />}
     </>
   )
+}
+
+/** Keeps the unread badge current as pages show (throttled in services/unread). */
+function UnreadSync() {
+  useEffect(() => {
+    refreshUnread()
+  }, [])
+  useDidShow(() => {
+    refreshUnread()
+  })
+  return null
 }
 
 export function RiskNotice() {
