@@ -281,6 +281,7 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'farming', allowed: ['admin'], payload: async () => ({ days: 7 }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'release', action: 'notices', allowed: ['anon', 'admin'], payload: none, mutating: true },
