@@ -153,7 +153,7 @@ export class Fixtures {
     await gw.ok('market', this.ids.user, { action: 'markPaid', tradeId: t.id });
     if (status === 'paid') return t.id;
     await this.tc.clock.advance(25 * 3600_000);
-    await gw.ok('market', this.ids.user, { action: 'appeal', tradeId: t.id, reason: '卖家一直不确认收款' });
+    await gw.ok('market', this.ids.user, { action: 'appeal', tradeId: t.id, reason: '卖家一直不确认收款', proofImage: 'https://img.example.com/paid.png' });
     return t.id;
   }
 }
@@ -169,6 +169,7 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'ledger', allowed: ID, payload: async () => ({ limit: 5 }) },
   { fn: 'user', action: 'statements', allowed: ID, payload: async () => ({ days: 7 }) },
   { fn: 'user', action: 'subscribeRelease', allowed: ID, payload: async () => ({ accepted: true }), mutating: true },
+  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }) },
   {
     fn: 'user',
     action: 'transfer',
@@ -255,6 +256,7 @@ export const CASES: Case[] = [
   { fn: 'market', action: 'trade', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }) },
   { fn: 'market', action: 'markPaid', allowed: ['user'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }), mutating: true },
   { fn: 'market', action: 'confirm', allowed: ['owner'], payload: async (f) => ({ tradeId: await f.trade('paid') }), mutating: true },
+  { fn: 'market', action: 'cancelTrade', allowed: ['user'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }), mutating: true },
   { fn: 'market', action: 'setPaymentDetails', allowed: ID, payload: async () => ({ accountText: '银行卡 6222 **** 0001' }), mutating: true },
   { fn: 'market', action: 'getPaymentDetails', allowed: ID, payload: none },
   // ---- admin
@@ -282,12 +284,14 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'farming', allowed: ['admin'], payload: async () => ({ days: 7 }) },
+  { fn: 'admin', action: 'simulate', allowed: ['admin'], payload: async () => ({ assumptions: { days: 5, spending: { kind: 'constant', yuanPerDay: '5000' } } }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'release', action: 'notices', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'timeouts', action: 'tick', allowed: ['anon', 'admin'], payload: none, mutating: true },
   // ---- appeals last: they move the clock a day on
-  { fn: 'market', action: 'appeal', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('paid').then(async (id) => (await f.tc.clock.advance(25 * 3600_000), id)), reason: '对方不确认' }), mutating: true },
+  { fn: 'market', action: 'appeal', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('paid').then(async (id) => (await f.tc.clock.advance(25 * 3600_000), id)), reason: '对方不确认', proofImage: 'https://img.example.com/paid.png' }), mutating: true },
+  { fn: 'market', action: 'addProof', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('appealed'), proofImage: 'https://img.example.com/chat.png', note: '聊天记录' }), mutating: true },
   { fn: 'admin', action: 'decideAppeal', allowed: ['admin'], payload: async (f) => ({ tradeId: await f.trade('appealed'), decision: 'release', reason: '买家付款凭证齐全' }), mutating: true },
 ];
 

@@ -67,7 +67,8 @@ describe('merchants through the gateway', () => {
     expect((await login(tc, 'o_bob')).roles).toEqual(['user', 'merchant']);
     const audit = await ok(tc, 'admin', ADMIN, { action: 'audit' });
     expect(audit.items.map((x: any) => x.what)).toEqual(['merchant:approve', 'merchant:reject']);
-    expect(audit.items[1]).toMatchObject({ by: ADMIN, reason: '营业执照不清晰' });
+    // by the admin's user number, in Chinese (issue 16)
+    expect(audit.items[1]).toMatchObject({ by: (await login(tc, ADMIN)).userNo, whatText: '驳回商家入驻', change: '审核中 → 已驳回', reason: '营业执照不清晰' });
   });
 
   test('deposit: bought from the treasury at the guide price; active once the deposit value is held; top up the same way', async () => {
@@ -257,6 +258,10 @@ describe('merchants through the gateway', () => {
     for (const [payload, code] of bad) {
       expect([JSON.stringify(payload), (await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), ...payload })).code]).toEqual([JSON.stringify(payload), code]);
     }
+    // the merchant typed yuan: the limits are said in grouped yuan, never in fen (issue 16)
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100_000_001, stock: 1 })).message).toBe('价格不能大于 ¥1,000,000.00');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 0, stock: 1 })).message).toBe('价格必须大于 0');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100, stock: 2_000_000 })).message).toBe('库存不能大于 1,000,000');
     // someone else's product
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'saveProduct', requestId: rid(), id: p.id, title: '抢', priceFen: 1, stock: 1 })).code).toBe('PRODUCT_NOT_FOUND');
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'setOnShelf', productId: p.id, onShelf: false })).code).toBe('PRODUCT_NOT_FOUND');

@@ -17,6 +17,7 @@ import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/se
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import { AnyDoc, Tx, getCloud, getDb, lockAndRead, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
+import { setStockInTx } from './stock';
 import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -76,7 +77,9 @@ export interface ProductDoc {
   merchantId: string;
   title: string;
   priceFen: number;
-  stock: number;
+  stock: number; // the figure shown; the stock itself is in its shards (server/stock.ts)
+  /** How many `stockShards` documents hold the stock (absent: the product was saved before shards; `stock` is it). */
+  stockShards?: number;
   images: string[];
   description: string;
   onShelf: boolean;
@@ -391,7 +394,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
   const productId = p.id === undefined || p.id === null || p.id === '' ? null : idOf(p, 'id', '商品');
   const fields = {
     title: str(p, 'title', { label: '商品名称', max: 60 }),
-    priceFen: int(p, 'priceFen', { label: '价格（分）', min: 1, max: 100_000_000 }),
+    priceFen: int(p, 'priceFen', { label: '价格', min: 1, max: 100_000_000, fen: true }),
     stock: int(p, 'stock', { label: '库存', min: 0, max: 1_000_000 }),
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
@@ -404,7 +407,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     const at = now();
     let doc: ProductDoc;
     if (productId) {
-      const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+      const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
       if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
       doc = {
         ...old,
@@ -430,6 +433,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         updatedAt: at,
       };
     }
+    // the stock is dealt over the product's shards, so that orders for a fast-selling product do not all lock one document
+    Object.assign(doc, await setStockInTx(tx, doc._id, fields.stock, doc.stockShards ?? 0));
     await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);
     const out = productOf(doc);
     await req.record(out);
@@ -440,7 +445,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
 export async function setOnShelf(openid: string, productId: string, onShelf: boolean): Promise<Product> {
   return runTx(async (tx) => {
     const m = await requireMyMerchant(openid, tx);
-    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
     if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
     const doc = { ...old, onShelf, updatedAt: now() };
     await writeDoc(tx, PRODUCTS_COLL, productId, doc);

@@ -6,12 +6,14 @@ import { adminParamActions } from '../../server/admin/params';
 import { adminReleaseActions } from '../../server/admin/release';
 import { decideAppeal, listAppeals } from '../../server/admin/appeals';
 import { farmingActions } from '../../server/farming';
+import { adminSimulateActions } from '../../server/admin/simulate';
 
 const actions: Record<string, Action> = {
   ...adminParamActions,
   ...adminMerchantActions,
   ...adminReleaseActions,
   ...farmingActions,
+  ...adminSimulateActions,
   appeals: listAppeals,
   decideAppeal,
   // appeals (server/admin/appeals.ts) and release/guide price/dashboard (server/admin/release.ts) are added by their owners here
