@@ -180,7 +180,7 @@ function Outcome({ r }: { r: Result }) {
           <View className='stat'><View className='stat-label'>封顶天数</View><View className='stat-value sim-capped'>{s.cappedDays}</View></View>
           <View className='stat'><View className='stat-label'>平台库存</View><View className='stat-value'>{formatPoints(s.treasury)}</View></View>
           <View className='stat'><View className='stat-label'>流通积分</View><View className='stat-value'>{formatPoints(s.circulation)}</View></View>
-          <View className='stat'><View className='stat-label'>保证金收入</View><View className='stat-value'>{formatYuan(s.treasuryIncomeFen)}</View></View>
+          <View className='stat'><View className='stat-label'>向商家售出积分收入</View><View className='stat-value'>{formatYuan(s.treasuryIncomeFen)}</View></View>
         </View>
         <View className='muted small'>封顶：当天释放的价值超过全网共享值，只释放 T ÷ 指导价，所有共享值归零，其余留待以后。运算 {r.ms} ms。</View>
       </View>
