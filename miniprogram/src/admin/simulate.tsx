@@ -4,7 +4,8 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import PageShell from '../components/PageShell'
 import AdminGate from '../components/AdminGate'
-import Chart, { plotNumber } from '../components/Chart'
+import Chart from '../components/Chart'
+import { chartHundredths } from '../utils/chart'
 import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import type { ResponseOf } from '../services/types'
@@ -15,7 +16,7 @@ import { px } from '../utils/px'
 /**
  * 模拟沙盘 (issue 17): the operator sets the parameters and the assumptions, admin.simulate runs the product's
  * own rules over up to 1,095 days (shared/simulate.ts), and the page draws the series. Every figure comes from
- * the backend as a decimal string; numbers are made only to place pixels (plotNumber).
+ * the backend as a decimal string; charts take integer hundredths (utils/chart.ts).
  */
 export default function AdminSimulatePage() {
   return (
@@ -187,7 +188,6 @@ function Outcome({ r }: { r: Result }) {
   const s = r.summary
   const ref = s.reference
   const x = r.series
-  const labels = x.day.map((d) => `第${d}天`)
   const never = (d: number | null) => (d === null ? '模拟期内达不到' : `第 ${d} 天`)
   return (
     <View className='sim-outcome'>
@@ -214,40 +214,38 @@ function Outcome({ r }: { r: Result }) {
         <View className='row'><Text className='label'>达到让利一半</Text><Text className='value sim-ref-half'>{never(ref.halfDay)}</Text></View>
         <View className='row'><Text className='label'>达到让利 90%</Text><Text className='value'>{never(ref.ninetyDay)}</Text></View>
         <Chart
-          labels={labels}
+          days={x.date}
           series={[
-            { name: '获得积分的价值（元）', color: '#07c160', values: x.refValueYuan.map(plotNumber) },
-            { name: '让利（元）', color: '#fa9d3b', values: x.day.map(() => plotNumber(ref.rebateYuan)) },
+            { name: '获得积分的价值（元）', color: '#07c160', values: x.refValueYuan.map(chartHundredths) },
+            { name: '让利（元）', color: '#fa9d3b', values: x.day.map(() => chartHundredths(ref.rebateYuan)) },
           ]}
-          format={(v) => v.toFixed(0)}
         />
       </View>
 
       <View className='section-title'>每日释放（积分）</View>
       <View className='card'>
-        <Chart labels={labels} series={[{ name: '释放', color: '#07c160', values: x.released.map(plotNumber) }]} format={(v) => v.toFixed(0)} />
+        <Chart days={x.date} series={[{ name: '释放', color: '#07c160', values: x.released.map(chartHundredths) }]} />
       </View>
       <View className='section-title'>全网共享值 T 与指导价</View>
       <View className='card'>
-        <Chart labels={labels} series={[{ name: '全网共享值', color: '#10aeff', values: x.svTotal.map(plotNumber) }]} format={(v) => v.toFixed(0)} />
-        <Chart labels={labels} series={[{ name: '指导价（元）', color: '#fa5151', values: x.guidePriceFen.map((f) => plotNumber(fenToYuanText(f))) }]} format={(v) => v.toFixed(2)} />
+        <Chart days={x.date} series={[{ name: '全网共享值', color: '#10aeff', values: x.svTotal.map(chartHundredths) }]} />
+        <Chart days={x.date} series={[{ name: '指导价（元）', color: '#fa5151', values: x.guidePriceFen }]} />
       </View>
       <View className='section-title'>积分去向</View>
       <View className='card'>
         <Chart
-          labels={labels}
+          days={x.date}
           series={[
-            { name: '流通', color: '#07c160', values: x.circulation.map(plotNumber) },
-            { name: '平台库存', color: '#10aeff', values: x.treasury.map(plotNumber) },
-            { name: '商家持有', color: '#fa9d3b', values: x.merchantsPoints.map(plotNumber) },
+            { name: '流通', color: '#07c160', values: x.circulation.map(chartHundredths) },
+            { name: '平台库存', color: '#10aeff', values: x.treasury.map(chartHundredths) },
+            { name: '商家持有', color: '#fa9d3b', values: x.merchantsPoints.map(chartHundredths) },
           ]}
-          format={(v) => v.toFixed(0)}
         />
-        <Chart labels={labels} series={[{ name: '未释放', color: '#8c8c8c', values: x.unreleased.map(plotNumber) }]} format={(v) => v.toFixed(0)} />
+        <Chart days={x.date} series={[{ name: '未释放', color: '#8c8c8c', values: x.unreleased.map(chartHundredths) }]} />
       </View>
       <View className='section-title'>商家每日扣除（积分）</View>
       <View className='card'>
-        <Chart labels={labels} series={[{ name: '扣除', color: '#fa5151', values: x.deductions.map(plotNumber) }]} format={(v) => v.toFixed(0)} />
+        <Chart days={x.date} series={[{ name: '扣除', color: '#fa5151', values: x.deductions.map(chartHundredths) }]} />
       </View>
     </View>
   )
