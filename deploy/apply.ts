@@ -11,7 +11,7 @@
  * Steps, each idempotent (a deploy can be re-run after a failure):
  * 1. build the functions (scripts/build-functions.ts) into build/cloudfunctions;
  * 2. per function: createFunction with force (creates or updates code and configuration: timeout, memory,
- *    runtime, variables; the cloud runs npm install for wx-server-sdk), then its timer trigger;
+ *    runtime, variables, and its timer trigger; the cloud runs npm install for wx-server-sdk);
  *    the folder carries config.json with permissions.openapi (the cloud-call permissions);
  * 3. per collection: create it if missing, add the missing indexes, set the ADMINONLY rule;
  * 4. the mini-program: the appid goes into project.config.json and build/weapp is built with the env id and
@@ -74,8 +74,9 @@ export async function applyPlan(plan: Plan, values: Record<string, string>, opts
 
   print('2/4 functions');
   for (const f of plan.functions) {
+    // createFunction (force) creates or updates the code and configuration, then creates the timer triggers
+    // of func.triggers itself (manager-node 5.6.5 lib/function: retryCreateTrigger after create and update)
     await app.functions.createFunction(createFunctionRequest(f, values, root));
-    if (f.triggers.length) await app.functions.createFunctionTriggers(f.name, f.triggers);
     print(`  ${f.name}: deployed (${f.timeout} s${f.triggers.length ? `, timer ${f.triggers[0].config}` : ''})`);
   }
 

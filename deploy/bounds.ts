@@ -11,6 +11,7 @@
  * tx × TX_RETRY_BUDGET_MS + roundTrips × ROUND_TRIP_MS + external × EXTERNAL_CALL_MS.
  */
 import { TX_RETRY_BUDGET_MS } from '../server/db';
+import { SWEEP_BATCH } from '../server/ledger';
 import { NOTICE_BATCH_BUDGET_MS, RELEASE_DAYS_BUDGET_MS, RELEASE_RUN_BUDGET_MS, TICK_BUDGET_MS } from '../server/budgets';
 import type { FunctionName } from './variables';
 
@@ -43,6 +44,8 @@ export const UNITS = {
   notice: { what: 'one release notice', tx: 1, roundTrips: 8, external: 1 },
   /** cancelLapsedTrades: the lapse transaction, the buyer's open bids (≤ 100), the notice. */
   lapse: { what: 'one lapsed trade', tx: 1, roundTrips: 110, external: 1 },
+  /** sweepTreasuryInbox: one batch — the query, then per inbox a lock, a read and the entry's writes. */
+  sweep: { what: 'one treasury sweep batch', tx: 1, roundTrips: 2 + 4 * SWEEP_BATCH, external: 0 },
 } satisfies Record<string, Unit>;
 
 export interface WorkBound {
@@ -65,7 +68,7 @@ function budgeted(fn: FunctionName, budgetMs: number, units: Unit[], note: strin
 export function workBound(fn: FunctionName): WorkBound {
   switch (fn) {
     case 'timeouts':
-      return budgeted(fn, TICK_BUDGET_MS, [UNITS.order, UNITS.notice, UNITS.lapse], 'jobs budget (TICK_BUDGET_MS)');
+      return budgeted(fn, TICK_BUDGET_MS, [UNITS.order, UNITS.notice, UNITS.lapse, UNITS.sweep], 'jobs budget (TICK_BUDGET_MS)');
     case 'release': {
       // run: days until RELEASE_DAYS_BUDGET_MS (+ the day in flight); notices only while the run is under
       // RELEASE_RUN_BUDGET_MS (+ the notice in flight). The `notices` action is one budgeted batch.

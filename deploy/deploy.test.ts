@@ -83,6 +83,9 @@ describe('the declaration agrees with the code', () => {
       expect(VARIABLES.find((v) => v.name === t.env)?.required).toBe(true);
       expect(VARIABLES.find((v) => v.name === t.clientEnv)?.target).toBe('miniprogram');
     }
+    // every build-time variable of the app is always defined by the Taro config (an unset one becomes '')
+    const taroConfig = fs.readFileSync(path.join(root, 'miniprogram', 'config', 'index.ts'), 'utf8');
+    for (const v of VARIABLES.filter((x) => x.target === 'miniprogram')) expect({ v: v.name, defined: taroConfig.includes(`'${v.name}'`) }).toEqual({ v: v.name, defined: true });
     expect(TEMPLATES.tradePaid.page).toBe('pages/trade/index');
     expect(TEMPLATES.releaseNotice.page).toBe('pages/assets/index');
   });
@@ -166,7 +169,8 @@ describe('the checks catch disagreement', () => {
 describe('npm run deploy', () => {
   const run = async (argv: string[]) => {
     const lines: string[] = [];
-    const code = await main(argv, root, (s) => lines.push(s));
+    // no values from this machine's environment or .env files: the test states them
+    const code = await main(argv, root, (s) => lines.push(s), {});
     return { code, lines };
   };
 
@@ -184,7 +188,8 @@ describe('npm run deploy', () => {
   });
 
   test('--dry-run prints the plan, its last line one JSON object; the problems are listed', async () => {
-    const { code, lines } = await run(['--env', 'prod-1a2b3c', '--dry-run']);
+    // --appid touristappid: what project.config.json holds until the first deploy writes the real one
+    const { code, lines } = await run(['--env', 'prod-1a2b3c', '--dry-run', '--appid', 'touristappid']);
     expect(code).toBe(0);
     const plan = JSON.parse(lines[lines.length - 1]);
     expect(plan.env).toBe('prod-1a2b3c');
@@ -206,8 +211,10 @@ describe('npm run deploy', () => {
       { name: 'holderId_n', keys: ['holderId', 'n'], unique: false },
     ]);
     expect(plan.miniprogram).toMatchObject({ envId: 'prod-1a2b3c', appid: null });
-    expect(plan.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^PLATFORM_SUB_MCH_ID is not set/), expect.stringMatching(/touristappid/)]));
-    expect(lines).toContain('Problems (8) — a real deploy refuses until they are fixed:');
+    expect(plan.variables.find((v: { name: string }) => v.name === 'TARO_APP_TMPL_RELEASE_NOTICE')).toMatchObject({ target: 'miniprogram', set: false });
+    expect(plan.variables.find((v: { name: string }) => v.name === 'TARO_APP_CLOUD_ENV')).toMatchObject({ set: true });
+    expect(plan.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^PLATFORM_SUB_MCH_ID is not set/), expect.stringMatching(/touristappid cannot use cloud development/)]));
+    expect(lines).toContain(`Problems (${plan.problems.length}) — a real deploy refuses until they are fixed:`);
   });
 
   test('with the values and the appid the plan has no problems; a deploy without --dry-run refuses while it has', async () => {
@@ -216,6 +223,7 @@ describe('npm run deploy', () => {
     const plan = JSON.parse(ok.lines[ok.lines.length - 1]);
     expect(plan.problems).toEqual([]);
     expect(plan.miniprogram.appid).toBe('wx0123456789abcdef');
+    expect(plan.variables.filter((v: { set: boolean }) => !v.set)).toEqual([]);
     const bad = await run(['--env', 'prod-1a2b3c', ...vars, '--var', 'PLATFORM_SUB_MCH_ID=12ab']);
     expect(bad.code).toBe(1);
     expect(bad.lines.join('\n')).toMatch(/PLATFORM_SUB_MCH_ID does not look right/);

@@ -167,7 +167,8 @@ export function buildPlan(input: PlanInput): Plan {
       name: v.name,
       target: v.target === 'miniprogram' ? 'miniprogram' : v.target.join(','),
       required: v.required,
-      set: v.target === 'miniprogram' ? true : !!values[v.name],
+      // an app variable is set by the deploy from its source: the env id, or the function variable of the same template
+      set: v.target === 'miniprogram' ? v.name === 'TARO_APP_CLOUD_ENV' || !!values[Object.values(TEMPLATES).find((t) => t.clientEnv === v.name)?.env ?? ''] : !!values[v.name],
     })),
     problems,
   };
@@ -178,7 +179,11 @@ export function buildPlan(input: PlanInput): Plan {
  * 设置 → 服务内容声明), or WeChat refuses the call (errno 112) once the guideline applies. Kept as a list so the
  * deploy prints it (docs/deploy.md).
  */
-export const PRIVACY_APIS = ['chooseMedia / chooseImage (选中的照片或视频信息: payment details, product images)', 'saveImageToPhotosAlbum (相册（仅写入）权限: the merchant pay code)'];
+export const PRIVACY_APIS = [
+  'chooseImage (选中的照片或视频信息: payment-detail QR codes, product images, the business licence)',
+  'saveImageToPhotosAlbum (相册（仅写入）权限: the merchant pay code)',
+  'setClipboardData (剪切板: copying a store link)',
+];
 
 /** The mini-program's build environment: the cloud env and the template ids (Taro inlines TARO_APP_*). */
 export function appBuildEnv(plan: Plan, values: Record<string, string>): Record<string, string> {

@@ -62,6 +62,9 @@ export interface InvokeContext extends WXContext {
 export const REPO_ROOT = findRepoRoot();
 
 function findRepoRoot(): string {
+  // set by scripts/run-ts.cjs: a bundle under a symlinked node_modules/.cache would find another checkout
+  const env = process.env.REPO_ROOT;
+  if (env && fs.existsSync(path.join(env, 'localcloud', 'indexes.json'))) return path.resolve(env);
   let d = __dirname;
   for (let i = 0; i < 6; i++) {
     if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json'))) return d;

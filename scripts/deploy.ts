@@ -62,7 +62,7 @@ export function describePlan(plan: Plan): string[] {
   lines.push(`Collections (${plan.collections.length}, every one ${plan.collections[0]?.rule}: only the functions read and write):`);
   for (const c of plan.collections) lines.push(`  ${c.name.padEnd(18)} ${c.indexes.length ? c.indexes.map((i) => `${i.keys.join('+')}${i.unique ? ' (unique)' : ''}`).join(', ') : '(no index)'}`);
   lines.push('Variables:');
-  for (const v of plan.variables) lines.push(`  ${v.name.padEnd(38)} ${v.target === 'miniprogram' ? 'app build' : v.set ? 'set' : v.required ? 'MISSING' : 'unset'}`);
+  for (const v of plan.variables) lines.push(`  ${v.name.padEnd(38)} ${v.target === 'miniprogram' ? (v.set ? 'app build, from the deploy' : 'app build, MISSING (its TMPL_* is not set)') : v.set ? 'set' : v.required ? 'MISSING' : 'unset'}`);
   lines.push(`Mini-program: appid ${plan.miniprogram.appid ?? '(none)'}, built with TARO_APP_CLOUD_ENV=${plan.miniprogram.envId}`);
   lines.push('  privacy guideline must declare: ' + plan.miniprogram.privacy.join('; '));
   if (plan.problems.length) {
@@ -72,7 +72,8 @@ export function describePlan(plan: Plan): string[] {
   return lines;
 }
 
-export async function main(argv: string[], root = repoRoot(), print: (s: string) => void = console.log): Promise<number> {
+/** `baseValues`: the variable values before --var (default: environment, .env.local, .env; tests pass their own). */
+export async function main(argv: string[], root = repoRoot(), print: (s: string) => void = console.log, baseValues?: Record<string, string>): Promise<number> {
   const args = parseArgs(argv);
   const rcPath = path.join(root, 'cloudbaserc.json');
   if (args.writeRc) {
@@ -82,7 +83,7 @@ export async function main(argv: string[], root = repoRoot(), print: (s: string)
     if (!args.env) return 0;
   }
   if (!args.env) throw new Error('--env <envId> is required (the cloud environment id, 云开发控制台 → 设置)');
-  const values = { ...readValues(root), ...args.vars };
+  const values = { ...(baseValues ?? readValues(root)), ...args.vars };
   const plan = buildPlan({ root, env: args.env, appid: args.appid, values });
   for (const l of describePlan(plan)) print(l);
   if (args.dryRun) {

@@ -505,8 +505,10 @@ describe('orders through the gateway', () => {
 
   test('50 concurrent orders at a merchant close to zero: no lost update, refused exactly from the moment its balance is below zero', async () => {
     await ok(tc, 'user', ADMIN, { action: 'login' });
-    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
+    // the treasury sells up to the deposit value: 102 points at that value, then the value lowered to ¥20
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 20400, reason: 'test' });
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '102' });
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('102.00');
     const buyers = Array.from({ length: 50 }, (_, i) => `o_buyer${i}`);
     for (const b of buyers) await login(tc, b);

@@ -32,6 +32,7 @@ import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHo
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
+import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
 import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
@@ -70,6 +71,8 @@ export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expecte
   guidePriceAtPayFen: number | null;
   /** Where the merchant's deduction went: the order's treasury inbox (absent on orders paid before it existed: `treasury`). */
   deductionAccount?: string;
+  /** Where each product's units came from (server/stock.ts), to give them back there; absent on older orders. */
+  stockTaken?: StockTaken;
   merchantSeqAtCreate: number;
   merchantBalanceAtCreate: string;
   refund: RefundInfo | null;
@@ -176,6 +179,7 @@ export async function quote(openid: string, p: Payload) {
   const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
   // as createOrder refuses it: the checkout says so before the owner tries
   if (m && m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+  if (m?.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
   if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
   let amountFen = input.amountFen ?? 0;
   if (input.items) {
@@ -222,6 +226,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
@@ -231,6 +236,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const at = now();
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
+    const stockTaken: StockTaken = {};
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
     if (input.items) {
@@ -238,8 +244,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
         if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
         if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
-        if (prod.stock < it.quantity) throw new DomainError('OUT_OF_STOCK', `「${prod.title}」库存不足（剩余 ${prod.stock}）`);
-        await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock - it.quantity, updatedAt: at });
+        stockTaken[prod._id] = await takeStockInTx(tx, prod, it.quantity); // from the product's stock shards (server/stock.ts)
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
         amountFen += prod.priceFen * it.quantity;
       }
@@ -293,6 +298,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       trackingNo: null,
       settled: false,
       guidePriceAtPayFen: null,
+      stockTaken,
       merchantSeqAtCreate: acc.seq,
       merchantBalanceAtCreate: acc.balance,
       refund: null,
@@ -488,10 +494,7 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
 }
 
 async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
-  for (const line of o.lines) {
-    const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, line.productId);
-    if (prod) await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock + line.quantity, updatedAt: now() });
-  }
+  for (const line of o.lines) await returnStockInTx(tx, line.productId, o.stockTaken?.[line.productId], line.quantity);
   if (dec(o.pointsUsed).gt(0)) {
     const held = await balanceIn(tx, orderHold(o._id));
     if (held.gt(0)) {

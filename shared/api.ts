@@ -5,6 +5,8 @@
  * Times: epoch milliseconds. Mutating actions carry `requestId` (idempotency key, 8–64 of [A-Za-z0-9_-]).
  */
 
+import type { ParamName, Params } from './params';
+import type { SimAssumptions, SimSeries, SimSummary } from './simulate';
 export type ApiError = { code: string; message: string };
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -105,6 +107,10 @@ export interface MerchantPrivate extends MerchantDetail {
   /** The last check of subMchId (admin.checkSubMerchant, admin.approveMerchant); null before the first. */
   subMchCheck: SubMchCheck | null;
   rejectReason: string | null;
+  /** While suspended by an admin: why and since when (shown to the owner). No new orders; open orders go on. */
+  suspension: { reason: string; at: number } | null;
+  /** The last reinstatement after a suspension: why and when. */
+  reinstatement: { reason: string; at: number } | null;
   pointsBalance: string; // may be negative
   depositValueFen: number; // required deposit value at today's guide price
   depositPointsNeeded: string; // points still to buy to be active / back above the requirement
@@ -314,6 +320,8 @@ export interface Dashboard {
   totalSv: string;
   circulatingPoints: string; // Σ available + escrow + merchant balances
   treasury: string;
+  /** Treasury points reserved for unpaid deposit purchases (not circulating, not in `treasury`). */
+  treasuryReserved: string;
   pool: string;
   unissued: string;
   released: string;
@@ -346,12 +354,16 @@ export interface AdminApi {
   /** Probe the applicant's sub-merchant id (cloudPay) and keep the answer on the application. */
   checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  suspendMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  reinstateMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<AppealItem> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: AppealItem };
   setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
+  /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
+  simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }
 
 export interface Api {

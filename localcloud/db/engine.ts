@@ -19,7 +19,7 @@ import { randomBytes } from 'crypto';
 import { fastApply } from './fastupdate';
 import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
-import { currentInvocation, currentTx, runWithTx } from '../context';
+import { checkAlive, currentInvocation, currentTx, runWithTx } from '../context';
 import { Store, WriteOp, IndexConfig, DocVersion } from './store';
 import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc } from './translate';
 import { CloudProfile, PROFILES } from '../profile';
@@ -361,6 +361,8 @@ export class Engine {
         if (!w) this.waiters.set(held!, (w = []));
         w.push(resolve);
       });
+      // a function killed (past its timeout) while it waited does not write when the lock goes
+      checkAlive();
     }
   }
 

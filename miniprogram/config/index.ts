@@ -5,18 +5,6 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 // (they `cd miniprogram && taro build --type <t>`). Each platform has its own output folder.
 const sharedDir = path.resolve(__dirname, '../../shared')
 
-// Every process.env.TARO_APP_* the app reads, defined even when unset (as ''): Taro inlines only the ones set,
-// and a bare `process.env.X` left in the h5 bundle throws "process is not defined" and blanks the page.
-const APP_ENV = [
-  'TARO_APP_CLOUD_ENV',
-  'TARO_APP_TMPL_RELEASE_NOTICE',
-  'TARO_APP_TMPL_MARKET_TRADE_PAID',
-  'TARO_APP_TMPL_MARKET_TRADE_COMPLETED',
-  'TARO_APP_TMPL_MARKET_TRADE_CANCELLED',
-  'TARO_APP_TMPL_MARKET_APPEAL_DECIDED',
-]
-const appEnvConstants = Object.fromEntries(APP_ENV.map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]))
-
 export default defineConfig<'webpack5'>(async (merge) => {
   const isH5 = process.env.TARO_ENV === 'h5'
   const base: UserConfigExport<'webpack5'> = {
@@ -31,7 +19,18 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     outputRoot: isH5 ? '../build/h5' : '../build/weapp',
     plugins: [],
-    defineConstants: appEnvConstants,
+    // build-time configuration (npm run deploy sets it): always defined, so a read of an unset one is '' and not
+    // a `process` reference left in the bundle (there is no `process` in the browser or the mini-program)
+    defineConstants: Object.fromEntries(
+      [
+        'TARO_APP_CLOUD_ENV',
+        'TARO_APP_TMPL_RELEASE_NOTICE',
+        'TARO_APP_TMPL_MARKET_TRADE_PAID',
+        'TARO_APP_TMPL_MARKET_TRADE_COMPLETED',
+        'TARO_APP_TMPL_MARKET_TRADE_CANCELLED',
+        'TARO_APP_TMPL_MARKET_APPEAL_DECIDED',
+      ].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
+    ),
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },

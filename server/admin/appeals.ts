@@ -10,7 +10,7 @@ import { formatYuan } from '../../shared/decimal';
 import { getUser } from '../users';
 import type { Caller } from '../handler';
 import { now } from '../clock';
-import { getDb, readDoc, runTx } from '../db';
+import { getDb, lockAndRead, readDoc, runTx } from '../db';
 import { requireAdmin, writeAudit } from './params';
 import { TRADES, TradeDoc, requireId, requireReason } from '../market/model';
 import { notifyTrade } from '../market/notify';
@@ -83,7 +83,7 @@ export async function decideAppeal(payload: Record<string, unknown>, caller: Cal
   let changed = false;
   const t = await runTx(async (tx) => {
     changed = false;
-    const cur = await readDoc<TradeDoc>(tx, TRADES, tradeId);
+    const cur = await lockAndRead<TradeDoc>(tx, TRADES, tradeId); // locked first: the commit does not re-check reads
     if (!cur) throw new DomainError('TRADE_NOT_FOUND', '找不到这笔交易');
     if (cur.appeal?.decision) {
       if (cur.appeal.decision === decision) return cur; // a replay of the same decision

@@ -11,6 +11,8 @@ import {
   ADMIN, T0, availableOf, balanceOf, call, treasuryOf, escrowOf, expectLedgerOk, grantPoints, login, ok, refused, rid, worldForFile,
 } from '../testkit.testutil';
 import { ORDERS, TRADES, OrderDoc, TradeDoc } from './model';
+import { MAX_FILLS_PER_TX } from './orders';
+import { recordOps } from '../dbops.testutil';
 
 let tc: TestCloud;
 worldForFile((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, ADMIN) });
@@ -213,6 +215,31 @@ describe('orders, matching and a trade through to completion', () => {
     const depth = await m(d1, 'depth', { levels: 2 });
     expect(depth.asks).toEqual([{ priceFen: 205, quantity: '5.00' }, { priceFen: 210, quantity: '4.00' }]);
     expect(depth.bids).toEqual([{ priceFen: 190, quantity: '2.00' }, { priceFen: 185, quantity: '5.00' }]);
+  });
+
+  test('a large order against a deep book: at most MAX_FILLS_PER_TX fills a transaction, continued until filled', async () => {
+    await clearBook();
+    const n = MAX_FILLS_PER_TX * 2 + 3;
+    const sellers = await newUsers(n);
+    for (const s of sellers) {
+      await grantPoints(tc, s, '5');
+      await setPayment(s);
+      await place(s, 'sell', 200, '1');
+      await tc.clock.advance(10);
+    }
+    const [buyer] = await newUsers(1);
+    const { result: r, ops } = await recordOps(() => place(buyer, 'buy', 200, String(n)));
+    expect(r.order.status).toBe('filled');
+    expect(r.trades).toHaveLength(n);
+    expect(new Set(r.trades.map((t) => t.id)).size).toBe(n);
+    // the transactions: each created at most MAX_FILLS_PER_TX trades
+    const perTx: number[] = [];
+    for (const o of ops) {
+      if (o.op === 'begin') perTx.push(0);
+      if (o.op === 'add' && o.coll === TRADES) perTx[perTx.length - 1]++;
+    }
+    expect(perTx.filter((x) => x > 0)).toEqual([MAX_FILLS_PER_TX, MAX_FILLS_PER_TX, 3]);
+    await checkInvariants();
   });
 
   test("the day's volume and volume-weighted price count completed trades only, rounded half up to the fen", async () => {
@@ -608,7 +635,7 @@ describe('bad input is refused with a clear error and changes nothing', () => {
   test('payment QR from cloud storage is shown to the buyer only', async () => {
     const [seller, buyer] = await newUsers(2);
     await grantPoints(tc, seller, '10');
-    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `market/qr/${seller}.png`, fileContent: Buffer.from('PNG') });
+    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `payment-qr/${seller}/qr.png`, fileContent: Buffer.from('PNG') });
     await m(seller, 'setPaymentDetails', { qrImageUrl: fileID, accountText: null });
     expect((await m(seller, 'getPaymentDetails')).qrImageUrl).toMatch(/^https?:\/\//);
     await place(seller, 'sell', 200, '2');

@@ -17,7 +17,7 @@ import { DomainError } from '../../shared/errors';
 import type { Trade } from '../../shared/api';
 import type { Caller } from '../handler';
 import { now } from '../clock';
-import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
+import { Tx, getDb, lockAndRead, readDoc, runTx, writeDoc } from '../db';
 import { postEntry, treasuryInbox, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { marketParams, getParams } from './deps';
 import { notifyTrade } from './notify';
@@ -29,8 +29,9 @@ registerLedgerKind('market_deliver', '市场成交，积分到账/交付');
 registerLedgerKind('market_fee', '市场交易手续费');
 registerLedgerKind('market_return', '市场交易取消，冻结积分退回');
 
-export async function readTradeFor(tx: Tx | unknown, tradeId: string, openid: string): Promise<TradeDoc> {
-  const t = await readDoc<TradeDoc>(tx, TRADES, tradeId);
+/** A trade of `openid`'s; inside a transaction (`lock`), locked before it is read, as every state change needs. */
+export async function readTradeFor(tx: Tx | unknown, tradeId: string, openid: string, lock = false): Promise<TradeDoc> {
+  const t = lock ? await lockAndRead<TradeDoc>(tx as Tx, TRADES, tradeId) : await readDoc<TradeDoc>(tx, TRADES, tradeId);
   if (!t) throw new DomainError('TRADE_NOT_FOUND', '找不到这笔交易');
   if (t.buyer !== openid && t.seller !== openid) throw new DomainError('NOT_YOUR_TRADE', '这不是你的交易，无权查看或操作');
   return t;
@@ -73,7 +74,7 @@ export async function completeInTx(tx: Tx, t: TradeDoc, at: number): Promise<Tra
 export async function returnInTx(tx: Tx, t: TradeDoc, at: number, reason: 'lapsed' | 'appeal_return' | 'buyer_cancelled'): Promise<TradeDoc> {
   let returnedTo: 'order' | 'available' = 'available';
   if (reason === 'lapsed' || reason === 'buyer_cancelled') {
-    const o = await readDoc<OrderDoc>(tx, ORDERS, t.sellOrderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS, t.sellOrderId);
     if (o && (o.status === 'open' || o.status === 'filled')) {
       const next: OrderDoc = {
         ...o,
@@ -116,7 +117,7 @@ export async function markPaid(payload: Record<string, unknown>, caller: Caller)
   let changed = false;
   const t = await runTx(async (tx) => {
     changed = false;
-    const cur = await readTradeFor(tx, tradeId, caller.openid);
+    const cur = await readTradeFor(tx, tradeId, caller.openid, true);
     if (cur.buyer !== caller.openid) throw new DomainError('NOT_BUYER', '只有买家可以标记已付款');
     if (cur.status === 'paid') return cur;
     if (cur.status !== 'awaiting_payment') throw new DomainError('TRADE_NOT_AWAITING_PAYMENT', '这笔交易已不在待付款状态');
@@ -138,7 +139,7 @@ export async function confirmTrade(payload: Record<string, unknown>, caller: Cal
   let changed = false;
   const t = await runTx(async (tx) => {
     changed = false;
-    const cur = await readTradeFor(tx, tradeId, caller.openid);
+    const cur = await readTradeFor(tx, tradeId, caller.openid, true);
     if (cur.seller !== caller.openid) throw new DomainError('NOT_SELLER', '只有卖家可以确认收款');
     if (cur.status === 'completed') return cur;
     if (cur.status === 'cancelled') throw new DomainError('TRADE_CANCELLED', '这笔交易已取消');
@@ -156,7 +157,7 @@ export async function appealTrade(payload: Record<string, unknown>, caller: Call
   const reason = requireReason(payload.reason, '申诉理由');
   const proofImage = requireProofImage(payload.proofImage);
   const t = await runTx(async (tx) => {
-    const cur = await readTradeFor(tx, tradeId, caller.openid);
+    const cur = await readTradeFor(tx, tradeId, caller.openid, true);
     if (cur.status === 'appealed') throw new DomainError('ALREADY_APPEALED', '这笔交易已在申诉中，请等待平台处理');
     if (cur.status !== 'paid') throw new DomainError('TRADE_NOT_APPEALABLE', '只有买家已付款、卖家未确认的交易可以申诉');
     const at = now();
@@ -261,7 +262,7 @@ async function cancelOpenBuys(buyer: string, at: number): Promise<void> {
   const res = await db.collection(ORDERS).where({ openid: buyer, side: 'buy', status: 'open' }).limit(100).get();
   for (const o of (res.data ?? []) as OrderDoc[]) {
     await runTx(async (tx) => {
-      const cur = await readDoc<OrderDoc>(tx, ORDERS, o._id);
+      const cur = await lockAndRead<OrderDoc>(tx, ORDERS, o._id);
       if (!cur || cur.status !== 'open') return;
       await writeDoc(tx, ORDERS, cur._id, { ...cur, status: 'cancelled', cancelledAt: at, cancelReason: 'buyer_suspended', updatedAt: at });
     });
@@ -296,7 +297,7 @@ export async function cancelLapsedTrades(at: number = now(), budgetMs = Infinity
       seen.add(cand._id);
       try {
         const result = await runTx(async (tx) => {
-          const t = await readDoc<TradeDoc>(tx, TRADES, cand._id);
+          const t = await lockAndRead<TradeDoc>(tx, TRADES, cand._id);
           if (!t || t.status !== 'awaiting_payment' || t.payDeadline >= at) return null;
           const next = await returnInTx(tx, t, at, 'lapsed');
           const banned = await recordLapse(tx, t.buyer, t.payDeadline, at);

@@ -32,6 +32,7 @@ function Dashboard() {
         <View className='row link admin-release' onClick={() => go('/admin/release')}><Text className='grow'>每日释放</Text></View>
         <View className='row link admin-price' onClick={() => go('/admin/price')}><Text className='grow'>指导价</Text></View>
         <View className='row link admin-params' onClick={() => go('/admin/params')}><Text className='grow'>参数与审计</Text></View>
+        <View className='row link admin-simulate' onClick={() => go('/admin/simulate')}><Text className='grow'>模拟沙盘</Text></View>
       </View>
       <QueryView q={q}>
         {(d) => {
