@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { assert, Local, Person } from '../lib';
 
 export async function badInputJourney(browser: Browser, base: string, local: Local) {
-  const J = '4-bad-input';
+  const J = '5-bad-input';
   // a new user: no points at all
   const openid = `e2e_bad_${Date.now().toString(36)}`;
   const carol = await new Person('新用户', base, J, openid).open(browser, '/pages/index/index');
