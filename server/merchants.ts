@@ -12,7 +12,7 @@
  */
 import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
-import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
 import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
@@ -693,7 +693,7 @@ export async function movePoints(openid: string, p: Payload): Promise<MerchantPr
       const keep = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: '0' });
       const free = balance.minus(keep);
       if (free.lt(pts)) {
-        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ¥${(params.merchantDepositValueFen / 100).toFixed(2)} 的保证金积分（${toAmountString(keep)} 积分），目前最多可转出 ${toAmountString(free.gt(0) ? free : ZERO)} 积分`);
+        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ${formatYuan(params.merchantDepositValueFen)} 的保证金积分（${formatPointsText(keep)} 积分），目前最多可转出 ${formatPointsText(free.gt(0) ? free : ZERO)} 积分`);
       }
       await postEntry(tx, { key, kind: 'merchant_withdraw', debit: acc, credit: userAvailable(openid), amount: pts, ref: m._id });
     }
