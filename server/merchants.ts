@@ -12,6 +12,7 @@
  */
 import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product } from '../shared/api';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import { svShown } from '../shared/release';
 import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
@@ -185,7 +186,7 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
     depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
-    sharedValue: formatPoints(sv.sharedValue),
+    sharedValue: svShown(sv.sharedValue),
     salesFen: m.salesFen ?? 0,
     createdAt: m.createdAt,
   };

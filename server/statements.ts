@@ -12,7 +12,7 @@
 import type { ReleaseStatement } from '../shared/api';
 import { ceil2, dec, formatPoints, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
-import { HolderSnapshot, holderStatement, StatementDay } from '../shared/release';
+import { HolderSnapshot, holderStatement, StatementDay, svShown } from '../shared/release';
 import { now } from './clock';
 import { getDb, readDoc, runTx, writeDoc } from './db';
 import { HOLDER_HISTORY_COLL, HolderHistoryDoc, userHolderId } from './holders';
@@ -97,7 +97,7 @@ export async function statementsOf(holderId: string, days = 30): Promise<Release
         pointsReceived: formatPoints(l.points),
         // consumed is a charge: shown rounded up; what is left is shown rounded down
         svConsumed: toAmountString(ceil2(l.svConsumed)),
-        svAfter: formatPoints(l.svAfter),
+        svAfter: svShown(l.svAfter),
         totalSv: formatPoints(rec.T),
         released: dec(rec.released).toFixed(2),
         guidePriceFen: rec.guidePriceFen,
