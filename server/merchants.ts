@@ -22,7 +22,7 @@ import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registe
 import { closeOrder, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
-import { onHolderChanged } from './holders';
+import { onHolderChanged, readReleaseState, RELEASE_COLL } from './holders';
 import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
 import { USERS_COLL, UserDoc, requireUser } from './users';
 import { Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
@@ -210,6 +210,38 @@ export async function maybeActivate(tx: Tx, merchantId: string): Promise<Merchan
 onHolderChanged('merchant', async (tx, merchantId) => {
   await maybeActivate(tx, merchantId);
 });
+
+/** Where the activation sweep stands (`release/activationSweep`): the release day it sweeps after, and its cursor. */
+const SWEEP = { coll: RELEASE_COLL, id: 'activationSweep' } as const;
+
+/**
+ * Every-minute job (cloudfunctions/timeouts): after each release, approved stores whose released points would
+ * bring them to the deposit are settled (which activates them), so they need not wait for their first order or
+ * for their owner to look. Bounded: `limit` stores a run, continued from a cursor; nothing once a release's
+ * sweep is done. Only stores with claimable points are written.
+ */
+export async function activateFundedStores(limit = 50): Promise<{ checked: number; activated: string[] }> {
+  const state = await readReleaseState(getDb());
+  const day = state?.lastReleasedDay ?? null;
+  if (!day) return { checked: 0, activated: [] };
+  const mark = await readDoc<{ day: string; cursor: string | null }>(getDb(), SWEEP.coll, SWEEP.id);
+  if (mark?.day === day && mark.cursor === null) return { checked: 0, activated: [] };
+  const cursor = mark?.day === day ? mark.cursor ?? '' : '';
+  const db = getDb();
+  const res = await db.collection(MERCHANTS_COLL).where({ status: 'approved', _id: db.command.gt(cursor) }).orderBy('_id', 'asc').limit(limit).get();
+  const list = (res.data ?? []) as MerchantDoc[];
+  const activated: string[] = [];
+  for (const m of list) {
+    if ((await pointsNow(merchantHolderId(m._id))).claimable.isZero()) continue;
+    const status = await runTx(async (tx) => {
+      await settleFirst(tx, merchantHolderId(m._id));
+      return (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id))?.status;
+    });
+    if (status === 'active') activated.push(m._id);
+  }
+  await writeDoc(db, SWEEP.coll, SWEEP.id, { day, cursor: list.length < limit ? null : list[list.length - 1]._id, at: now() });
+  return { checked: list.length, activated };
+}
 
 // ---------------------------------------------------------------- application
 

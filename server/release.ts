@@ -338,6 +338,23 @@ export async function runDueReleases(opts: RunOptions): Promise<RunResult> {
   throw new Error('runDueReleases: no progress');
 }
 
+/**
+ * The every-minute `timeouts` job's part (SPEC §5: a missed day is released as soon as anything notices it
+ * is due): one read of the state when nothing is due; otherwise a short run (a few days, a budget that fits
+ * the job's minute), so a timer that fired early, failed after its retries or was killed by a timeout costs
+ * a minute, not a day. The release time follows the `releaseHour` parameter; the 22:00 timer stays as well.
+ */
+export async function releaseIfDue(opts: { by?: string; maxDays?: number; budgetMs?: number } = {}): Promise<{ due: number; released: string[]; stillDue: string[] }> {
+  const state = await readReleaseState(getDb());
+  const params = await getParams();
+  if (state) {
+    const due = dueReleaseDays({ lastReleasedDay: state.lastReleasedDay, firstDay: state.firstDay, now: now(), hour: params.releaseHour, limit: 1 });
+    if (due.length === 0) return { due: 0, released: [], stillDue: [] };
+  }
+  const run = await runDueReleases({ by: opts.by ?? 'timeouts', maxDays: opts.maxDays ?? 5, budgetMs: opts.budgetMs ?? 15_000 });
+  return { due: run.released.length + run.stillDue.length, released: run.released.map((d) => d.day), stillDue: run.stillDue };
+}
+
 // ------------------------------------------------------------------ reads
 
 export function toDayRecord(d: ReleaseDayDoc): ReleaseDayRecord {

@@ -115,7 +115,7 @@ describe('a store sees its released points for taking orders and for activation 
     expect(await balanceOf(tc, 'merchant:' + n)).toBe('98.00');
   });
 
-  test('a store that reaches its deposit by the release is active for the first order, and for the minute job', async () => {
+  test('a store that reaches its deposit by the release is active for its first order and for its owner', async () => {
     await login(tc, 'o_nina');
     const m = await ok(tc, 'merchant', 'o_nina', { action: 'apply', requestId: rid('apply'), ...application('小店') });
     await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });

@@ -2,6 +2,8 @@
  * The `timeouts` cloud function, timer every minute (config.json): unpaid orders cancelled after
  * unpaidOrderMinutes, shipped orders confirmed autoConfirmDays after shipping, pending refunds retried,
  * unpaid deposit purchases cancelled (server/orders.ts runOrderTimeouts); other jobs join `jobs`.
+ * First of all, any due daily release (server/release.ts releaseIfDue: at most once a day, days in order,
+ * whatever else fires it), then stores its released points bring to their deposit are activated.
  * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin.
  */
 import cloud from 'wx-server-sdk';
@@ -10,9 +12,13 @@ import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler } from '../../server/handler';
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
+import { releaseIfDue } from '../../server/release';
+import { activateFundedStores } from '../../server/merchants';
 import { cancelLapsedTrades } from '../../server/market';
 
 const jobs: Record<string, () => Promise<unknown>> = {
+  release: () => releaseIfDue(),
+  activation: () => activateFundedStores(),
   orders: () => runOrderTimeouts(),
   releaseNotices: () => sendReleaseNotices({ budgetMs: 20_000 }),
   market: () => cancelLapsedTrades(),
