@@ -7,6 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT } from '../proof/kit';
+import { profileFromArgv } from '../localcloud/profile';
+
+// `--profile cloudbase` on any benchmark: the local clouds it makes (in process, or the gateway child, which
+// inherits the environment) run under that profile (localcloud/profile.ts)
+const argProfile = profileFromArgv();
+if (argProfile) process.env.CLOUD_PROFILE = argProfile;
 
 export const REPO = ROOT;
 export const BENCH_DOC = path.join(REPO, 'docs', 'benchmarks.md');

@@ -26,6 +26,14 @@ export interface Invocation {
   requestId: string;
   /** The database transaction whose callback this code runs in, if any (db/engine.ts runInTx). */
   tx?: unknown;
+  /** Whether the invocation (or the one that called it) was killed (past its timeout). */
+  life?: Life;
+}
+
+/** An invocation's life: `killed` once it ran past its timeout; `parent` the invocation that called it. */
+export interface Life {
+  killed?: Error;
+  parent?: Life;
 }
 
 /**
@@ -33,7 +41,7 @@ export interface Invocation {
  * (a callback run outside any invocation). One AsyncLocalStorage for both: each one costs a hook on every
  * promise created.
  */
-export type ContextStore = Invocation | { tx: unknown; runtime?: undefined; wx?: undefined };
+export type ContextStore = Invocation | { tx: unknown; runtime?: undefined; wx?: undefined; life?: undefined };
 
 type G = { __localcloudALS?: AsyncLocalStorage<ContextStore>; __localcloudRuntime?: LocalCloud | null };
 const g = globalThis as G;
@@ -74,4 +82,21 @@ export function currentRuntime(): LocalCloud {
 
 export function hasRuntime(): boolean {
   return !!(invocationStorage.getStore()?.runtime ?? g.__localcloudRuntime);
+}
+
+/**
+ * Throw when the current invocation (or one up its callFunction chain) was killed: the platform stops a function
+ * past its timeout, so nothing it would still do reaches the database or WeChat.
+ */
+export function checkAlive(): void {
+  let l = invocationStorage.getStore()?.life;
+  while (l) {
+    if (l.killed) throw l.killed;
+    l = l.parent;
+  }
+}
+
+/** The current invocation's life, if any. */
+export function currentLife(): Life | undefined {
+  return invocationStorage.getStore()?.life;
 }

@@ -3,9 +3,10 @@
  *
  *   POST /api/<function>      body = the event (callFunction's data); header x-openid = the caller (required);
  *                             response = the function's return value. A function that throws → 500
- *                             { ok:false, error:{ code:'INTERNAL', message } } and its stack in the log.
+ *                             { ok:false, error:{ code:'INTERNAL', message } } (a fixed sentence; the error and
+ *                             its stack only in the log). A path that does not decode (`%ZZ`) → 400.
  *   GET  /files/<cloudPath>   files stored with cloud.uploadFile
- *   /__local/...              developer endpoints (clock, pay, timers, messages, wxacode, demo users, upload)
+ *   /__local/...              developer endpoints (clock, pay, pay-bound, timers, messages, wxacode, demo users, upload)
  *   GET  /*                   the h5 build of the mini-program (build/h5), index.html for unknown paths
  */
 import * as http from 'http';
@@ -106,29 +107,30 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Answer 413 to a body over MAX_BODY: `connection: close`, then the connection is closed once the answer is
- * flushed and the client has stopped sending (or after DRAIN_MS / MAX_DRAIN more bytes, whichever is first).
+ * Answer 413 to a body over MAX_BODY, `connection: close`. The answer waits until the client has finished
+ * sending (the rest is read and dropped by readBody), or DRAIN_MS, or MAX_DRAIN more bytes: Node closes a
+ * `connection: close` socket once the answer is flushed, so answering earlier would cut a client that writes its
+ * whole body before reading (a broken pipe instead of the 413). Past MAX_DRAIN the connection is cut.
  */
 function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (res.headersSent) {
     req.socket.destroy();
     return;
   }
-  const socket = req.socket;
-  res.on('finish', () => {
-    if (req.complete) {
-      socket.destroySoon();
-      return;
-    }
-    const timer = setTimeout(() => socket.destroy(), DRAIN_MS);
-    timer.unref?.();
-    req.once('end', () => {
-      clearTimeout(timer);
-      socket.destroySoon();
-    });
-    socket.once('close', () => clearTimeout(timer));
-  });
-  send(res, 413, { ok: false, error: { code: 'BAD_REQUEST', message: '请求过大' } }, { connection: 'close' });
+  let answered = false;
+  const answer = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    if (res.headersSent || req.socket.destroyed) return;
+    send(res, 413, { ok: false, error: { code: 'BAD_REQUEST', message: '请求过大' } }, { connection: 'close' });
+  };
+  const timer = setTimeout(answer, DRAIN_MS);
+  timer.unref?.();
+  if (req.complete) return answer();
+  req.once('end', answer);
+  req.once('close', answer);
+  req.socket.once('close', () => clearTimeout(timer));
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -180,14 +182,14 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
       sendJsonText(res, 200, await cloud.invokeJson(fn, event, { OPENID: openid, SOURCE: 'wx_client', CLIENTIP: ip }, true));
     } catch (e) {
       cloud.log(`[localcloud] ${fn} failed (${openid}): ${(e as Error)?.stack ?? e}`);
-      const err = e as { code?: string; message?: string };
-      send(res, 500, { ok: false, error: { code: 'INTERNAL', message: '服务暂时不可用，请稍后再试', detail: err?.message ?? String(e) } });
+      // the message and stack stay in the log: internals never reach a caller
+      fail(res, 500, 'INTERNAL', '服务暂时不可用，请稍后再试');
     }
   }
 
   async function handleLocal(req: http.IncomingMessage, res: http.ServerResponse, sub: string, url: URL) {
     const method = req.method ?? 'GET';
-    if (sub === 'health') return send(res, 200, { ok: true, data: { env: cloud.env, dataDir: cloud.dataDir, functions: Object.keys(cloud.functions), clock: cloud.clock.describe() } });
+    if (sub === 'health') return send(res, 200, { ok: true, data: { env: cloud.env, dataDir: cloud.dataDir, functions: Object.keys(cloud.functions), clock: cloud.clock.describe(), profile: cloud.profile } });
     if (sub === 'clock') {
       if (method === 'GET') return send(res, 200, { ok: true, data: cloud.clock.describe() });
       const body = (await readJson(req)) as { advanceMs?: number; setMs?: number; frozen?: boolean; reset?: boolean };
@@ -211,6 +213,17 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
       }
     }
     if (sub === 'pay-orders' && method === 'GET') return send(res, 200, { ok: true, data: cloud.pay.list() });
+    // the sub-merchant ids bound to the environment (微信支付配置): null = every id (the default)
+    if (sub === 'pay-bound') {
+      if (method === 'POST') {
+        const body = (await readJson(req)) as { subMchIds?: unknown };
+        if (body.subMchIds !== null && !(Array.isArray(body.subMchIds) && body.subMchIds.every((x) => typeof x === 'string'))) {
+          return fail(res, 400, 'BAD_REQUEST', 'POST /__local/pay-bound takes { subMchIds: string[] | null }');
+        }
+        cloud.pay.boundSubMchIds = body.subMchIds === null ? null : new Set(body.subMchIds as string[]);
+      }
+      return send(res, 200, { ok: true, data: { subMchIds: cloud.pay.boundSubMchIds ? [...cloud.pay.boundSubMchIds].sort() : null } });
+    }
     if (sub.startsWith('timer/') && method === 'POST') {
       const fn = decodeURIComponent(sub.slice('timer/'.length));
       if (!cloud.hasFunction(fn)) return fail(res, 404, 'NO_SUCH_FUNCTION', `没有名为 ${fn} 的云函数`);
@@ -290,7 +303,8 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
       cloud.log(`[localcloud] ${req.method} ${p}: ${(e as Error)?.stack ?? e}`);
       if (!res.headersSent) {
         if (e instanceof SyntaxError) fail(res, 400, 'BAD_REQUEST', '请求体不是合法的 JSON');
-        else fail(res, 500, 'INTERNAL', (e as Error)?.message ?? String(e));
+        else if (e instanceof URIError) fail(res, 400, 'BAD_REQUEST', '请求路径不正确');
+        else fail(res, 500, 'INTERNAL', '服务暂时不可用，请稍后再试');
       }
     };
     try {

@@ -4,6 +4,7 @@
  *   DATA_DIR  data folder (default ./data/local); delete it to start over
  *   SEED=0    on a first start, leave the database empty instead of seeding the demo world
  *   TIMERS=0  do not fire timers automatically (POST /__local/timer/<fn> still works)
+ *   CLOUD_PROFILE=cloudbase  CloudBase's latency, locks, isolation and limits (localcloud/profile.ts)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -49,6 +50,7 @@ async function main() {
       `  functions  ${Object.keys(cloud.functions).join(', ') || '(none)'}`,
       `  timers     ${cloud.timers.list().map((t) => `${t.fn} "${t.config}"`).join(', ') || '(none)'}${process.env.TIMERS === '0' ? ' (off)' : ''}`,
       `  clock      ${new Date(cloud.clock.now()).toISOString()} (move it: POST /__local/clock)`,
+      `  profile    ${cloud.profile.name}${cloud.profile.dbRoundTripMs ? ` (${cloud.profile.dbRoundTripMs} ms a database round trip, ${cloud.profile.isolation} isolation; docs/localcloud.md)` : ''}`,
       '',
     ].join('\n'),
   );

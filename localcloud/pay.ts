@@ -130,12 +130,26 @@ export class PaySimulator {
     };
   }
 
+  /**
+   * Sub-merchant ids bound to this environment (云开发控制台 → 微信支付配置). null (the default): every id is
+   * bound. With a set, a call naming another id is refused as WeChat Pay refuses a sub-merchant without the
+   * service relation: returnCode FAIL, "受理关系不存在" (server/pay.ts probeSubMerchant reads it).
+   */
+  boundSubMchIds: Set<string> | null = null;
+
+  private unbound(subMchId: unknown, api: string) {
+    if (this.boundSubMchIds === null || this.boundSubMchIds.has(String(subMchId))) return null;
+    return { returnCode: 'FAIL', returnMsg: '受理关系不存在', errMsg: `cloudPay.${api}:ok` };
+  }
+
   // ---------------------------------------------------------------- cloudPay API
 
   async unifiedOrder(params: Record<string, unknown>) {
     const api = 'unifiedOrder';
     if (!params || typeof params !== 'object') throw fail(api, 'parameters required');
     req(params, api, ['body', 'outTradeNo', 'spbillCreateIp', 'subMchId', 'totalFee', 'envId', 'functionName', 'nonceStr']);
+    const refused = this.unbound(params.subMchId, api);
+    if (refused) return refused;
     const outTradeNo = String(params.outTradeNo);
     if (!/^[0-9A-Za-z_\-|*@]{1,32}$/.test(outTradeNo)) throw fail(api, 'outTradeNo must be 1-32 characters of [0-9A-Za-z_-|*@]');
     if (String(params.nonceStr).length > 32) throw fail(api, 'nonceStr longer than 32');
@@ -214,6 +228,8 @@ export class PaySimulator {
 
   async queryOrder(params: Record<string, unknown>) {
     req(params ?? {}, 'queryOrder', ['subMchId', 'nonceStr']);
+    const refused = this.unbound(params.subMchId, 'queryOrder');
+    if (refused) return refused;
     const o = this.find(params, 'queryOrder', false, false);
     if (!o || o.subMchId !== String(params.subMchId)) {
       return { ...this.common({ subMchId: String(params.subMchId) }), resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: '此交易订单号不存在', errMsg: 'cloudPay.queryOrder:ok' };

@@ -9,7 +9,8 @@ import { Engine, Faults } from './db/engine';
 import { IndexConfig } from './db/store';
 import { Database, DatabaseOptions, EngineAccess } from './db/api';
 import { LocalClock } from './clock';
-import { invocationStorage, setCurrentRuntime, WXContext, currentInvocation } from './context';
+import { invocationStorage, setCurrentRuntime, WXContext, currentInvocation, Life, checkAlive } from './context';
+import { CloudProfile, ProfileOption, resolveProfile, roundTrip } from './profile';
 import { CloudError } from './errors';
 import { PaySimulator } from './pay';
 import { OpenApi } from './openapi';
@@ -44,8 +45,13 @@ export interface LocalCloudOptions {
   baseUrl?: string;
   /** Log lines (default console). */
   log?: (line: string) => void;
-  /** Longest a function may run (ms). Default 60 000 (the cloud's maximum). */
+  /**
+   * Longest a function may run (ms) when the profile gives every function the same limit (local: 60 000, the
+   * cloud's maximum). Under the cloudbase profile, each function's config.json `timeout` rules (3 s when unset).
+   */
   functionTimeoutMs?: number;
+  /** 'local' (default, or CLOUD_PROFILE) or 'cloudbase', optionally with settings (profile.ts). */
+  profile?: ProfileOption;
 }
 
 export interface InvokeContext extends WXContext {
@@ -56,6 +62,9 @@ export interface InvokeContext extends WXContext {
 export const REPO_ROOT = findRepoRoot();
 
 function findRepoRoot(): string {
+  // set by scripts/run-ts.cjs: a bundle under a symlinked node_modules/.cache would find another checkout
+  const env = process.env.REPO_ROOT;
+  if (env && fs.existsSync(path.join(env, 'localcloud', 'indexes.json'))) return path.resolve(env);
   let d = __dirname;
   for (let i = 0; i < 6; i++) {
     if (fs.existsSync(path.join(d, 'localcloud', 'indexes.json'))) return d;
@@ -100,7 +109,9 @@ export class LocalCloud {
   baseUrl: string;
   readonly log: (line: string) => void;
   readonly functionTimeoutMs: number;
+  readonly profile: CloudProfile;
   private closed = false;
+  private warnedOpenapi = new Set<string>();
   private access: EngineAccess;
 
   constructor(opts: LocalCloudOptions) {
@@ -108,12 +119,15 @@ export class LocalCloud {
     this.env = opts.env ?? 'local-env';
     this.appid = opts.appid ?? 'wxlocalappid000000';
     this.log = opts.log ?? ((l) => console.log(l));
-    this.functionTimeoutMs = opts.functionTimeoutMs ?? 60_000;
+    this.profile = resolveProfile(opts.profile);
+    this.functionTimeoutMs = opts.functionTimeoutMs ?? this.profile.defaultFunctionTimeoutMs;
     this.baseUrl = opts.baseUrl ?? 'http://127.0.0.1';
     if (opts.now !== undefined) this.clock.set(opts.now, !!opts.frozenClock);
     else if (opts.frozenClock) this.clock.freeze();
     this.engine = new Engine(this.dataDir, opts.indexes ?? loadIndexConfig(), () => this.clock.now());
     this.engine.strictCollections = opts.strictCollections ?? true;
+    this.engine.profile = this.profile;
+    this.engine.txTimeLimitMs = this.profile.txTimeLimitMs;
     for (const c of opts.collections ?? []) this.engine.createCollection(c);
     this.functions = { ...(opts.functions ?? {}) };
     this.functionConfigs = opts.functionConfigs ?? readFunctionConfigs(REPO_ROOT, Object.keys(this.functions));
@@ -143,6 +157,48 @@ export class LocalCloud {
 
   setFaults(f: Faults): void {
     this.engine.faults = { conflictRate: f.conflictRate ?? 0, failRate: f.failRate ?? 0 };
+  }
+
+  /**
+   * How long `name` may run (ms): its config.json `timeout` (seconds) under a profile that reads it (cloudbase),
+   * else functionTimeoutMs (3 s under cloudbase when config.json sets none, as the platform; 60 s locally).
+   */
+  timeoutFor(name: string): number {
+    if (this.profile.functionTimeout === 'config') {
+      const t = Number(this.functionConfigs[name]?.timeout);
+      if (Number.isFinite(t) && t > 0) return t * 1000;
+    }
+    return this.functionTimeoutMs;
+  }
+
+  /**
+   * A call of cloud.openapi.<api> (e.g. 'subscribeMessage.send') from the current function: the permission its
+   * config.json must declare (`permissions.openapi`: enforced under cloudbase with WeChat's -604101, logged once
+   * locally) and the call's latency.
+   */
+  openapiCall<T>(api: string, fn: () => Promise<T>): Promise<T> {
+    return roundTrip(this.profile.openapiMs, () => {
+      const inv = currentInvocation();
+      const mode = this.profile.openapiPermissions;
+      if (inv && mode !== 'off') {
+        const declared = (this.functionConfigs[inv.functionName] as { permissions?: { openapi?: unknown } } | undefined)?.permissions?.openapi;
+        if (!Array.isArray(declared) || !declared.includes(api)) {
+          const msg = `openapi.${api}:fail -604101 function has no permission to call this API (declare "${api}" in cloudfunctions/${inv.functionName}/config.json permissions.openapi)`;
+          if (mode === 'enforce') throw new CloudError('OPENAPI_PERMISSION_DENIED', -604101, msg);
+          const k = `${inv.functionName} ${api}`;
+          if (!this.warnedOpenapi.has(k)) {
+            this.warnedOpenapi.add(k);
+            this.log(`[localcloud] ${msg} — the cloud refuses this call`);
+          }
+        }
+      }
+      return fn();
+    }, checkAlive);
+  }
+
+  /** A call of cloud.cloudPay.*: its latency (a killed function's call fails). */
+  cloudPayCall<T>(fn: () => Promise<T>): Promise<T> {
+    return roundTrip(this.profile.cloudPayMs, fn, checkAlive);
   }
 
   hasFunction(name: string): boolean {
@@ -181,10 +237,11 @@ export class LocalCloud {
       ev.userInfo = { appId: wx.APPID, openId: wx.OPENID };
     }
     const requestId = `${Date.now().toString(16)}-${requestSalt}-${(++requestCounter).toString(16)}`;
+    const limitMs = this.timeoutFor(name);
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       memory_limit_in_mb: 256,
-      time_limit_in_ms: this.functionTimeoutMs,
+      time_limit_in_ms: limitMs,
       request_id: requestId,
       function_name: name,
       function_version: '$LATEST',
@@ -193,16 +250,21 @@ export class LocalCloud {
     };
     const started = Date.now();
     // a function called from a transaction's callback (callFunction) is still inside that transaction
-    const tx = invocationStorage.getStore()?.tx;
-    const run = invocationStorage.run({ runtime: this, wx, functionName: name, requestId, ...(tx ? { tx } : {}) }, () =>
+    const outer = invocationStorage.getStore();
+    const tx = outer?.tx;
+    // killed past its timeout: every later SDK call of it (and of what it called) fails (context.ts checkAlive)
+    const life: Life = outer?.life ? { parent: outer.life } : {};
+    const run = invocationStorage.run({ runtime: this, wx, functionName: name, requestId, life, ...(tx ? { tx } : {}) }, () =>
       Promise.resolve().then(() => main(ev, context)),
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CloudError('FUNCTION_TIMEOUT', -504003, `Invoking task timed out after ${this.functionTimeoutMs / 1000} seconds (${name})`)),
-        this.functionTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const e = new CloudError('FUNCTION_TIMEOUT', -504003, `Invoking task timed out after ${limitMs / 1000} seconds (${name})`);
+        life.killed = e;
+        run.catch(() => undefined); // what the killed function still does is nobody's business
+        reject(e);
+      }, limitMs);
       timer.unref?.();
     });
     const store = this.engine.store;
@@ -216,7 +278,7 @@ export class LocalCloud {
         throw new CloudError('DATABASE_TRANSACTION_FAIL', 'DATABASE_TRANSACTION_FAIL', `${name}: writes could not be saved to disk while it ran; nothing of them is`);
       }
       const took = Date.now() - started;
-      if (took > 3000) this.log(`[localcloud] ${name} took ${took} ms: the cloud's default timeout is 3 s — set the function's timeout (up to 60 s) in the console`);
+      if (took > 3000 && this.profile.functionTimeout === 'fixed') this.log(`[localcloud] ${name} took ${took} ms: the cloud's default timeout is 3 s — set the function's timeout (up to 60 s) in the console`);
       if (result === undefined) return 'null';
       const text = JSON.stringify(result);
       // not JSON (a function, a symbol): refused as invoke always has (JSON.parse of nothing)
@@ -229,6 +291,7 @@ export class LocalCloud {
 
   /** callFunction from inside a function: keeps the caller's identity; SOURCE gains ",scf". */
   async callFromFunction(name: string, data: unknown): Promise<{ result: unknown; errMsg: string; requestID: string }> {
+    checkAlive();
     const inv = currentInvocation();
     const wx = inv?.wx ?? {};
     const ctx: InvokeContext = { ...wx, SOURCE: wx.SOURCE ? `${wx.SOURCE},scf` : 'scf' };

@@ -20,6 +20,7 @@ import type { PayOrder } from './pay';
 import type { SentMessage } from './openapi';
 import type { Faults } from './db/engine';
 import { functions as registry } from './functions';
+import type { ProfileOption } from './profile';
 
 export interface TestCloudOptions {
   /** Functions to serve (default: localcloud/functions.ts). */
@@ -45,6 +46,10 @@ export interface TestCloudOptions {
   seed?: boolean;
   /** Log lines from the runtime (default: silent except function failures go to console.error). */
   log?: (line: string) => void;
+  /** 'local' or 'cloudbase' (with settings), default CLOUD_PROFILE or local (localcloud/profile.ts). */
+  profile?: ProfileOption;
+  /** The limit of every function (ms) when the profile does not read config.json (runtime.ts). */
+  functionTimeoutMs?: number;
 }
 
 export interface TestCloud {
@@ -95,6 +100,8 @@ export async function startTestCloud(opts: TestCloudOptions = {}): Promise<TestC
     strictCollections: opts.strictCollections,
     now: opts.now,
     frozenClock: opts.frozenClock,
+    profile: opts.profile,
+    functionTimeoutMs: opts.functionTimeoutMs,
     log: opts.log ?? ((l) => { if (/failed|threw|did not return/.test(l)) console.error(l); }),
   });
   cloud.timers.retryDelayMs = 0;

@@ -21,14 +21,26 @@ export interface TriggerConfig {
 
 export interface FunctionConfig {
   triggers?: TriggerConfig[];
+  /** Seconds the function may run (the platform: 3 when unset, at most 60 in the WeChat console). */
+  timeout?: number;
+  /** Cloud calls it may make: `{ openapi: ['subscribeMessage.send', …] }` (else -604101). */
+  permissions?: { openapi?: string[] };
   [k: string]: unknown;
 }
 
+/**
+ * Each function's config.json: cloudfunctions/<name>/config.json, else the built bundle's
+ * (build/cloudfunctions/<name>/config.json, what WeChat DevTools uploads).
+ */
 export function readFunctionConfigs(root: string, names: string[]): Record<string, FunctionConfig> {
   const out: Record<string, FunctionConfig> = {};
   for (const n of names) {
-    const p = path.join(root, 'cloudfunctions', n, 'config.json');
-    if (fs.existsSync(p)) out[n] = JSON.parse(fs.readFileSync(p, 'utf8')) as FunctionConfig;
+    for (const p of [path.join(root, 'cloudfunctions', n, 'config.json'), path.join(root, 'build', 'cloudfunctions', n, 'config.json')]) {
+      if (fs.existsSync(p)) {
+        out[n] = JSON.parse(fs.readFileSync(p, 'utf8')) as FunctionConfig;
+        break;
+      }
+    }
   }
   return out;
 }

@@ -72,7 +72,8 @@ export function startGatewayChild(dataDir: string, opts: { env?: Record<string, 
   const main = gatewayBundle();
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...(opts.nodeArgs ?? []), main], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SEED: '0', TIMERS: '0', ADMIN_OPENIDS: ADMIN, ...opts.env },
+      // REPO_ROOT: the bundle sits under node_modules/.cache, perhaps a symlink into another checkout (scripts/run-ts.cjs)
+      env: { ...process.env, REPO_ROOT: ROOT, DATA_DIR: dataDir, PORT: '0', SEED: '0', TIMERS: '0', ADMIN_OPENIDS: ADMIN, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

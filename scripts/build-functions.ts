@@ -4,13 +4,16 @@
  *   index.js      one CommonJS bundle for the cloud's Node runtime (target node16); shared/ and server/ code is
  *                 inlined, `wx-server-sdk` stays external (the real SDK, installed by the cloud's npm install)
  *   package.json  { "dependencies": { "wx-server-sdk": "~3.0.1" } }
- *   config.json   copied when the function has one (its timer trigger)
+ *   config.json   copied from cloudfunctions/<name>/config.json, which every function has (checked by
+ *                 deploy/plan.ts readFunctionConfig): timeout, memorySize, permissions.openapi (the cloud calls
+ *                 it may make; without them WeChat refuses the call with -604101) and its timer trigger
  * project.config.json's cloudfunctionRoot points here, so WeChat DevTools uploads these folders.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { build } from 'esbuild';
 import { repoRoot } from './paths';
+import { readFunctionConfig } from '../deploy/plan';
 
 export const WX_SERVER_SDK_VERSION = '~3.0.1';
 
@@ -56,14 +59,11 @@ export async function buildFunctions(opts: { root?: string; only?: string[]; out
       path.join(out, 'package.json'),
       JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies: { 'wx-server-sdk': WX_SERVER_SDK_VERSION } }, null, 2) + '\n',
     );
-    let timer: string | undefined;
+    // every function declares its deployment (deploy/plan.ts checks the fields); DevTools and the cloud read it
     const cfg = path.join(srcDir, name, 'config.json');
-    if (fs.existsSync(cfg)) {
-      const text = fs.readFileSync(cfg, 'utf8');
-      const parsed = JSON.parse(text) as { triggers?: Array<{ config: string }> };
-      timer = parsed.triggers?.map((t) => t.config).join(', ');
-      fs.writeFileSync(path.join(out, 'config.json'), text);
-    }
+    const parsed = readFunctionConfig(root, name);
+    const timer = parsed.triggers?.map((t) => t.config).join(', ') || undefined;
+    fs.copyFileSync(cfg, path.join(out, 'config.json'));
     results.push({ name, bytes: fs.statSync(path.join(out, 'index.js')).size, timer });
   }
   if (!opts.quiet) {

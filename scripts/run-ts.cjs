@@ -35,6 +35,11 @@ esbuild.buildSync({
   define: { 'import.meta.dirname': JSON.stringify(path.dirname(path.resolve(entry))) },
 });
 process.setSourceMapsEnabled?.(true);
+// The bundle lives in node_modules/.cache, which in a git worktree may be a symlink to another checkout's
+// node_modules: Node resolves it to its real path, and code that finds the repository by walking up from
+// __dirname would find that other checkout. REPO_ROOT names this one (localcloud/runtime.ts, proof/kit.ts read
+// it; child processes inherit it).
+process.env.REPO_ROOT = process.env.REPO_ROOT || path.join(__dirname, '..');
 process.argv.splice(1, 2, path.resolve(entry));
 process.on('exit', () => fs.rmSync(outdir, { recursive: true, force: true }));
 for (const sig of ['SIGINT', 'SIGTERM']) {

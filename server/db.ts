@@ -74,12 +74,49 @@ export async function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: strin
   }
 }
 
+/**
+ * Inside a transaction: lock a document, then read it (DESIGN "Rules for running at the platform's scale", 2).
+ * CloudBase does not check at commit that what a transaction read is unchanged, so two transitions of one order
+ * (a payment and a cancellation) that each read it and then write it could both commit. Writing first (a
+ * counter, `lockSeq`) takes the document's lock: a concurrent write fails at once and one of the transactions
+ * runs again, and what is read afterwards is current until the commit. Null if the document does not exist.
+ */
+export async function lockAndRead<T = AnyDoc>(tx: Tx, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+  const res = (await tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
+  if ((res?.stats?.updated ?? 0) === 0) return null;
+  return readDoc<T>(tx, coll, id);
+}
+
 function stripId(data: AnyDoc): AnyDoc {
   if (!('_id' in data)) return data;
   // a copy without _id (a plain loop: faster than object rest, which takes a slow path in V8)
   const rest: AnyDoc = {};
   for (const k of Object.keys(data)) if (k !== '_id') rest[k] = data[k];
   return rest;
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  const o = e as { message?: string; errMsg?: string };
+  return /E11000|duplicate key/i.test(`${o?.message ?? ''} ${o?.errMsg ?? ''}`);
+}
+
+/** A conflict as the SDK raises it: runTx runs the transaction again. */
+export function conflictError(detail: string): Error {
+  return Object.assign(new Error(`[ResourceUnavailable.TransactionConflict] ${detail}`), { code: 'DATABASE_TRANSACTION_CONFLICT', errCode: 'DATABASE_TRANSACTION_CONFLICT' });
+}
+
+/**
+ * Inside a transaction: create a document that must not exist yet (`add` with its id). If another transaction
+ * created it since this one looked, the add fails and the whole transaction runs again (and then finds it),
+ * where a `set` would have silently replaced it: CloudBase does not re-check at commit what was read.
+ */
+export async function createDoc(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
+  try {
+    await tx.collection(coll).add({ data: { ...stripId(data), _id: id } });
+  } catch (e) {
+    if (isDuplicateKey(e)) throw conflictError(`${coll}/${id} was created by another transaction`);
+    throw e;
+  }
 }
 
 /** Create or replace a document by id. */
@@ -113,7 +150,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How many failed transactions (DATABASE_TRANSACTION_FAIL) one runTx retries before answering BUSY. */
 export const TX_FAILURE_RETRIES = 8;
 /** Past this time a runTx stops retrying (a cloud function has 60 s; the user is better told BUSY). */
-const TX_RETRY_BUDGET_MS = 20_000;
+export const TX_RETRY_BUDGET_MS = 20_000;
 
 export function busyError(): DomainError {
   return new DomainError('BUSY', '系统繁忙，请稍后再试');
@@ -133,9 +170,11 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
   for (let i = 0; ; i++) {
     let result: T | undefined;
     let domainError: unknown = null;
+    let committedTx: Tx | null = null;
     try {
       await db.runTransaction(async (tx: Tx) => {
         domainError = null;
+        committedTx = tx;
         try {
           result = await fn(tx);
           return result;
@@ -144,6 +183,7 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
           throw e;
         }
       }, 1);
+      if (committedTx) await runAfterCommit(committedTx);
       return result as T;
     } catch (e) {
       if (domainError) throw domainError;
@@ -160,6 +200,35 @@ export async function runTx<T>(fn: (tx: Tx) => Promise<T>, attempts = 40): Promi
       await sleep(Math.min(250, 5 + Math.random() * (10 + i * 15)));
     }
   }
+}
+
+const afterCommit = new WeakMap<object, Array<() => Promise<unknown>>>();
+
+/**
+ * Run `fn` once the transaction `tx` has committed (and never if it does not): derived data — statistics, views,
+ * notifications — is written after the commit, so the transaction neither waits for it nor holds its locks
+ * longer (DESIGN "Rules for running at the platform's scale", 3). Only for `runTx` transactions. A failure is
+ * logged, not raised: the state change has happened; what follows is best effort.
+ */
+export function onCommit(tx: Tx, fn: () => Promise<unknown>): void {
+  const list = afterCommit.get(tx) ?? [];
+  list.push(fn);
+  afterCommit.set(tx, list);
+}
+
+async function runAfterCommit(tx: Tx): Promise<void> {
+  const list = afterCommit.get(tx);
+  if (!list) return;
+  afterCommit.delete(tx);
+  await Promise.all(
+    list.map(async (fn) => {
+      try {
+        await fn();
+      } catch (e) {
+        console.warn('[db] after-commit step failed', e);
+      }
+    }),
+  );
 }
 
 /** Read every document matching a query, 100 at a time (the cloud's page size). */

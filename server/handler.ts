@@ -1,5 +1,6 @@
 import cloud from 'wx-server-sdk';
 import { DomainError, isDomainError } from '../shared/errors';
+import { checkEventShape } from './validate';
 
 /** Who is calling, as WeChat says it: never taken from the event. */
 export interface Caller {
@@ -16,7 +17,8 @@ export interface HandlerOptions {
 
 /**
  * A cloud function's entry: routes `event.action` to its action, takes identity from the cloud context and
- * turns the outcome into `{ ok, data }` / `{ ok: false, error }`. An unexpected error is logged with its
+ * turns the outcome into `{ ok, data }` / `{ ok: false, error }`. An event deeper or larger than any real request
+ * is refused (BAD_REQUEST) before anything else. An unexpected error is logged with its
  * stack and reported by code only, so internals never reach a user.
  */
 export function handler(actions: Record<string, Action>, options: HandlerOptions = {}) {
@@ -25,6 +27,7 @@ export function handler(actions: Record<string, Action>, options: HandlerOptions
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
         throw new DomainError('BAD_REQUEST', '请求格式不正确');
       }
+      checkEventShape(event); // before any work: depth and size bounded
       const { action, ...payload } = event as Record<string, unknown>;
       if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
         throw new DomainError('UNKNOWN_ACTION', `不支持的操作：${String(action)}`);

@@ -318,7 +318,8 @@ export interface HolderChange {
  */
 export async function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
   try {
-    const r = (await tx.collection(coll).doc(id).update({ data: { lockedAt: now() } })) as { stats?: { updated?: number } } | undefined;
+    // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
+    const r = (await tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
     return (r?.stats?.updated ?? 1) > 0;
   } catch (e) {
     if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;

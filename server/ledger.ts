@@ -15,7 +15,7 @@ import Decimal from 'decimal.js';
 import { dec } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { now } from './clock';
-import { AnyDoc, Tx, getDb, readAll, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, createDoc, getDb, readAll, readDoc, runTx, writeDoc } from './db';
 
 export type Dec = Decimal;
 
@@ -31,6 +31,7 @@ export type AccountKind =
   | 'user_escrow'
   | 'merchant'
   | 'treasury'
+  | 'treasury_inbox'
   | 'release_pool'
   | 'release_unissued'
   | 'hold'
@@ -39,6 +40,14 @@ export type AccountKind =
 export const userAvailable = (openid: string) => `user:${openid}:available`;
 export const userEscrow = (openid: string) => `user:${openid}:escrow`;
 export const merchantAccount = (merchantId: string) => `merchant:${merchantId}`;
+/**
+ * The treasury's inbox for one source of income (`order:<orderId>` for a sale deduction, `trade:<tradeId>` for a
+ * market fee). What the platform earns lands here, in a document no other request writes, instead of in
+ * `treasury` (which every payment would then lock); `sweepTreasuryInbox` posts it on to `treasury` in batches
+ * once it is final. Counted as treasury in SPEC §10.1.
+ */
+export const TREASURY_INBOX_PREFIX = 'treasury:in:';
+export const treasuryInbox = (source: string) => `${TREASURY_INBOX_PREFIX}${source}`;
 /** Points a buyer put into an order, held there until the order settles, is cancelled or refunded. */
 export const orderHold = (orderId: string) => `hold:order:${orderId}`;
 
@@ -81,11 +90,20 @@ export interface PostEntryInput {
   allowNegative?: boolean;
   /** Owner openid for an account this entry creates (merchant accounts, holds). */
   owners?: Record<string, string>;
+  /**
+   * The caller knows no entry has this key (the state it locked says so, e.g. an unpaid order): the read that
+   * looks for a duplicate is skipped. Still safe if it is wrong: the entry is created with `add`, which fails on
+   * an existing key, and the transaction runs again.
+   */
+  knownNew?: boolean;
+  /** The credit is a treasury inbox whose income is final (no refund can take it back): the sweep may post it. */
+  creditDue?: boolean;
 }
 
 /** What the kind of an account id is. */
 export function accountKindOf(id: string): AccountKind {
   if (id === TREASURY) return 'treasury';
+  if (id.startsWith(TREASURY_INBOX_PREFIX)) return 'treasury_inbox';
   if (id === RELEASE_POOL) return 'release_pool';
   if (id === RELEASE_UNISSUED) return 'release_unissued';
   if (id.startsWith('user:') && id.endsWith(':available')) return 'user_available';
@@ -100,19 +118,28 @@ function ownerFromId(id: string): string {
   return m ? m[1] : '';
 }
 
-/** Per-transaction cache: a transaction sees its own writes even if the database would not show them. */
-const txCache = new WeakMap<object, Map<string, AnyDoc | null>>();
-function cacheOf(tx: Tx): Map<string, AnyDoc | null> {
-  let m = txCache.get(tx);
-  if (!m) {
-    m = new Map();
-    txCache.set(tx, m);
+/**
+ * Per-transaction state. A transaction sees its own writes even if the database would not show them; and it
+ * remembers which accounts it has locked (see `lockAccount`): a locked account's cached copy is current until
+ * the commit, since nobody else can write it meanwhile.
+ */
+interface TxState {
+  docs: Map<string, AnyDoc | null>;
+  /** account id → whether the lock's seq increment is still unused by a write of this transaction */
+  locked: Map<string, { banked: boolean }>;
+}
+const txStates = new WeakMap<object, TxState>();
+function stateOf(tx: Tx): TxState {
+  let s = txStates.get(tx);
+  if (!s) {
+    s = { docs: new Map(), locked: new Map() };
+    txStates.set(tx, s);
   }
-  return m;
+  return s;
 }
 
 async function txRead(tx: Tx, coll: string, id: string): Promise<AnyDoc | null> {
-  const cache = cacheOf(tx);
+  const cache = stateOf(tx).docs;
   const k = `${coll}/${id}`;
   if (cache.has(k)) return cache.get(k) ?? null;
   const doc = await readDoc(tx, coll, id);
@@ -122,7 +149,16 @@ async function txRead(tx: Tx, coll: string, id: string): Promise<AnyDoc | null> 
 
 async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
   await writeDoc(tx, coll, id, data);
-  cacheOf(tx).set(`${coll}/${id}`, { ...data, _id: id });
+  stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
+}
+
+/**
+ * Create a document that must not exist yet (`createDoc`: `add` with its id, a concurrent creation makes the
+ * transaction run again), and remember it.
+ */
+async function txCreate(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
+  await createDoc(tx, coll, id, data);
+  stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
 }
 
 export function isPointsAmount(v: Decimal): boolean {
@@ -137,37 +173,111 @@ function newAccount(id: string, owner: string, at: number): Account {
   return { _id: id, kind: accountKindOf(id), owner, balance: '0.00', seq: 0, createdAt: at, updatedAt: at };
 }
 
-/** Read an account in a transaction (null if it has never been written). */
+/**
+ * Lock, then read (DESIGN "Rules for running at the platform's scale", 2). CloudBase does not check at commit
+ * that what a transaction read is still current, so reading a balance and then writing it could lose another
+ * transaction's update, or let two withdrawals both pass a check. So an account is first *written* — `seq`
+ * incremented, which takes the document's lock: another transaction's write now fails at once, and a write
+ * committed before it is already there — and only then read. What is read stays current until this
+ * transaction commits. Returns null for an account that does not exist (the update found nothing, so nothing is
+ * locked; it is then created with `add`, which fails if someone else created it meanwhile).
+ *
+ * The increment is the account's next `seq`: the write that follows in this transaction uses it rather than
+ * adding another (`takeSeq`), so one posting still moves `seq` by one.
+ */
+export async function lockAccount(tx: Tx, id: string): Promise<Account | null> {
+  const st = stateOf(tx);
+  const k = `${ACCOUNTS_COLL}/${id}`;
+  if (st.locked.has(id)) return (st.docs.get(k) ?? null) as Account | null;
+  const res = (await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { seq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
+  const found = (res?.stats?.updated ?? 0) > 0;
+  const acc = found ? ((await readDoc(tx, ACCOUNTS_COLL, id)) as Account | null) : null;
+  st.docs.set(k, acc);
+  st.locked.set(id, { banked: !!acc });
+  return acc;
+}
+
+/** The seq the next write of a locked account carries (the lock's increment, once; then one more each). */
+function takeSeq(tx: Tx, acc: Account): number {
+  const lock = stateOf(tx).locked.get(acc._id);
+  if (lock?.banked) {
+    lock.banked = false;
+    return acc.seq ?? 0;
+  }
+  return (acc.seq ?? 0) + 1;
+}
+
+/** Write a locked account (or create it, if it did not exist). */
+async function writeAccount(tx: Tx, existed: boolean, next: Account): Promise<void> {
+  if (existed) await txWrite(tx, ACCOUNTS_COLL, next._id, next);
+  else await txCreate(tx, ACCOUNTS_COLL, next._id, next);
+  const lock = stateOf(tx).locked.get(next._id);
+  if (lock) lock.banked = false;
+  else stateOf(tx).locked.set(next._id, { banked: false });
+}
+
+/** Read an account in a transaction, locked first (null if it has never been written). */
 export async function readAccount(tx: Tx, id: string): Promise<Account | null> {
-  return (await txRead(tx, ACCOUNTS_COLL, id)) as Account | null;
+  return lockAccount(tx, id);
 }
 
 /** Create an account if it does not exist (e.g. a merchant's at approval, with its owner). */
 export async function ensureAccount(tx: Tx, id: string, owner?: string): Promise<Account> {
-  const acc = await readAccount(tx, id);
+  const acc = await lockAccount(tx, id);
   if (acc) {
     if (owner && !acc.owner) {
-      const next = { ...acc, owner };
-      await txWrite(tx, ACCOUNTS_COLL, id, next);
+      const next = { ...acc, owner, seq: takeSeq(tx, acc) };
+      await writeAccount(tx, true, next);
       return next;
     }
     return acc;
   }
   const fresh = newAccount(id, owner ?? ownerFromId(id), now());
-  await txWrite(tx, ACCOUNTS_COLL, id, fresh);
+  await writeAccount(tx, false, fresh);
   return fresh;
 }
 
 /**
  * Write the account without moving points: its `seq` grows by one. A transaction that must not interleave
- * with postings on this account (an order creation checking the merchant's balance) touches it, so a
- * concurrent posting conflicts with it and one of them retries. Returns the account as written.
+ * with postings on this account (an order creation checking the merchant's balance) touches it: the lock is
+ * taken before the read, so a concurrent posting waits for (fails against) it, and the balance read is the one
+ * in force when this transaction commits. Returns the account as written.
  */
 export async function touchAccount(tx: Tx, id: string, owner?: string): Promise<Account> {
-  const acc = (await readAccount(tx, id)) ?? newAccount(id, owner ?? ownerFromId(id), now());
+  const acc = await lockAccount(tx, id);
+  if (!acc) {
+    const fresh: Account = { ...newAccount(id, owner ?? ownerFromId(id), now()), seq: 1 };
+    await writeAccount(tx, false, fresh);
+    return fresh;
+  }
+  const lock = stateOf(tx).locked.get(id)!;
+  if (lock.banked) {
+    lock.banked = false; // the lock's increment is the touch
+    return acc;
+  }
   const next: Account = { ...acc, seq: (acc.seq ?? 0) + 1, updatedAt: now() };
-  await txWrite(tx, ACCOUNTS_COLL, id, next);
+  await writeAccount(tx, true, next);
   return next;
+}
+
+/**
+ * A treasury inbox carries `open: 1` while it holds points, and `due: 1` while it holds income that is final (its order settled, its trade
+ * completed), so the sweep finds it by index; 0 once empty, or while a refund may still take it back.
+ */
+function withInboxFlag(acc: Account, due?: boolean): Account {
+  if (acc.kind !== 'treasury_inbox') return acc;
+  const open = dec(acc.balance).gt(0);
+  return { ...acc, open: open ? 1 : 0, due: open && (due || acc.due === 1) ? 1 : 0 };
+}
+
+/** The income in this inbox became final (e.g. its order settled): let the sweep post it. One write, no read. */
+export async function markInboxDue(tx: Tx, source: string): Promise<void> {
+  const id = treasuryInbox(source);
+  await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { due: 1 } });
+  const st = stateOf(tx);
+  const k = `${ACCOUNTS_COLL}/${id}`;
+  const cached = st.docs.get(k);
+  if (cached) st.docs.set(k, { ...cached, due: 1 });
 }
 
 /**
@@ -175,6 +285,11 @@ export async function touchAccount(tx: Tx, id: string, owner?: string): Promise<
  * documents change with it. Returns 'duplicate' (and changes nothing) when an entry with this key exists.
  * Refuses (DomainError INSUFFICIENT_POINTS) to take an account below zero, except a merchant account with
  * `allowNegative`.
+ *
+ * Both accounts are locked before they are read (`lockAccount`), so the check against zero and the new balance
+ * hold whatever commits concurrently; the entry is created with `add`, so the same key posted by two
+ * transactions at once makes one of them run again (and find it a duplicate). The independent round trips go
+ * out together: three waves (lock, read, write) whatever the accounts.
  */
 export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted' | 'duplicate'> {
   const { key, kind, debit, credit } = input;
@@ -183,32 +298,36 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (credit === GENESIS) throw new Error('postEntry: nothing goes back to genesis');
   const amount = dec(input.amount);
   if (!isPointsAmount(amount) || amount.lte(0)) throw new Error(`postEntry: bad amount ${String(input.amount)} for ${key}`);
+  if (debit === GENESIS && kind !== 'genesis' && kind !== 'supply') throw new Error('postEntry: only genesis/supply entries come from genesis');
 
-  const existing = await txRead(tx, LEDGER_COLL, key);
+  const [existing, dacc, cacc] = await Promise.all([
+    input.knownNew ? Promise.resolve(null) : txRead(tx, LEDGER_COLL, key),
+    debit !== GENESIS ? lockAccount(tx, debit) : Promise.resolve(null),
+    lockAccount(tx, credit),
+  ]);
   if (existing) return 'duplicate';
 
   const at = now();
   const owners = new Set<string>();
+  const writes: Promise<void>[] = [];
   let debitAfter: string | null = null;
   let debitSeq: number | null = null;
   if (debit !== GENESIS) {
-    const acc = (await readAccount(tx, debit)) ?? newAccount(debit, input.owners?.[debit] ?? ownerFromId(debit), at);
+    const acc = dacc ?? newAccount(debit, input.owners?.[debit] ?? ownerFromId(debit), at);
     const after = dec(acc.balance).minus(amount);
     if (after.lt(0) && !(input.allowNegative && acc.kind === 'merchant')) {
       throw new DomainError('INSUFFICIENT_POINTS', '积分余额不足');
     }
-    const next: Account = { ...acc, balance: fmt(after), seq: (acc.seq ?? 0) + 1, updatedAt: at };
-    await txWrite(tx, ACCOUNTS_COLL, debit, next);
+    const next = withInboxFlag({ ...acc, balance: fmt(after), seq: takeSeq(tx, acc), updatedAt: at });
+    writes.push(writeAccount(tx, !!dacc, next));
     debitAfter = next.balance;
     debitSeq = next.seq;
     if (next.owner && (next.kind === 'user_available' || next.kind === 'user_escrow' || next.kind === 'merchant')) owners.add(next.owner);
-  } else if (kind !== 'genesis' && kind !== 'supply') {
-    throw new Error('postEntry: only genesis/supply entries come from genesis');
   }
-  const cacc = (await readAccount(tx, credit)) ?? newAccount(credit, input.owners?.[credit] ?? ownerFromId(credit), at);
-  const cnext: Account = { ...cacc, balance: fmt(dec(cacc.balance).plus(amount)), seq: (cacc.seq ?? 0) + 1, updatedAt: at };
+  const cbase = cacc ?? newAccount(credit, input.owners?.[credit] ?? ownerFromId(credit), at);
+  const cnext = withInboxFlag({ ...cbase, balance: fmt(dec(cbase.balance).plus(amount)), seq: takeSeq(tx, cbase), updatedAt: at }, input.creditDue);
   if (!cnext.owner && input.owners?.[credit]) cnext.owner = input.owners[credit];
-  await txWrite(tx, ACCOUNTS_COLL, credit, cnext);
+  writes.push(writeAccount(tx, !!cacc, cnext));
   if (cnext.owner && (cnext.kind === 'user_available' || cnext.kind === 'user_escrow' || cnext.kind === 'merchant')) owners.add(cnext.owner);
 
   const entry: LedgerEntry = {
@@ -226,14 +345,103 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
     creditSeq: cnext.seq,
   };
   if (input.memo) entry.memo = input.memo;
-  await txWrite(tx, LEDGER_COLL, key, entry);
+  writes.push(txCreate(tx, LEDGER_COLL, key, entry));
+  await Promise.all(writes);
   return 'posted';
 }
 
-/** Balance of an account inside a transaction (0 for an account never written). */
+/** Balance of an account inside a transaction, locked first (0 for an account never written). */
 export async function balanceIn(tx: Tx, id: string): Promise<Decimal> {
-  const acc = await readAccount(tx, id);
+  const acc = await lockAccount(tx, id);
   return dec(acc?.balance ?? '0');
+}
+
+// ---------------------------------------------------------------- the treasury inbox sweep
+
+/** Entries of one sweep transaction: bounded, so a transaction stays short whatever the backlog. */
+export const SWEEP_BATCH = 50;
+
+/**
+ * Post due treasury inboxes on to `treasury`, a batch per transaction (the `timeouts` timer, every minute).
+ * Each inbox is locked, then read: one that a refund emptied meanwhile is skipped. The treasury is locked
+ * last and written once per batch (its entries carry consecutive seqs), so it is held for a few round trips,
+ * and the reads of a batch go out together. Safe to run twice at once: the second finds the inboxes empty or
+ * conflicts and runs again.
+ */
+export async function sweepTreasuryInbox(opts: { batch?: number; budgetMs?: number } = {}): Promise<{ swept: number; points: string; batches: number }> {
+  const batch = Math.max(1, Math.min(opts.batch ?? SWEEP_BATCH, 100));
+  const budgetMs = opts.budgetMs ?? 20_000;
+  const started = Date.now();
+  const db = getDb();
+  let swept = 0;
+  let points = dec(0);
+  let batches = 0;
+  while (Date.now() - started < budgetMs) {
+    const res = await db.collection(ACCOUNTS_COLL).where({ due: 1 }).limit(batch).get();
+    const ids = ((res?.data ?? []) as Account[]).map((a) => a._id);
+    if (ids.length === 0) break;
+    const r = await runTx((tx) => sweepBatch(tx, ids));
+    batches++;
+    swept += r.swept;
+    points = points.plus(r.points);
+    if (ids.length < batch) break;
+  }
+  return { swept, points: fmt(points), batches };
+}
+
+async function sweepBatch(tx: Tx, ids: string[]): Promise<{ swept: number; points: Decimal }> {
+  const accs = await Promise.all(ids.map((id) => lockAccount(tx, id)));
+  const due = accs.filter((a): a is Account => !!a && a.kind === 'treasury_inbox' && dec(a.balance).gt(0));
+  const empty = accs.filter((a): a is Account => !!a && a.kind === 'treasury_inbox' && !dec(a.balance).gt(0) && a.due === 1);
+  if (due.length === 0 && empty.length === 0) return { swept: 0, points: dec(0) };
+  const at = now();
+  const writes: Promise<void>[] = [];
+  for (const a of empty) writes.push(writeAccount(tx, true, { ...a, open: 0, due: 0, seq: takeSeq(tx, a), updatedAt: at }));
+  let total = dec(0);
+  if (due.length > 0) {
+    const locked = await lockAccount(tx, TREASURY);
+    const t = locked ?? newAccount(TREASURY, '', at);
+    const existed = !!locked;
+    let balance = dec(t.balance);
+    let seq = takeSeq(tx, t);
+    for (let i = 0; i < due.length; i++) {
+      const a = due[i];
+      const amount = dec(a.balance);
+      if (i > 0) seq += 1;
+      balance = balance.plus(amount);
+      total = total.plus(amount);
+      const inboxNext: Account = { ...a, balance: '0.00', open: 0, due: 0, seq: takeSeq(tx, a), updatedAt: at };
+      writes.push(writeAccount(tx, true, inboxNext));
+      const entry: LedgerEntry = {
+        _id: `treasury-sweep:${a._id}:${inboxNext.seq}`,
+        kind: 'treasury_sweep',
+        debit: a._id,
+        credit: TREASURY,
+        amount: fmt(amount),
+        at,
+        ref: a._id.slice(TREASURY_INBOX_PREFIX.length),
+        owners: [],
+        debitAfter: '0.00',
+        creditAfter: fmt(balance),
+        debitSeq: inboxNext.seq,
+        creditSeq: seq,
+      };
+      writes.push(txCreate(tx, LEDGER_COLL, entry._id, entry));
+    }
+    writes.push(writeAccount(tx, existed, { ...t, balance: fmt(balance), seq, updatedAt: at }));
+  }
+  await Promise.all(writes);
+  return { swept: due.length, points: total };
+}
+
+/** The treasury as SPEC §10.1 counts it: the account and the inboxes not yet swept (for reports; pages all). */
+export async function treasuryTotal(): Promise<{ treasury: Decimal; inbox: Decimal; total: Decimal }> {
+  const db = getDb();
+  const treasury = await getBalance(TREASURY);
+  const inboxes = await readAll<Account>(db.collection(ACCOUNTS_COLL).where({ open: 1 }).orderBy('_id', 'asc'));
+  let inbox = dec(0);
+  for (const a of inboxes) inbox = inbox.plus(a.balance);
+  return { treasury, inbox, total: treasury.plus(inbox) };
 }
 
 /** Balance of an account outside a transaction. */
@@ -299,7 +507,8 @@ export interface LedgerReport {
   entries: number;
   supply: string; // Σ genesis entries
   totals: {
-    treasury: string;
+    treasury: string; // the treasury account itself (what deposit sales draw on)
+    treasuryInbox: string; // income not yet swept into it (SPEC §10.1 counts both as the treasury)
     pool: string;
     unissued: string;
     released: string; // releaseTotal − unissued
@@ -358,7 +567,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
   }
 
   const totals = {
-    treasury: dec(0), pool: dec(0), unissued: dec(0), userAvailable: dec(0), userEscrow: dec(0), merchants: dec(0), holds: dec(0), other: dec(0),
+    treasury: dec(0), treasuryInbox: dec(0), pool: dec(0), unissued: dec(0), userAvailable: dec(0), userEscrow: dec(0), merchants: dec(0), holds: dec(0), other: dec(0),
   };
   let sum = dec(0);
   const accountIds = new Set<string>();
@@ -373,6 +582,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
     if (bal.lt(0) && kind !== 'merchant') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
     switch (kind) {
       case 'treasury': totals.treasury = totals.treasury.plus(bal); break;
+      case 'treasury_inbox': totals.treasuryInbox = totals.treasuryInbox.plus(bal); break;
       case 'release_pool': totals.pool = totals.pool.plus(bal); break;
       case 'release_unissued': totals.unissued = totals.unissued.plus(bal); break;
       case 'user_available': totals.userAvailable = totals.userAvailable.plus(bal); break;
@@ -415,7 +625,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
   if (supplyDoc) {
     // SPEC §10.1 in its own words
     const lhs = released.plus(supplyDoc.treasuryReserve);
-    const rhs = totals.userAvailable.plus(totals.userEscrow).plus(totals.merchants).plus(totals.holds).plus(totals.treasury).plus(totals.pool).plus(totals.other);
+    const rhs = totals.userAvailable.plus(totals.userEscrow).plus(totals.merchants).plus(totals.holds).plus(totals.treasury).plus(totals.treasuryInbox).plus(totals.pool).plus(totals.other);
     if (!lhs.eq(rhs)) errors.push(`released + treasuryReserve ${lhs.toFixed(2)} ≠ holdings ${rhs.toFixed(2)}`);
   }
   const f = (d: Decimal) => d.toFixed(2);
@@ -426,7 +636,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
     entries: entries.length,
     supply: f(supply),
     totals: {
-      treasury: f(totals.treasury), pool: f(totals.pool), unissued: f(totals.unissued), released: f(released),
+      treasury: f(totals.treasury), treasuryInbox: f(totals.treasuryInbox), pool: f(totals.pool), unissued: f(totals.unissued), released: f(released),
       userAvailable: f(totals.userAvailable), userEscrow: f(totals.userEscrow), merchants: f(totals.merchants),
       holds: f(totals.holds), other: f(totals.other),
     },
@@ -447,6 +657,7 @@ export const LEDGER_KIND_LABELS: Record<string, string> = {
   order_deduction: '订单让利扣除',
   order_deduction_refund: '订单退款，让利退回',
   deposit_purchase: '购买保证金积分',
+  treasury_sweep: '平台收入入账',
 };
 
 export function registerLedgerKind(kind: string, label: string): void {

@@ -1,6 +1,6 @@
 import type { TestCloud } from '../localcloud/testing';
 import {
-  ADMIN, activeMerchant, balanceOf, fail, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
+  ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
 
 const MIN = 60_000;
@@ -22,7 +22,7 @@ describe('orders through the gateway', () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
     await tc.clock.advance(1000);
-    const treasuryBefore = await balanceOf(tc, 'treasury');
+    const treasuryBefore = await treasuryOf(tc);
     const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
     expect(order.status).toBe('unpaid');
     expect(order.kind).toBe('instore');
@@ -36,7 +36,14 @@ describe('orders through the gateway', () => {
     expect(done.userSv).toBe('1000.00');
     expect(done.merchantSv).toBe('200.00');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
-    expect(Number(await balanceOf(tc, 'treasury')) - Number(treasuryBefore)).toBe(50);
+    expect(Number(await treasuryOf(tc)) - Number(treasuryBefore)).toBe(50);
+    // the deduction waits in the order's treasury inbox (no payment writes the treasury itself) …
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('50.00');
+    const t0 = await balanceOf(tc, 'treasury');
+    // … until the every-minute timer sweeps settled income into the treasury
+    await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect(await balanceOf(tc, `treasury:in:order:${order.id}`)).toBe('0.00');
+    expect(Number(await balanceOf(tc, 'treasury')) - Number(t0)).toBe(50);
     const assets = await ok(tc, 'user', 'o_alice', { action: 'assets' });
     expect(assets.sharedValue).toBe('1000.00');
     const mine = await ok(tc, 'merchant', 'o_bob', { action: 'mine' });
@@ -77,6 +84,8 @@ describe('orders through the gateway', () => {
     let o = await ok(tc, 'order', 'o_alice', { action: 'get', orderId: order.id });
     expect(o.status).toBe('paid');
     expect(o.merchantDeduction).toBe('3.00');
+    // the view never reports shared value that was not credited: what settlement will credit is "expected"
+    expect(o).toMatchObject({ userSv: '0.00', merchantSv: '0.00', expectedUserSv: '60.00', expectedMerchantSv: '12.00' });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('247.00');
     // not settled yet: no shared value
     expect((await ok(tc, 'user', 'o_alice', { action: 'assets' })).sharedValue).toBe('0.00');
@@ -93,6 +102,7 @@ describe('orders through the gateway', () => {
     expect((await fail(tc, 'merchant', 'o_bob', { action: 'ship', orderId: order.id })).code).toBe('INVALID_STATE');
     o = await ok(tc, 'order', 'o_alice', { action: 'confirm', orderId: order.id });
     expect(o.status).toBe('completed');
+    expect(o.expectedUserSv).toBeNull();
     expect(o.userSv).toBe('60.00');
     expect(o.merchantSv).toBe('12.00');
     expect((await fail(tc, 'order', 'o_alice', { action: 'confirm', orderId: order.id })).code).toBe('INVALID_STATE');
@@ -143,6 +153,9 @@ describe('orders through the gateway', () => {
     expect((await fail(tc, 'order', 'o_alice', { ...base, requestId: rid(), points: '10.50' })).code).toBe('POINTS_EXCEED_AMOUNT');
     const big = await fail(tc, 'order', 'o_alice', { action: 'create', merchantId: mid, amountFen: 100000, requestId: rid(), points: '11' });
     expect(big.code).toBe('INSUFFICIENT_POINTS');
+    // the preview refuses the same way (it showed "-¥22.00" for points the buyer did not have)
+    expect(await fail(tc, 'order', 'o_alice', { action: 'quote', merchantId: mid, amountFen: 100000, points: '11' })).toEqual({ code: 'INSUFFICIENT_POINTS', message: '积分余额不足：可用 10.50 积分' });
+    expect((await fail(tc, 'order', 'o_alice', { action: 'quote', merchantId: mid, amountFen: 100_000_001 })).message).toBe('支付金额不能超过 ¥1,000,000.00');
     for (const points of ['1.001', '-1', 'abc', '1e2', { n: 1 }, true]) {
       const e = await fail(tc, 'order', 'o_alice', { ...base, requestId: rid(), points });
       expect(e.code).toBe('INVALID_POINTS');
@@ -326,6 +339,8 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('249.00'); // 250 − ceil2(20 × 10% ÷ 2)
     const r = await ok(tc, 'order', 'o_alice', { action: 'refund', orderId: a.order.id, reason: '不想要了' });
     expect(r.status).toBe('refunded');
+    // a refunded order never credited shared value and never will (it said 获得共享值 199.00)
+    expect(r).toMatchObject({ userSv: '0.00', merchantSv: '0.00', expectedUserSv: null, expectedMerchantSv: null });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('250.00');
     expect(await balanceOf(tc, 'user:o_alice:available')).toBe('10.00');
     expect(await stockOf(tc, pid)).toBe(10);
@@ -414,6 +429,36 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
+  test('the payment notification fails closed: no confirmation, no sub-merchant or another one → not applied', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const realQuery = sim.queryOrder.bind(sim);
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
+    // WeChat Pay's query is down while the genuine notification arrives: not applied, WeChat asked to retry
+    sim.queryOrder = async () => ({ returnCode: 'FAIL', returnMsg: 'SYSTEMERROR' });
+    const r = await tc.pay(pay.outTradeNo);
+    expect(r.results).toEqual([{ errcode: 500, errmsg: 'RETRY' }]);
+    sim.queryOrder = async () => { throw new Error('network down'); };
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 500, errmsg: 'RETRY' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    // the query answers for another sub-merchant (or another trade): ignored
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), subMchId: '1299999999' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = async (q: any) => ({ ...(await realQuery(q)), outTradeNo: 'O000' });
+    expect(await tc.notify(pay.outTradeNo)).toEqual({ errcode: 0, errmsg: 'OK' });
+    sim.queryOrder = realQuery;
+    // a notification without its sub-merchant is not believed, though the trade is really paid
+    const { subMchId: _omit, ...noSub } = tc.payNotificationEvent(pay.outTradeNo);
+    expect(await tc.invoke('payment', noSub, { SOURCE: 'wx_paycallback' })).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('250.00');
+    // left for the timeouts job: past its time, the timer finds it paid at WeChat Pay and applies it once
+    await tc.clock.advance(31 * MIN);
+    await tc.fireTimer('timeouts');
+    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
   test('an inactive merchant or one below zero takes no orders; a top-up opens it again', async () => {
     await login(tc, 'o_alice');
     const pending = await activeMerchant(tc, 'o_carl', { depositPoints: '0' });
@@ -460,8 +505,10 @@ describe('orders through the gateway', () => {
 
   test('50 concurrent orders at a merchant close to zero: no lost update, refused exactly from the moment its balance is below zero', async () => {
     await ok(tc, 'user', ADMIN, { action: 'login' });
-    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
+    // the treasury sells up to the deposit value: 102 points at that value, then the value lowered to ¥20
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 20400, reason: 'test' });
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '102' });
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('102.00');
     const buyers = Array.from({ length: 50 }, (_, i) => `o_buyer${i}`);
     for (const b of buyers) await login(tc, b);

@@ -8,7 +8,9 @@
  * them (SPEC §10.3: a merchant goes below zero only through a sale deduction).
  *
  * The merchant's deduction, ceil2(cash × rebateRate ÷ P) at the guide price of the moment of payment, moves
- * merchant → treasury when the order is paid (may take the merchant below zero); a refund returns it.
+ * merchant → the order's treasury inbox `treasury:in:order:<id>` when the order is paid (may take the merchant
+ * below zero); a refund returns it from there; once the order settles the sweep posts it on to `treasury`. No
+ * payment writes a document that other stores' payments write (docs/architecture.md "The treasury").
  *
  * Creation is refused while the merchant is not active or its points balance is below zero. The check
  * reads the merchant's account document in the creating transaction and writes it (`touchAccount`), so a
@@ -19,20 +21,21 @@
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
  */
 import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
-import { Dec, ZERO, dec, toAmountString } from '../shared/decimal';
+import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
-import { AnyDoc, Tx, getDb, newDocId, readDoc, runTx, writeDoc } from './db';
-import { TREASURY, balanceIn, getBalance, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, userAvailable } from './ledger';
+import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
+import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
-import { closeOrder, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
+import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
 import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
-import { Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -56,7 +59,7 @@ export interface RefundInfo {
   lastError?: string | null;
 }
 
-export interface OrderDoc extends Omit<Order, 'id'> {
+export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expectedMerchantSv'> {
   _id: string;
   buyerOpenid: string;
   merchantOwnerOpenid: string;
@@ -66,11 +69,18 @@ export interface OrderDoc extends Omit<Order, 'id'> {
   trackingNo: string | null;
   settled: boolean;
   guidePriceAtPayFen: number | null;
+  /** Where the merchant's deduction went: the order's treasury inbox (absent on orders paid before it existed: `treasury`). */
+  deductionAccount?: string;
+  /** Where each product's units came from (server/stock.ts), to give them back there; absent on older orders. */
+  stockTaken?: StockTaken;
   merchantSeqAtCreate: number;
   merchantBalanceAtCreate: string;
   refund: RefundInfo | null;
   cancelReason: string | null;
 }
+
+/** Orders that will still settle (and so still earn shared value). */
+const OPEN_STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped'];
 
 export function orderView(o: OrderDoc): Order {
   return {
@@ -86,8 +96,11 @@ export function orderView(o: OrderDoc): Order {
     cashFen: o.cashFen,
     guidePriceFen: o.guidePriceFen,
     merchantDeduction: o.merchantDeduction,
-    userSv: o.userSv,
-    merchantSv: o.merchantSv,
+    // only what settlement credited: a paid, shipped or refunded order has credited nothing (issue 16)
+    userSv: o.settled ? o.userSv : '0.00',
+    merchantSv: o.settled ? o.merchantSv : '0.00',
+    expectedUserSv: !o.settled && OPEN_STATUSES.includes(o.status) ? o.userSv : null,
+    expectedMerchantSv: !o.settled && OPEN_STATUSES.includes(o.status) ? o.merchantSv : null,
     status: o.status,
     createdAt: o.createdAt,
     paidAt: o.paidAt,
@@ -166,6 +179,7 @@ export async function quote(openid: string, p: Payload) {
   const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
   // as createOrder refuses it: the checkout says so before the owner tries
   if (m && m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+  if (m?.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
   if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
   let amountFen = input.amountFen ?? 0;
   if (input.items) {
@@ -179,6 +193,8 @@ export async function quote(openid: string, p: Payload) {
   const guidePriceFen = await getGuidePriceFen();
   // the released points are the buyer's from the release on (SPEC §5), booked or not
   const available = (await pointsNow(userHolderId(openid))).points;
+  // as createOrder refuses it: the preview never shows an offset paid with points the buyer does not have
+  if (input.points.gt(available)) throw new DomainError('INSUFFICIENT_POINTS', `积分余额不足：可用 ${formatPointsText(available.gt(0) ? available : ZERO)} 积分`);
   const cap = maxPointsForAmount(amountFen, guidePriceFen);
   const maxPoints = Dec_min(cap, available.gt(0) ? available : ZERO);
   const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
@@ -210,6 +226,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
@@ -219,6 +236,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const at = now();
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
+    const stockTaken: StockTaken = {};
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
     if (input.items) {
@@ -226,8 +244,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
         if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
         if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
-        if (prod.stock < it.quantity) throw new DomainError('OUT_OF_STOCK', `「${prod.title}」库存不足（剩余 ${prod.stock}）`);
-        await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock - it.quantity, updatedAt: at });
+        stockTaken[prod._id] = await takeStockInTx(tx, prod, it.quantity); // from the product's stock shards (server/stock.ts)
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
         amountFen += prod.priceFen * it.quantity;
       }
@@ -245,6 +262,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         ref: orderId,
         memo: `订单 ${orderId} 积分抵扣`,
         owners: { [orderHold(orderId)]: openid },
+        knownNew: true, // a new order's id
       });
     }
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
@@ -280,6 +298,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       trackingNo: null,
       settled: false,
       guidePriceAtPayFen: null,
+      stockTaken,
       merchantSeqAtCreate: acc.seq,
       merchantBalanceAtCreate: acc.balance,
       refund: null,
@@ -303,16 +322,19 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
   const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  const inbox = treasuryInbox(`order:${order._id}`);
   if (rebate.merchantDeduction.gt(0)) {
     await postEntry(tx, {
       key: `order:${order._id}:deduction`,
       kind: 'order_deduction',
       debit: merchantAccount(order.merchantId),
-      credit: TREASURY,
+      credit: inbox,
       amount: rebate.merchantDeduction,
       ref: order._id,
       memo: `订单 ${order._id} 让利扣除`,
       allowNegative: true,
+      creditDue: order.kind === 'instore', // settled in this same transaction: no refund can take it back
+      knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
     });
   }
   let o: OrderDoc = {
@@ -321,6 +343,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     paidAt: at,
     transactionId,
     guidePriceAtPayFen: guidePriceFen,
+    deductionAccount: inbox,
     merchantDeduction: rebate.merchantDeduction.toFixed(2),
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
@@ -341,6 +364,8 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const params = read?.params ?? (await getParams(tx));
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
+  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  // in sequence, not together: a holder's settlement may post released points to the same merchant account
   if (dec(order.pointsUsed).gt(0)) {
     await postEntry(tx, {
       key: `order:${order._id}:points`,
@@ -350,13 +375,16 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       amount: order.pointsUsed,
       ref: order._id,
       memo: `订单 ${order._id} 顾客积分抵扣`,
+      knownNew: true, // the order, locked, is not settled
     });
   }
-  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
   if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
   if (rebate.merchantSv.gt(0)) await creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`);
-  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, order.merchantId);
-  if (m) await writeDoc(tx, MERCHANTS_COLL, m._id, { ...m, salesFen: (m.salesFen ?? 0) + order.cashFen, updatedAt: at });
+  // settled: the deduction can no longer be refunded, the sweep may post it to the treasury (in store: already due)
+  if (order.kind !== 'instore' && order.deductionAccount && dec(order.merchantDeduction).gt(0)) await markInboxDue(tx, `order:${order._id}`);
+  // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
+  // on the store's document (a lost increment, if the function dies right there, only understates the figure)
+  if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
   const o: OrderDoc = {
     ...order,
     status: 'completed',
@@ -369,6 +397,11 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   return o;
 }
 
+async function addSales(merchantId: string, cashFen: number): Promise<void> {
+  const db = getDb();
+  await db.collection(MERCHANTS_COLL).doc(merchantId).update({ data: { salesFen: db.command.inc(cashFen), updatedAt: now() } });
+}
+
 export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unknown';
 
 /**
@@ -377,7 +410,7 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  */
 export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
@@ -414,7 +447,7 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
   const m = await requireMyMerchant(openid);
   return orderView(
     await runTx(async (tx) => {
-      const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+      const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
       if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
       if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
       if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
@@ -431,7 +464,7 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
 export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
   return runTx(async (tx) => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
     } else {
@@ -445,7 +478,7 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
 /** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
 export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
   return runTx(async (tx) => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
     } else {
@@ -461,10 +494,7 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
 }
 
 async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
-  for (const line of o.lines) {
-    const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, line.productId);
-    if (prod) await writeDoc(tx, PRODUCTS_COLL, prod._id, { ...prod, stock: prod.stock + line.quantity, updatedAt: now() });
-  }
+  for (const line of o.lines) await returnStockInTx(tx, line.productId, o.stockTaken?.[line.productId], line.quantity);
   if (dec(o.pointsUsed).gt(0)) {
     const held = await balanceIn(tx, orderHold(o._id));
     if (held.gt(0)) {
@@ -490,19 +520,21 @@ const refundNoOf = (orderId: string) => `R${orderId.slice(1)}`;
  */
 export async function refundOrder(openid: string, orderId: string, reason: string): Promise<OrderDoc> {
   const o = await runTx(async (tx) => {
-    const order = ownOrder(await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId), openid, 'either');
+    const order = ownOrder(await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId), openid, 'either');
     const byMerchant = order.merchantOwnerOpenid === openid;
     if (order.settled || order.status === 'completed') throw new DomainError('INVALID_STATE', '订单已结算，不能退款');
     if (order.status !== 'paid' && order.status !== 'shipped') throw stateError(order, '退款');
     if (order.status === 'shipped' && !byMerchant) throw new DomainError('INVALID_STATE', '商家已发货，请联系商家退款');
     const deduction = dec(order.merchantDeduction);
     if (deduction.gt(0)) {
-      const treasury = await balanceIn(tx, TREASURY);
-      if (treasury.lt(deduction)) throw new DomainError('TREASURY_SHORT', '平台储备暂时不足，请稍后再试');
+      // the deduction waits in the order's inbox until settlement (the sweep takes settled orders only), so it is
+      // there; orders paid before the inbox existed were credited to the treasury itself
+      const from = order.deductionAccount ?? TREASURY;
+      if ((await balanceIn(tx, from)).lt(deduction)) throw new DomainError('TREASURY_SHORT', '平台储备暂时不足，请稍后再试');
       await postEntry(tx, {
         key: `order:${orderId}:deduction-refund`,
         kind: 'order_deduction_refund',
-        debit: TREASURY,
+        debit: from,
         credit: merchantAccount(order.merchantId),
         amount: deduction,
         ref: orderId,
@@ -538,7 +570,7 @@ export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
     console.error('[order] refund call failed', orderId, e);
   }
   return runTx(async (tx) => {
-    const cur = await readDoc<OrderDoc>(tx, ORDERS_COLL, orderId);
+    const cur = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (!cur || !cur.refund || cur.refund.status !== 'pending') return cur;
     const next: OrderDoc = { ...cur, refund: { ...cur.refund, status: ok ? 'done' : 'pending', attempts: cur.refund.attempts + 1, lastError } };
     await writeDoc(tx, ORDERS_COLL, orderId, next);
@@ -587,7 +619,7 @@ export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
   if (closed === 'closed') return 'closed';
   try {
     const q = await queryOrder(o.outTradeNo, o.subMchId);
-    if (q?.paid && q.totalFee === o.cashFen) {
+    if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
       const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
       return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
     }
@@ -670,7 +702,7 @@ export const orderActions = {
     return payOrder(caller.openid, idOf(p, 'orderId', '订单'));
   },
   async list(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
-    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p));
+    return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
@@ -694,7 +726,7 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;

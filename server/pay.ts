@@ -3,15 +3,31 @@
  * snake_case refund). The payment notification goes to the `payment` function.
  */
 import { randomBytes } from 'crypto';
-import type { PaymentRequest } from '../shared/api';
+import type { PaymentRequest, SubMchCheck } from '../shared/api';
 import { DomainError } from '../shared/errors';
 import { getCloud } from './db';
 
 export const PAYMENT_FUNCTION = 'payment';
 
-/** The platform's own sub-merchant id (deposit purchases are paid to it). */
+/** The local runtime's stand-in for the platform's sub-merchant id (never used in the cloud). */
+export const LOCAL_PLATFORM_SUB_MCH_ID = '1900000001';
+
+/** Whether this runs on the local cloud (its wx-server-sdk emulation marks itself; the real SDK has no such field). */
+function isLocalRuntime(): boolean {
+  return getCloud().LOCAL_RUNTIME === true;
+}
+
+/**
+ * The platform's own sub-merchant id: merchants' deposit purchases are paid to it. Required configuration
+ * (PLATFORM_SUB_MCH_ID, deploy/variables.ts): in the cloud, unset, a deposit purchase is refused with
+ * PAY_NOT_CONFIGURED rather than sent to a made-up merchant number.
+ */
 export function platformSubMchId(): string {
-  return process.env.PLATFORM_SUB_MCH_ID || '1900000001';
+  const id = process.env.PLATFORM_SUB_MCH_ID?.trim();
+  if (id) return id;
+  if (isLocalRuntime()) return LOCAL_PLATFORM_SUB_MCH_ID;
+  console.error('[pay] PLATFORM_SUB_MCH_ID is not set on this function: deposit purchases are refused (docs/deploy.md)');
+  throw new DomainError('PAY_NOT_CONFIGURED', '平台尚未配置收款商户号，暂不能购买保证金积分，请联系平台客服');
 }
 
 let pool = Buffer.alloc(0);
@@ -35,7 +51,8 @@ function envId(): string {
   } catch {
     /* outside an invocation */
   }
-  return process.env.TCB_ENV || process.env.CLOUD_ENV || 'local';
+  // TCB_ENV: set by CloudBase in every function (deploy/variables.ts)
+  return process.env.TCB_ENV || 'local';
 }
 
 export async function unifiedOrder(input: { outTradeNo: string; totalFee: number; subMchId: string; body: string; attach?: string }): Promise<PaymentRequest> {
@@ -64,6 +81,16 @@ export interface PaidState {
   totalFee: number | null;
   transactionId: string | null;
   subMchId: string | null;
+  outTradeNo: string | null;
+}
+
+/**
+ * True only on a positive confirmation from WeChat Pay that this trade (outTradeNo) of this sub-merchant was
+ * paid this amount. Anything else — no answer, an outage, another state, another amount or sub-merchant — is
+ * not a payment: the caller leaves the trade as it is (the timeouts job asks again later). Fails closed.
+ */
+export function confirmsPayment(q: PaidState | null, expect: { outTradeNo: string; totalFee: number; subMchId: string }): q is PaidState {
+  return !!q && q.paid && q.totalFee === expect.totalFee && q.subMchId === expect.subMchId && q.outTradeNo === expect.outTradeNo;
 }
 
 /** Ask WeChat Pay whether a trade was paid (used to confirm notifications and before cancelling). */
@@ -77,7 +104,8 @@ export async function queryOrder(outTradeNo: string, subMchId: string): Promise<
     paid,
     totalFee: typeof res.totalFee === 'number' ? res.totalFee : res.totalFee !== undefined ? Number(res.totalFee) : null,
     transactionId: res.transactionId ?? null,
-    subMchId: res.subMchId ?? null,
+    subMchId: res.subMchId !== undefined && res.subMchId !== null ? String(res.subMchId) : null,
+    outTradeNo: res.outTradeNo !== undefined && res.outTradeNo !== null ? String(res.outTradeNo) : null,
   };
 }
 
@@ -114,5 +142,27 @@ export async function closeOrder(outTradeNo: string, subMchId: string): Promise<
   } catch (e) {
     console.warn('[pay] closeOrder failed', outTradeNo, e);
     return 'unknown';
+  }
+}
+
+
+/**
+ * Whether a sub-merchant id can take payments through this environment. WeChat offers no call that answers
+ * this directly, so the probe asks cloudPay.queryOrder for a trade number that cannot exist: a sub-merchant
+ * bound to the environment (service relation, JSAPI authorised) gets ORDERNOTEXIST; one that is not gets a
+ * refusal of the relation (returnCode FAIL, e.g. 受理关系不存在 / 特约子商户商户号未授权服务商的产品权限).
+ * Anything else (a network failure, another error) is 'unknown'. The reading of those answers is ours, not
+ * WeChat's documentation (docs/deploy.md).
+ */
+export async function probeSubMerchant(subMchId: string, at: number): Promise<SubMchCheck> {
+  const cloud = getCloud();
+  try {
+    const res = await cloud.cloudPay.queryOrder({ subMchId, outTradeNo: `PROBE${nonce().slice(0, 24)}`, nonceStr: nonce() });
+    const msg = String(res?.errCodeDes ?? res?.returnMsg ?? res?.errCode ?? '');
+    if (res?.returnCode === 'SUCCESS' && (res.errCode === 'ORDERNOTEXIST' || res.resultCode === 'SUCCESS')) return { status: 'bound', detail: msg || 'ORDERNOTEXIST', at };
+    if (res?.returnCode === 'FAIL' || /受理关系|未授权|NOAUTH|NO_AUTH/i.test(msg)) return { status: 'not_bound', detail: msg || 'FAIL', at };
+    return { status: 'unknown', detail: msg || JSON.stringify(res ?? null).slice(0, 200), at };
+  } catch (e) {
+    return { status: 'unknown', detail: String((e as Error)?.message ?? e).slice(0, 200), at };
   }
 }

@@ -3,8 +3,10 @@
  *
  * Anyone can call a cloud function, so a notification is believed only when
  * 1. the cloud says it comes from WeChat Pay: `getWXContext().SOURCE` is `wx_paycallback`;
- * 2. it says SUCCESS, names a trade we created, with that trade's amount and sub-merchant;
- * 3. WeChat Pay confirms it (`cloudPay.queryOrder`: paid, same amount).
+ * 2. it says SUCCESS, names a trade we created, with that trade's amount and sub-merchant (both required);
+ * 3. WeChat Pay confirms it (`cloudPay.queryOrder`: paid, same trade, amount and sub-merchant).
+ * It fails closed: without a positive confirmation (WeChat Pay down, not paid yet, any mismatch) nothing is
+ * applied; the timeouts job asks WeChat Pay again before it cancels the order (closeOrFindPaid, expirePurchase).
  * Its effect is idempotent on `outTradeNo` (the order's / purchase's state), so the retries WeChat sends
  * change nothing. It returns `{ errcode: 0, errmsg: 'OK' }` once handled (also for a duplicate); anything
  * else makes WeChat retry, which we ask for only when something failed on our side.
@@ -13,8 +15,10 @@ import { DomainError } from '../shared/errors';
 import { AnyDoc, readDoc, runTx } from './db';
 import { onOrderPaid, ORDERS_COLL, OrderDoc } from './orders';
 import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants';
-import { queryOrder, refund as payRefund } from './pay';
+import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
+import { isPayCallbackSource } from './sources';
+import { checkEventShape } from './validate';
 
 export interface PayCallbackResult {
   errcode: number;
@@ -23,9 +27,8 @@ export interface PayCallbackResult {
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_-]{1,32}$/;
 
-export function isFromWeChatPay(source: string): boolean {
-  return source.split(',').map((s) => s.trim()).includes('wx_paycallback');
-}
+/** Only WeChat Pay's own invocation (SOURCE `wx_paycallback`) is a notification. */
+export const isFromWeChatPay = isPayCallbackSource;
 
 function log(kind: string, detail: unknown): void {
   console.warn(`[payment] ${kind}`, JSON.stringify(detail));
@@ -38,7 +41,13 @@ function log(kind: string, detail: unknown): void {
 export async function handlePaymentNotification(event: AnyDoc, source: string): Promise<PayCallbackResult & { outcome: string }> {
   if (!isFromWeChatPay(source)) {
     log('refused: not from WeChat Pay', { source, outTradeNo: event?.outTradeNo });
-    return { errcode: 403, errmsg: 'FORBIDDEN', outcome: 'forged' };
+    return { errcode: 403, errmsg: 'WRONG_SOURCE', outcome: 'forged' };
+  }
+  try {
+    checkEventShape(event);
+  } catch {
+    log('ignored: too deep or too large', { outTradeNo: typeof event?.outTradeNo === 'string' ? event.outTradeNo.slice(0, 40) : null });
+    return { errcode: 0, errmsg: 'OK', outcome: 'malformed' };
   }
   const outTradeNo = event?.outTradeNo;
   const totalFee = event?.totalFee;
@@ -64,17 +73,24 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
     log('ignored: unknown trade', { outTradeNo });
     return { errcode: 0, errmsg: 'OK', outcome: 'unknown' };
   }
-  if (record.fee !== totalFee || (event.subMchId !== undefined && String(event.subMchId) !== record.subMchId)) {
+  if (record.fee !== totalFee || typeof event.subMchId !== 'string' || event.subMchId !== record.subMchId) {
     log('refused: amount or sub-merchant does not match', { outTradeNo, totalFee, expected: record.fee, subMchId: event.subMchId });
     return { errcode: 0, errmsg: 'OK', outcome: 'mismatch' };
   }
   // ask WeChat Pay itself
-  const q = await queryOrder(outTradeNo, record.subMchId);
-  if (q && (!q.paid || q.totalFee !== totalFee)) {
-    log('refused: WeChat Pay does not confirm the payment', { outTradeNo, q });
-    return { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' };
+  let q: PaidState | null = null;
+  try {
+    q = await queryOrder(outTradeNo, record.subMchId);
+  } catch (e) {
+    log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
   }
-  const txId = q?.transactionId ?? transactionId;
+  if (!confirmsPayment(q, { outTradeNo, totalFee: record.fee, subMchId: record.subMchId })) {
+    // Not applied. No answer at all (an outage): ask WeChat to notify again; an answer that is not this
+    // payment: ignore it. Either way the timeouts job queries WeChat Pay again before it cancels.
+    log('not applied: WeChat Pay does not confirm the payment', { outTradeNo, q });
+    return q ? { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' } : { errcode: 500, errmsg: 'RETRY', outcome: 'unconfirmed' };
+  }
+  const txId = q.transactionId ?? transactionId;
 
   if (record.kind === 'order') {
     const outcome = await onOrderPaid(outTradeNo, totalFee, txId);

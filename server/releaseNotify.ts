@@ -20,13 +20,15 @@ import { getCloud, getDb, readDoc, runTx, writeDoc } from './db';
 import { HolderHistoryDoc, readHolder, readReleaseState, RELEASE_COLL, userHolderId } from './holders';
 import { getReleaseDay, ReleaseDayDoc } from './release';
 import { SUBSCRIPTIONS_COLL, SubscriptionDoc } from './statements';
+import { templateId } from './templates';
+import { TEMPLATES } from '../shared/templates';
 
 export const NOTIFICATIONS_COLL = 'notifications';
 export const NOTICE_CURSOR_ID = 'notice';
 
-/** The subscribe-message template (set in the cloud console); keys: date1, number2, thing3. */
+/** The subscribe-message template (shared/templates.ts releaseNotice; keys date1, number2, thing3). */
 export function releaseTemplateId(): string {
-  return process.env.TMPL_RELEASE_NOTICE ?? 'release_notice';
+  return templateId('releaseNotice');
 }
 
 interface NoticeCursor {
@@ -105,6 +107,11 @@ export async function sendReleaseNotices(opts: { budgetMs?: number; maxUsers?: n
       .get();
     const subs = (res.data ?? []) as (SubscriptionDoc & { _id: string })[];
     for (const sub of subs) {
+      // the budget is checked per user (not per page): a page of 100 notices can take seconds
+      if (handled >= maxUsers || Date.now() - started > budgetMs) {
+        await writeDoc(db, RELEASE_COLL, NOTICE_CURSOR_ID, { ...cursor, after, sent: cursor.sent + sent, updatedAt: now() });
+        return { day, sent, skipped, done: false };
+      }
       after = sub._id;
       handled++;
       if (await noticeOne(sub.openid, rec)) sent++;
@@ -135,7 +142,7 @@ async function noticeOne(openid: string, rec: ReleaseDayDoc): Promise<boolean> {
     await getCloud().openapi.subscribeMessage.send({
       touser: openid,
       templateId: releaseTemplateId(),
-      page: '/pages/assets/index', // the daily release statements are on the assets page
+      page: TEMPLATES.releaseNotice.page, // the daily release statements are on the assets page
       data: {
         date1: { value: shanghaiDate(rec.day) },
         number2: { value: formatPoints(line.points) },

@@ -155,6 +155,21 @@ export async function balanceOf(tc: TestCloud, accountId: string): Promise<strin
   return (r.data as { balance?: string } | null)?.balance ?? '0.00';
 }
 
+/**
+ * The treasury as SPEC §10.1 counts it: the `treasury` account plus the income still in treasury inboxes
+ * (`treasury:in:…`, swept into it by the timeouts timer).
+ */
+export async function treasuryOf(tc: TestCloud): Promise<string> {
+  const { dec } = await import('../shared/decimal');
+  let total = dec(await balanceOf(tc, 'treasury'));
+  for (let skip = 0; ; skip += 100) {
+    const page = ((await tc.db.collection('accounts').where({ open: 1 }).skip(skip).limit(100).get()).data ?? []) as { balance: string }[];
+    for (const a of page) total = total.plus(a.balance);
+    if (page.length < 100) break;
+  }
+  return total.toFixed(2);
+}
+
 export const availableOf = (tc: TestCloud, openid: string): Promise<string> => balanceOf(tc, userAvailable(openid));
 export const escrowOf = (tc: TestCloud, openid: string): Promise<string> => balanceOf(tc, userEscrow(openid));
 

@@ -1,19 +1,42 @@
 import type { TestCloud } from '../localcloud/testing';
 import { ADMIN, activeMerchant, fail, grantPoints, login, ok, rid, worldForEachTest } from './testkit.testutil';
-import { userNoFor } from './users';
+import { recordOps, writtenDocs } from './dbops.testutil';
+import { drawUserNo } from './users';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('users through the gateway', () => {
   let tc: TestCloud;
   worldForEachTest((c) => (tc = c));
 
-  test('user numbers are unique 6-digit numbers, then 8', () => {
-    const seen = new Set<string>();
-    for (let n = 0; n < 20000; n++) seen.add(userNoFor(n));
-    expect(seen.size).toBe(20000);
-    expect([...seen].every((s) => /^\d{6}$/.test(s))).toBe(true);
-    expect(userNoFor(899999)).toMatch(/^\d{6}$/);
-    expect(userNoFor(900000)).toMatch(/^\d{8}$/);
+  test('user numbers are drawn: 6 digits for the first draws, then 8', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(drawUserNo(i % 4)).toMatch(/^[1-9]\d{5}$/);
+      expect(drawUserNo(4 + (i % 3))).toMatch(/^[1-9]\d{7}$/);
+    }
+  });
+
+  test('a crowd of first logins at once: every one gets a distinct number, and no registration writes a shared document', async () => {
+    const alice = await login(tc, 'o_alice');
+    const { result: crowd, ops } = await recordOps(() =>
+      Promise.all(Array.from({ length: 150 }, (_, i) => login(tc, `o_crowd${i}`, { referrerUserNo: alice.userNo }))),
+    );
+    expect(new Set(crowd.map((m) => m.userNo)).size).toBe(150);
+    expect(crowd.every((m) => m.referrerUserNo === alice.userNo)).toBe(true);
+    // each registration writes its own user document and its number's, nothing else (no counter, not the referrer's)
+    const written = writtenDocs(ops);
+    expect(written.every((d) => /^users\/o_crowd\d+$/.test(d) || /^userNos\/\d{6,8}$/.test(d))).toBe(true);
+    expect(written).toHaveLength(300);
+    // a number already taken (given out by hand) is drawn again
+    const taken = (await login(tc, 'o_crowd0')).userNo;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spy = jest.spyOn(require('crypto'), 'randomInt').mockReturnValueOnce(Number(taken)).mockReturnValueOnce(Number(taken));
+    try {
+      const late = await login(tc, 'o_late');
+      expect(late.userNo).not.toBe(taken);
+      expect(late.userNo).toMatch(/^\d{6}$/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('login creates the account once, with a short user number', async () => {

@@ -1,8 +1,14 @@
 /**
  * Users (SPEC §1): the account is created by the first login, identified by the OPENID of the cloud
  * context. Collection `users` (`_id` = openid) and `userNos` (`_id` = the short user number → openid, so
- * a transaction can look a number up by id). User numbers come from `counters/userNo`.
+ * a transaction can look a number up by id).
+ *
+ * User numbers are drawn at random and claimed by creating `userNos/<number>` (which fails if it is taken):
+ * no counter that every registration writes (a link shared in a group of 500 brings hundreds of first logins in
+ * a minute; one counter document would queue them all). A number also reveals nothing about how many users
+ * there are. The referrer is recorded on the new user's own document only: the referrer's is read, never written.
  */
+import { randomInt } from 'crypto';
 import type { Assets, LedgerItem, Me, Page, Role } from '../shared/api';
 import { DomainError } from '../shared/errors';
 import { nextReleaseMoment, businessDay } from '../shared/time';
@@ -10,14 +16,13 @@ import { toAmountString, formatPoints } from '../shared/decimal';
 import { svShown } from '../shared/release';
 import { now } from './clock';
 import { getGuidePriceFen, getParams, isAdmin } from './config';
-import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, createDoc, getDb, readDoc, runTx, writeDoc } from './db';
 import { LEDGER_KIND_LABELS, LedgerEntry, entriesOf, getBalance, merchantAccount, publicEntryId, userAvailable, userEscrow } from './ledger';
 import { settleAndView } from './svView';
 import { Payload, cursor, limit, optStr, str } from './validate';
 
 export const USERS_COLL = 'users';
 export const USERNOS_COLL = 'userNos';
-export const COUNTERS_COLL = 'counters';
 
 export interface UserDoc {
   _id: string;
@@ -60,13 +65,16 @@ export async function requireUser(openid: string, tx?: Tx): Promise<UserDoc> {
   return u;
 }
 
+/** Draws of 6-digit numbers before a registration falls back to 8 digits (when 6-digit ones grow scarce). */
+export const SHORT_USER_NO_DRAWS = 4;
+
 /**
- * The n-th user number: 6 digits for the first 900,000 users (a fixed permutation of 100000–999999, so
- * numbers do not reveal the count), then 8 digits.
+ * The candidate user number of draw `attempt`: 6 digits (100000–999999) for the first draws, then 8 digits. While
+ * fewer than half the 900,000 short numbers are taken, a registration needs at most 4 draws with odds ≥ 15:16.
  */
-export function userNoFor(n: number): string {
-  if (n < 900000) return String(100000 + ((n * 7919 + 123457) % 900000));
-  return String(10000000 + (((n - 900000) * 7919 + 1234567) % 90000000));
+export function drawUserNo(attempt: number): string {
+  if (attempt < SHORT_USER_NO_DRAWS) return String(randomInt(100000, 1000000));
+  return String(randomInt(10000000, 100000000));
 }
 
 export async function meOf(u: UserDoc): Promise<Me> {
@@ -103,13 +111,13 @@ export async function login(openid: string, input: LoginInput = {}): Promise<Use
   return runTx(async (tx) => {
     const again = await readDoc<UserDoc>(tx, USERS_COLL, openid);
     if (again) return again;
-    const counter = await readDoc<{ value: number }>(tx, COUNTERS_COLL, 'userNo');
-    let n = counter?.value ?? 0;
-    let userNo = userNoFor(n);
-    // a number may have been given out by hand (demo data): skip taken ones
-    for (let i = 0; i < 5 && (await readDoc(tx, USERNOS_COLL, userNo)); i++) userNo = userNoFor(++n);
-    if (await readDoc(tx, USERNOS_COLL, userNo)) throw new Error('could not allocate a user number');
-    await writeDoc(tx, COUNTERS_COLL, 'userNo', { value: n + 1 });
+    // draw until a free number (a taken one, by another user or by hand in demo data, is drawn again); the
+    // claim below is an add, so two registrations drawing the same number at once cannot both have it
+    let userNo = drawUserNo(0);
+    for (let i = 1; await readDoc(tx, USERNOS_COLL, userNo); i++) {
+      if (i > 20) throw new Error('could not draw a free user number');
+      userNo = drawUserNo(i);
+    }
 
     let referrerOpenid: string | null = null;
     let referrerUserNo: string | null = null;
@@ -149,8 +157,9 @@ export async function login(openid: string, input: LoginInput = {}): Promise<Use
       createdAt: at,
       updatedAt: at,
     };
-    await writeDoc(tx, USERS_COLL, openid, doc);
-    await writeDoc(tx, USERNOS_COLL, userNo, { openid, at });
+    // both created with add: the same openid logging in twice at once, or two users drawing one number, makes
+    // one transaction run again (and find the account, or draw again)
+    await Promise.all([createDoc(tx, USERS_COLL, openid, doc), createDoc(tx, USERNOS_COLL, userNo, { openid, at })]);
     return doc;
   });
 }
@@ -201,7 +210,10 @@ export async function assetsOf(openid: string): Promise<Assets> {
  * one-way hash (`publicEntryId`; a transfer's key holds the sender's openid), and a memo that would contain
  * the openid of another owner of the entry falls back to the kind's label. User numbers may appear.
  */
-function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): LedgerItem {
+/** My accounts in the business's words, for a move between two of them. */
+export const ACCOUNT_WORDS: Record<string, string> = { available: '可用积分', escrow: '挂单冻结', merchant: '店铺积分' };
+
+function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null, people: Map<string, PublicProfile> = new Map()): LedgerItem {
   const mine = (acc: string): string | null => {
     if (acc === userAvailable(openid)) return 'available';
     if (acc === userEscrow(openid)) return 'escrow';
@@ -213,18 +225,27 @@ function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): 
   const label = LEDGER_KIND_LABELS[e.kind] ?? e.kind;
   const written = e.memo ? e.memo : e.ref ? `${label} ${e.ref}` : label;
   const foreign = (e.owners ?? []).filter((o) => o && o !== openid);
-  const memo = foreign.some((o) => written.includes(o)) ? label : written;
+  let memo = foreign.some((o) => written.includes(o)) ? label : written;
+  // a transfer names the other person (nickname and number), not two bare numbers
+  const other = e.kind === 'transfer' && foreign[0] ? people.get(foreign[0]) : undefined;
+  if (other) {
+    const note = written.includes('：') ? written.slice(written.indexOf('：')) : '';
+    memo = `${d ? `转赠给 ${other.nickname}（${other.userNo}）` : `${other.nickname}（${other.userNo}）转赠给我`}${note}`;
+  }
   const id = publicEntryId(e._id);
   if (d && !c) return { id, kind: e.kind, amount: `-${e.amount}`, account: d, at: e.at, memo };
   if (c && !d) return { id, kind: e.kind, amount: `+${e.amount}`, account: c, at: e.at, memo };
   // between two of my own accounts: shown from the side it left
-  return { id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${d}→${c}）` };
+  const from = ACCOUNT_WORDS[d ?? ''] ?? '可用积分';
+  const to = ACCOUNT_WORDS[c ?? ''] ?? '可用积分';
+  return { id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${from}转入${to}）` };
 }
 
 export async function ledgerOf(openid: string, cur: string | null, lim: number): Promise<Page<LedgerItem>> {
   const u = await getUser(openid);
   const page = await entriesOf(openid, cur, lim);
-  return { items: page.items.map((e) => ledgerItem(e, openid, u?.merchantId ?? null)), nextCursor: page.nextCursor };
+  const people = await profilesOf(page.items.filter((e) => e.kind === 'transfer').flatMap((e) => (e.owners ?? []).filter((o) => o && o !== openid)));
+  return { items: page.items.map((e) => ledgerItem(e, openid, u?.merchantId ?? null, people)), nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------- actions (cloudfunctions/user)
@@ -264,4 +285,51 @@ export const userActions = {
     await requireUser(caller.openid);
     return ledgerOf(caller.openid, cursor(p), limit(p, 20, 100));
   },
+  /**
+   * Who a user number belongs to, before a final transfer: the nickname and avatar only (never the openid).
+   * Limited per caller (LOOKUP_LIMIT a window) so the numbers cannot be walked to list everyone.
+   */
+  async lookup(p: Payload, caller: { openid: string }): Promise<PublicProfile> {
+    await requireUser(caller.openid);
+    const userNo = str(p, 'userNo', { label: '用户号', pattern: USER_NO, max: 12, code: 'BAD_USER_NO' });
+    await countLookup(caller.openid);
+    const u = await findUserByNo(userNo);
+    if (!u) throw new DomainError('USER_NOT_FOUND', `找不到用户号为 ${userNo} 的用户，请核对`);
+    return publicProfile(u);
+  },
 };
+
+export interface PublicProfile { userNo: string; nickname: string; avatarUrl: string }
+
+/** What anyone may see of a user: number, nickname, avatar. */
+export function publicProfile(u: Pick<UserDoc, 'userNo' | 'nickname' | 'avatarUrl'>): PublicProfile {
+  return { userNo: u.userNo, nickname: u.nickname || `用户${u.userNo}`, avatarUrl: u.avatarUrl || '' };
+}
+
+/** Nicknames of several openids (one read each; lists are a page long), for histories and trades. */
+export async function profilesOf(openids: string[]): Promise<Map<string, PublicProfile>> {
+  const out = new Map<string, PublicProfile>();
+  for (const id of [...new Set(openids.filter(Boolean))]) {
+    const u = await getUser(id);
+    if (u) out.set(id, publicProfile(u));
+  }
+  return out;
+}
+
+export const LOOKUP_LIMIT = 30;
+export const LOOKUP_WINDOW_MS = 10 * 60_000;
+/** The `counters` collection (localcloud/indexes.json) holds one small document per rate-limited caller. */
+const COUNTERS_COLL = 'counters';
+
+/** One counter document per caller in `counters` (`rate:lookup:<openid>`): a fixed window of LOOKUP_WINDOW_MS. */
+async function countLookup(openid: string): Promise<void> {
+  const key = `rate:lookup:${openid}`;
+  await runTx(async (tx) => {
+    const at = now();
+    const c = await readDoc<{ windowStart: number; count: number }>(tx, COUNTERS_COLL, key);
+    const fresh = !c || at - c.windowStart >= LOOKUP_WINDOW_MS;
+    const count = fresh ? 1 : c!.count + 1;
+    if (count > LOOKUP_LIMIT) throw new DomainError('RATE_LIMITED', '查询用户号太频繁，请 10 分钟后再试');
+    await writeDoc(tx, COUNTERS_COLL, key, { windowStart: fresh ? at : c!.windowStart, count });
+  });
+}

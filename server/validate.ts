@@ -2,7 +2,7 @@
  * Small validators for untrusted request payloads. Each throws a DomainError with a stable code and a
  * Chinese sentence; nothing is changed before validation passes.
  */
-import { Dec, parseAmount, parseFen } from '../shared/decimal';
+import { Dec, formatYuan, groupDigits, parseAmount, parseFen } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 
 export type Payload = Record<string, unknown>;
@@ -38,16 +38,25 @@ export function optStr(p: Payload, name: string, opts: StrOpts = {}): string | u
   return str(p, name, { min: 0, ...opts });
 }
 
-export function int(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number {
+export interface IntOpts {
+  min?: number;
+  max?: number;
+  label?: string;
+  /** The integer is fen: bounds are said in yuan ("价格不能大于 ¥1,000,000.00"), as the person typed yuan. */
+  fen?: boolean;
+}
+
+export function int(p: Payload, name: string, opts: IntOpts = {}): number {
   const v = p[name];
   const label = opts.label ?? name;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(`${label}必须是整数`);
-  if (opts.min !== undefined && v < opts.min) return bad(`${label}不能小于 ${opts.min}`);
-  if (opts.max !== undefined && v > opts.max) return bad(`${label}不能大于 ${opts.max}`);
+  const say = (n: number) => (opts.fen ? formatYuan(n) : groupDigits(String(n)));
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(opts.fen ? `${label}必须以分为单位，不能有小数` : `${label}必须是整数`);
+  if (opts.min !== undefined && v < opts.min) return bad(opts.fen && opts.min === 1 ? `${label}必须大于 0` : `${label}不能小于 ${say(opts.min)}`);
+  if (opts.max !== undefined && v > opts.max) return bad(`${label}不能大于 ${say(opts.max)}`);
   return v;
 }
 
-export function optInt(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number | undefined {
+export function optInt(p: Payload, name: string, opts: IntOpts = {}): number | undefined {
   if (p[name] === undefined || p[name] === null) return undefined;
   return int(p, name, opts);
 }
@@ -68,7 +77,7 @@ export function fen(p: Payload, name: string, label = '金额', opts: { allowZer
   const v = p[name];
   if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) bad(`${label}必须以分为单位，不能有小数`, 'INVALID_AMOUNT');
   const n = parseFen(v, { field: label, allowZero: opts.allowZero ?? false });
-  if (opts.max !== undefined && n > opts.max) bad(`${label}不能超过 ${opts.max} 分`, 'INVALID_AMOUNT');
+  if (opts.max !== undefined && n > opts.max) bad(`${label}不能超过 ${formatYuan(opts.max)}`, 'INVALID_AMOUNT');
   return n;
 }
 
@@ -105,10 +114,25 @@ export function optId(p: Payload, name: string, label = name): string | undefine
   return id(p, name, label);
 }
 
-export function cursor(p: Payload): string | null {
+/** Cursor shapes of the lists (a cursor is only ever one a list gave: anything else is BAD_CURSOR). */
+export const CURSOR_SHAPES = {
+  /** merchant.list, admin.pendingMerchants: the last store's id. */
+  merchantId: /^m\d{4,12}$/,
+  /** order.list, merchant.orders: `<createdAt>|<order id>`. */
+  orderAt: /^\d{1,15}\|O[0-9A-Za-z]{1,40}$/,
+  /** admin.audit: `<at>|<audit id>`. */
+  auditAt: /^\d{1,15}\|A[0-9A-Za-z]{1,40}$/,
+} as const;
+
+/**
+ * The paging cursor: absent (first page), or a string of the list's own shape; anything else is BAD_CURSOR,
+ * so a forged cursor never reaches a query. `shape` is the list's (CURSOR_SHAPES); without one only the
+ * type and length are checked (the list then parses it itself, e.g. user.ledger).
+ */
+export function cursor(p: Payload, shape?: RegExp): string | null {
   const v = p.cursor;
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v !== 'string' || v.length > 200) return bad('翻页参数无效', 'BAD_CURSOR');
+  if (typeof v !== 'string' || v.length > 200 || (shape && !shape.test(v))) return bad('翻页参数无效', 'BAD_CURSOR');
   return v;
 }
 
@@ -142,4 +166,46 @@ export function imageRef(p: Payload, name: string, label = '图片', required = 
   const s = str(p, name, { label, max: 500 });
   if (!/^(cloud:\/\/|https?:\/\/|\/)/.test(s)) bad(`${label}必须是云文件 ID 或 http(s) 地址`);
   return s;
+}
+
+/** The deepest nesting an event may have (the deepest real request, order.create's items, is 3). */
+export const MAX_EVENT_DEPTH = 8;
+/** At most this many values (objects, arrays, scalars) in an event. */
+export const MAX_EVENT_NODES = 5_000;
+/** At most this many characters of strings and keys in an event. */
+export const MAX_EVENT_CHARS = 256 * 1024;
+
+/**
+ * Refuses an event nested deeper, or larger, than any real request, before any work is done with it (the
+ * request fingerprint, validators and the database all walk it). The walk itself is iterative and stops at the
+ * first limit crossed, so a hostile event costs at most MAX_EVENT_NODES steps. BAD_REQUEST.
+ */
+export function checkEventShape(event: unknown): void {
+  const stack: Array<[unknown, number]> = [[event, 0]];
+  let nodes = 0;
+  let chars = 0;
+  const tooBig = (): never => bad('请求内容过大或嵌套过深', 'BAD_REQUEST');
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (++nodes > MAX_EVENT_NODES) tooBig();
+    if (typeof v === 'string') {
+      chars += v.length;
+      if (chars > MAX_EVENT_CHARS) tooBig();
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_EVENT_DEPTH) tooBig();
+    if (Array.isArray(v)) {
+      if (v.length > MAX_EVENT_NODES) tooBig();
+      for (const x of v) stack.push([x, depth + 1]);
+    } else {
+      const keys = Object.keys(v);
+      if (keys.length > MAX_EVENT_NODES) tooBig();
+      for (const k of keys) {
+        chars += k.length;
+        if (chars > MAX_EVENT_CHARS) tooBig();
+        stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+      }
+    }
+  }
 }

@@ -9,16 +9,24 @@
  * - `run`: release every due day, then send notices. Allowed to the timer, another function
  *   (no OPENID) or an admin.
  * - `notices`: one more batch of notices (also run every minute by the `timeouts` function).
- * Set the function's timeout to 60 s in the console.
+ * Its timeout (60 s) is in config.json; the budgets (server/budgets.ts) keep a run inside it (deploy/bounds.ts).
  */
+import cloud from 'wx-server-sdk';
 import { DomainError } from '../../shared/errors';
 import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler, Caller } from '../../server/handler';
+import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources';
 import { runDueReleases } from '../../server/release';
 import { sendReleaseNotices } from '../../server/releaseNotify';
+import { NOTICE_BATCH_BUDGET_MS, RELEASE_DAYS_BUDGET_MS, RELEASE_RUN_BUDGET_MS } from '../../server/budgets';
 
+/** The timer, another function (no OPENID, SOURCE wx_trigger / …,scf) or an admin; a call without a user from anywhere else is WRONG_SOURCE. */
 async function mayRun(caller: Caller): Promise<void> {
-  if (caller.openid && !(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
+  if (!caller.openid) {
+    if (!isTimerSource(caller.source) && !isChainedCall(caller.source)) throw wrongSource('每日释放');
+    return;
+  }
+  if (!(await isAdmin(caller.openid))) throw new DomainError('FORBIDDEN', '仅管理员可以操作');
 }
 
 const inner = handler(
@@ -28,10 +36,12 @@ const inner = handler(
       await ensureBootstrap();
       const by = caller.openid ? `admin:${caller.openid}` : caller.source.includes('wx_trigger') ? 'timer' : caller.source || 'function';
       const started = Date.now();
-      const run = await runDueReleases({ by, budgetMs: 35_000 });
+      const run = await runDueReleases({ by, budgetMs: RELEASE_DAYS_BUDGET_MS });
       let notices: unknown = null;
+      const left = RELEASE_RUN_BUDGET_MS - (Date.now() - started);
       try {
-        notices = await sendReleaseNotices({ budgetMs: Math.max(1_000, 50_000 - (Date.now() - started)) });
+        // out of time: the `timeouts` function sends them in its next minutes
+        notices = left > 0 ? await sendReleaseNotices({ budgetMs: left }) : { skipped: 'out of time: sent by timeouts' };
       } catch (e) {
         // the release is done; the notices continue in the next batches
         console.error('[release] notices failed', e);
@@ -41,19 +51,22 @@ const inner = handler(
     async notices(_payload, caller) {
       await mayRun(caller);
       await ensureBootstrap();
-      return sendReleaseNotices({ budgetMs: 20_000 });
+      return sendReleaseNotices({ budgetMs: NOTICE_BATCH_BUDGET_MS });
     },
   },
   { anonymous: ['run', 'notices'] },
 );
 
 /**
- * A timer event carries no action: it means `run`. A failed timer run throws, so the cloud retries it
- * (a retry only releases what is still due).
+ * A timer event carries no action: it means `run`. It is believed only from the timer itself (SOURCE
+ * wx_trigger); sent by anyone else it is refused with WRONG_SOURCE (an answer, not a throw). A failed timer
+ * run throws, so the cloud retries it (a retry only releases what is still due).
  */
 export const main = async (event: unknown) => {
   const ev = (event && typeof event === 'object' && !Array.isArray(event) ? event : {}) as Record<string, unknown>;
   if (ev.Type === 'timer' || (ev.TriggerName && !ev.action)) {
+    const e = wrongSource('定时触发');
+    if (!isTimerSource(String(cloud.getWXContext().SOURCE ?? ''))) return { ok: false, error: { code: e.code, message: e.message } };
     const out = (await inner({ action: 'run' })) as { ok: boolean; error?: { code: string; message: string } };
     if (!out.ok) throw new Error(`daily release failed: ${out.error?.code} ${out.error?.message}`);
     return out;

@@ -10,6 +10,16 @@ import { createCommand, Command, DbRegExp, ServerDate, AggExpr, isPlainObject } 
 import { translateWhere, translateUpdate, resolveValue, checkPlainData, Mongo } from './translate';
 import { Engine, EngineTx, Doc, runInTx, pageLimit, docNotFound, untilDurable } from './engine';
 import { invalidParam, txFailError, CloudError } from '../errors';
+import { roundTrip } from '../profile';
+import { checkAlive } from '../context';
+
+/**
+ * One database call as a network round trip (the profile's latency, none in the local profile); `op` is what the
+ * server does. A killed function's calls fail (checkAlive).
+ */
+function trip<T>(acc: EngineAccess, op: () => T | Promise<T>): Promise<T> {
+  return roundTrip(acc.engine().profile.dbRoundTripMs, op, checkAlive);
+}
 
 export type AnyDoc = Record<string, any>;
 
@@ -107,21 +117,25 @@ export class Query {
   }
 
   async get(): Promise<GetResult> {
-    const e = this.acc.engine();
-    e.checkCollection('collection.get', this.collectionName);
-    const data = e.find(this.collectionName, this.mongo(), {
-      sort: this.st.sort,
-      skip: this.st.skip,
-      limit: pageLimit(this.st.limit),
-      projection: this.st.projection,
+    return trip(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('collection.get', this.collectionName);
+      const data = e.find(this.collectionName, this.mongo(), {
+        sort: this.st.sort,
+        skip: this.st.skip,
+        limit: pageLimit(this.st.limit),
+        projection: this.st.projection,
+      });
+      return { data, errMsg: 'collection.get:ok' };
     });
-    return { data, errMsg: 'collection.get:ok' };
   }
 
   async count(): Promise<CountResult> {
-    const e = this.acc.engine();
-    e.checkCollection('collection.count', this.collectionName);
-    return { total: e.count(this.collectionName, this.mongo()), errMsg: 'collection.count:ok' };
+    return trip(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('collection.count', this.collectionName);
+      return { total: e.count(this.collectionName, this.mongo()), errMsg: 'collection.count:ok' };
+    });
   }
 
   /** Update every matching document (not transactional; each document atomically). */
@@ -130,7 +144,7 @@ export class Query {
     e.checkCollection('collection.update', this.collectionName);
     if (!this.st.hasWhere) throw invalidParam('collection.update', 'update() on a collection needs a where() condition');
     const mod = translateUpdate(resolveValue(dataOf(opts, 'collection.update'), this.acc.now()), 'collection.update');
-    const updated = await e.updateWhere(this.collectionName, this.mongo(), mod);
+    const updated = await trip(this.acc, () => e.updateWhere(this.collectionName, this.mongo(), mod));
     return { stats: { updated }, errMsg: 'collection.update:ok' };
   }
 
@@ -139,7 +153,7 @@ export class Query {
     const e = this.acc.engine();
     e.checkCollection('collection.remove', this.collectionName);
     if (!this.st.hasWhere) throw invalidParam('collection.remove', 'remove() on a collection needs a where() condition');
-    const removed = await e.removeWhere(this.collectionName, this.mongo());
+    const removed = await trip(this.acc, () => e.removeWhere(this.collectionName, this.mongo()));
     return { stats: { removed }, errMsg: 'collection.remove:ok' };
   }
 }
@@ -163,7 +177,7 @@ export class CollectionReference extends Query {
     const raw = dataOf(opts, 'collection.add');
     if (Array.isArray(raw)) throw invalidParam('collection.add', 'adding an array of documents is not supported in a cloud function');
     const data = checkPlainData(resolveValue(raw, this.acc.now()), 'collection.add') as Doc;
-    const _id = await e.add(this.collectionName, data);
+    const _id = await trip(this.acc, () => e.add(this.collectionName, data));
     return { _id, errMsg: 'collection.add:ok' };
   }
 
@@ -183,15 +197,17 @@ export class DocumentReference {
   }
 
   async get(): Promise<DocGetResult> {
-    const e = this.acc.engine();
-    e.checkCollection('document.get', this.collectionName);
-    let doc = e.getDoc(this.collectionName, this.id);
-    if (!doc) {
-      if (this.dbOpts.throwOnNotFound === false) return { data: null, errMsg: 'document.get:ok' };
-      throw docNotFound('document.get', this.id);
-    }
-    if (this.projection) doc = e.find(this.collectionName, { _id: this.id }, { projection: this.projection })[0] ?? doc;
-    return { data: doc, errMsg: 'document.get:ok' };
+    return trip(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('document.get', this.collectionName);
+      let doc = e.getDoc(this.collectionName, this.id);
+      if (!doc) {
+        if (this.dbOpts.throwOnNotFound === false) return { data: null, errMsg: 'document.get:ok' };
+        throw docNotFound('document.get', this.id);
+      }
+      if (this.projection) doc = e.find(this.collectionName, { _id: this.id }, { projection: this.projection })[0] ?? doc;
+      return { data: doc, errMsg: 'document.get:ok' };
+    });
   }
 
   async set(opts: { data: AnyDoc }): Promise<SetResult> {
@@ -199,7 +215,7 @@ export class DocumentReference {
     e.checkCollection('document.set', this.collectionName);
     const data = checkPlainData(resolveValue(dataOf(opts, 'document.set'), this.acc.now()), 'document.set') as Doc;
     if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-    const stats = await e.setDoc(this.collectionName, this.id, data);
+    const stats = await trip(this.acc, () => e.setDoc(this.collectionName, this.id, data));
     return { _id: this.id, stats, errMsg: 'document.set:ok' };
   }
 
@@ -207,14 +223,14 @@ export class DocumentReference {
     const e = this.acc.engine();
     e.checkCollection('document.update', this.collectionName);
     const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.acc.now()), 'document.update');
-    const updated = await e.updateDoc(this.collectionName, this.id, mod);
+    const updated = await trip(this.acc, () => e.updateDoc(this.collectionName, this.id, mod));
     return { stats: { updated }, errMsg: 'document.update:ok' };
   }
 
   async remove(): Promise<RemoveResult> {
     const e = this.acc.engine();
     e.checkCollection('document.remove', this.collectionName);
-    const removed = await e.removeDoc(this.collectionName, this.id);
+    const removed = await trip(this.acc, () => e.removeDoc(this.collectionName, this.id));
     return { stats: { removed }, errMsg: 'document.remove:ok' };
   }
 }
@@ -261,6 +277,10 @@ export class Aggregate {
   unwind(o: unknown) { return this.add('unwind', o); }
 
   async end(): Promise<AggregateResult> {
+    return trip(this.acc, () => this.run());
+  }
+
+  private run(): AggregateResult {
     const e = this.acc.engine();
     e.checkCollection('collection.aggregate', this.coll);
     // $lookup needs the foreign collection's documents: resolve it here.
@@ -280,28 +300,30 @@ export class TransactionDocument {
   constructor(private tx: Transaction, private coll: string, readonly id: string) {}
 
   async get(): Promise<DocGetResult> {
-    const doc = this.tx._etx.get(this.coll, this.id);
-    if (!doc) {
-      if (this.tx._dbOpts.throwOnNotFound === false) return { data: null, errMsg: 'document.get:ok' };
-      throw docNotFound('document.get', this.id);
-    }
-    return { data: doc, errMsg: 'document.get:ok' };
+    return trip(this.tx._acc, () => {
+      const doc = this.tx._etx.get(this.coll, this.id);
+      if (!doc) {
+        if (this.tx._dbOpts.throwOnNotFound === false) return { data: null, errMsg: 'document.get:ok' };
+        throw docNotFound('document.get', this.id);
+      }
+      return { data: doc, errMsg: 'document.get:ok' };
+    });
   }
 
   async set(opts: { data: AnyDoc }): Promise<SetResult> {
     const data = checkPlainData(resolveValue(dataOf(opts, 'document.set'), this.tx._acc.now()), 'document.set') as Doc;
     if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-    const stats = this.tx._etx.set(this.coll, this.id, data);
+    const stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
     return { _id: this.id, stats, errMsg: 'document.set:ok' };
   }
 
   async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
     const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
-    return { stats: { updated: this.tx._etx.update(this.coll, this.id, mod) }, errMsg: 'document.update:ok' };
+    return { stats: { updated: await trip(this.tx._acc, () => this.tx._etx.update(this.coll, this.id, mod)) }, errMsg: 'document.update:ok' };
   }
 
   async remove(): Promise<RemoveResult> {
-    return { stats: { removed: this.tx._etx.remove(this.coll, this.id) }, errMsg: 'document.remove:ok' };
+    return { stats: { removed: await trip(this.tx._acc, () => this.tx._etx.remove(this.coll, this.id)) }, errMsg: 'document.remove:ok' };
   }
 }
 
@@ -323,7 +345,7 @@ export class TransactionCollection {
   async add(opts: { data: AnyDoc }): Promise<AddResult> {
     const raw = dataOf(opts, 'collection.add');
     const data = checkPlainData(resolveValue(raw, this.tx._acc.now()), 'collection.add') as Doc;
-    return { _id: this.tx._etx.add(this.name, data), errMsg: 'collection.add:ok' };
+    return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
   }
 
   // Present only to refuse clearly at run time; the TypeScript type of a transaction collection lacks them.
@@ -360,14 +382,13 @@ export class Transaction {
 
   async commit(): Promise<{ errMsg: string }> {
     if (this._userRollback) throw txFailError('transaction.commit: the transaction was rolled back');
-    const durable = untilDurable(this._etx.commit());
-    if (durable) await durable;
+    await trip(this._acc, () => untilDurable(this._etx.commit()));
     return { errMsg: 'transaction.commit:ok' };
   }
 
   async rollback(reason?: unknown): Promise<{ errMsg: string }> {
     this._userRollback = { reason };
-    this._etx.rollback(reason);
+    await trip(this._acc, () => this._etx.rollback(reason));
     return { errMsg: 'transaction.rollback:ok' };
   }
 }
@@ -408,28 +429,35 @@ export class Database {
 
   /** A transaction finished with commit() or rollback() (30 s limit). */
   async startTransaction(): Promise<Transaction> {
-    return new Transaction(this.acc.engine().begin(), this.acc, this.config);
+    const etx = await trip(this.acc, () => this.acc.engine().begin());
+    return new Transaction(etx, this.acc, this.config);
   }
 
   /**
-   * Run `callback` in a transaction and commit when it returns. On DATABASE_TRANSACTION_CONFLICT the whole
-   * callback runs again, up to `times` more times; any other error rejects at once. `transaction.rollback(reason)`
-   * makes runTransaction reject with `reason`.
+   * Run `callback` in a transaction and commit when it returns, as @cloudbase/database's runTransaction does
+   * (begin, callback, commit: begin and commit are round trips). On DATABASE_TRANSACTION_CONFLICT (the server has
+   * aborted the transaction) the whole callback runs again at once, up to `times` more times (no backoff, no
+   * rollback call); on any other error, or the last conflict, it rolls back (a round trip) and rejects.
+   * `transaction.rollback(reason)` makes runTransaction reject with `reason`. A killed function sends nothing
+   * more: its transaction stays open until the time limit rolls it back.
    */
   async runTransaction<T>(callback: (transaction: Transaction) => Promise<T> | T, times = 3): Promise<T> {
     const engine = this.acc.engine();
     for (let attempt = 0; ; attempt++) {
-      const etx = engine.begin();
+      const etx = await trip(this.acc, () => engine.begin());
       const tx = new Transaction(etx, this.acc, this.config);
       try {
         const result = await runInTx(etx, () => callback(tx));
         if (tx._userRollback) throw tx._userRollback;
-        const durable = untilDurable(etx.commit());
-        if (durable) await durable;
+        await trip(this.acc, () => untilDurable(etx.commit()));
         return result;
       } catch (e) {
-        etx.abort(e);
-        if (tx._userRollback) throw tx._userRollback.reason;
+        if (tx._userRollback) {
+          if (etx.state === 'open') etx.abort(tx._userRollback.reason);
+          throw tx._userRollback.reason;
+        }
+        if (isConflict(e) && attempt < times && etx.state !== 'open') continue;
+        if (etx.state === 'open') await trip(this.acc, () => etx.abort(e)).catch(() => undefined);
         if (isConflict(e) && attempt < times) continue;
         throw e;
       }

@@ -2,11 +2,15 @@
  * The database engine behind the emulated wx-server-sdk: documents in the Store, MongoDB semantics from
  * mingo, and transactions with the cloud's rules.
  *
- * Transactions (云开发 数据库事务, wx-server-sdk ≥ 1.7): snapshot isolation.
- * - Reads inside a transaction see the database as of the transaction's start (kept with a small
- *   in-memory version history while transactions are open) plus the transaction's own writes.
- * - A transactional write locks the document. Another transaction writing a locked document, or a
- *   document changed since its snapshot, fails at once with DATABASE_TRANSACTION_CONFLICT.
+ * Transactions (云开发 数据库事务, wx-server-sdk ≥ 1.7), in one of two isolations (profile.ts):
+ * - snapshot (the local profile): reads inside a transaction see the database as of the transaction's start
+ *   (kept with a small in-memory version history while transactions are open) plus the transaction's own
+ *   writes; writing a document changed since the snapshot fails with DATABASE_TRANSACTION_CONFLICT.
+ * - weak (the cloudbase profile, the weakest the WeChat guide allows): a read returns the document as last
+ *   committed (or as this transaction wrote it); nothing checks that what was read is still current.
+ * In both:
+ * - A transactional write locks the document. Another transaction writing a locked document fails at once
+ *   with DATABASE_TRANSACTION_CONFLICT (and, as on the server, that transaction is aborted).
  * - An ordinary (non-transactional) write to a locked document waits until the lock is released.
  * - Commit writes every change in one SQLite transaction; first committer wins.
  * - A transaction must finish within 30 s.
@@ -15,9 +19,10 @@ import { randomBytes } from 'crypto';
 import { fastApply } from './fastupdate';
 import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
-import { currentInvocation, currentTx, runWithTx } from '../context';
+import { checkAlive, currentInvocation, currentTx, runWithTx } from '../context';
 import { Store, WriteOp, IndexConfig, DocVersion } from './store';
 import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc } from './translate';
+import { CloudProfile, PROFILES } from '../profile';
 import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
 
 export type Doc = Record<string, unknown> & { _id?: string };
@@ -178,6 +183,13 @@ export class Engine {
   strictCollections = true;
   /** A transaction must commit or roll back within this time (the cloud: 30 s). */
   txTimeLimitMs = TX_TIME_LIMIT_MS;
+  /** Latency, isolation, limits (runtime.ts sets it from the profile). */
+  profile: CloudProfile = PROFILES.local;
+
+  /** Weak isolation: reads see the last commit, commits check nothing they read (profile.ts). */
+  get weak(): boolean {
+    return this.profile.isolation === 'weak';
+  }
 
   constructor(dataDir: string, indexes: IndexConfig, readonly now: () => number) {
     this.store = new Store(dataDir, indexes);
@@ -227,6 +239,7 @@ export class Engine {
 
   /** A document as of snapshot `snap` (shared: copy it before handing it out). */
   readAt(coll: string, id: string, snap: number): DocVersion | null {
+    if (this.weak) return this.store.current(coll, id);
     const k = key(coll, id);
     if (this.verOf(k) <= snap) return this.store.current(coll, id);
     const h = this.history.get(k);
@@ -247,7 +260,7 @@ export class Engine {
    */
   commitWrites(ops: WriteOp[], docs: Array<Doc | null>, committing?: EngineTx, opts: { bulk?: boolean } = {}): Promise<void> {
     // keep the previous versions only when some other open transaction may still read them
-    const keep = this.openTx.size > (committing && this.openTx.has(committing) ? 1 : 0);
+    const keep = !this.weak && this.openTx.size > (committing && this.openTx.has(committing) ? 1 : 0);
     const prev: Array<DocVersion | null> = keep ? ops.map((o) => this.store.current(o.coll, o.id)) : [];
     let durable: Promise<void> = DONE;
     if (opts.bulk || this.store.needsOwnWrite(ops)) {
@@ -317,7 +330,7 @@ export class Engine {
     const k = key(coll, id);
     const holder = this.locks.get(k);
     if (holder && holder !== tx) throw conflictError(`${coll}/${id} is locked by another transaction`);
-    if (this.verOf(k) > tx.snap) throw conflictError(`${coll}/${id} changed after the transaction started`);
+    if (!this.weak && this.verOf(k) > tx.snap) throw conflictError(`${coll}/${id} changed after the transaction started`);
     if (!holder) {
       this.locks.set(k, tx);
       tx.lockedKeys.add(k);
@@ -348,6 +361,8 @@ export class Engine {
         if (!w) this.waiters.set(held!, (w = []));
         w.push(resolve);
       });
+      // a function killed (past its timeout) while it waited does not write when the lock goes
+      checkAlive();
     }
   }
 
@@ -680,7 +695,7 @@ export class EngineTx {
     const ops: WriteOp[] = [];
     const docs: Array<Doc | null> = [];
     for (const [k, w] of this.writes) {
-      if (this.engine.verOf(k) > this.snap) {
+      if (!this.engine.weak && this.engine.verOf(k) > this.snap) {
         const e = conflictError(`${w.coll}/${w.id} changed after the transaction started`);
         this.abort(e);
         throw e;

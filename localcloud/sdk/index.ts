@@ -117,15 +117,20 @@ export interface RefundParams {
   [k: string]: any;
 }
 
+/** cloudPay.* through the runtime's cloudPayCall (the profile's latency). */
+const pay = <T>(fn: (rt: ReturnType<typeof currentRuntime>) => Promise<unknown>): Promise<T> => {
+  const rt = currentRuntime();
+  return rt.cloudPayCall(() => fn(rt)) as Promise<T>;
+};
+
 export const cloudPay = {
-  unifiedOrder: (p: UnifiedOrderParams): Promise<UnifiedOrderResult> => currentRuntime().pay.unifiedOrder(p) as Promise<UnifiedOrderResult>,
+  unifiedOrder: (p: UnifiedOrderParams): Promise<UnifiedOrderResult> => pay((rt) => rt.pay.unifiedOrder(p)),
   queryOrder: (p: { subMchId: string; nonceStr: string; outTradeNo?: string; transactionId?: string }): Promise<CloudPayResult> =>
-    currentRuntime().pay.queryOrder(p) as Promise<CloudPayResult>,
-  closeOrder: (p: { subMchId: string; nonceStr: string; outTradeNo: string }): Promise<CloudPayResult> =>
-    currentRuntime().pay.closeOrder(p) as Promise<CloudPayResult>,
-  refund: (p: RefundParams): Promise<CloudPayResult> => currentRuntime().pay.refund(p) as Promise<CloudPayResult>,
+    pay((rt) => rt.pay.queryOrder(p)),
+  closeOrder: (p: { subMchId: string; nonceStr: string; outTradeNo: string }): Promise<CloudPayResult> => pay((rt) => rt.pay.closeOrder(p)),
+  refund: (p: RefundParams): Promise<CloudPayResult> => pay((rt) => rt.pay.refund(p)),
   queryRefund: (p: { sub_mch_id: string; nonce_str: string; out_trade_no?: string; out_refund_no?: string; transaction_id?: string }): Promise<CloudPayResult> =>
-    currentRuntime().pay.queryRefund(p) as Promise<CloudPayResult>,
+    pay((rt) => rt.pay.queryRefund(p)),
 };
 
 export interface SubscribeMessageParams {
@@ -140,7 +145,7 @@ export interface SubscribeMessageParams {
 export const openapi = {
   subscribeMessage: {
     send: (p: SubscribeMessageParams): Promise<{ errCode: number; errMsg: string }> =>
-      currentRuntime().openapi.sendSubscribeMessage(p as unknown as Record<string, unknown>),
+      currentRuntime().openapiCall('subscribeMessage.send', () => currentRuntime().openapi.sendSubscribeMessage(p as unknown as Record<string, unknown>)),
   },
   wxacode: {
     getUnlimited: (p: { scene: string; page?: string; width?: number; checkPath?: boolean; envVersion?: string; autoColor?: boolean; lineColor?: object; isHyaline?: boolean }): Promise<{
@@ -148,7 +153,7 @@ export const openapi = {
       buffer: Buffer;
       errCode: number;
       errMsg: string;
-    }> => currentRuntime().openapi.getUnlimited(p as Record<string, unknown>),
+    }> => currentRuntime().openapiCall('wxacode.getUnlimited', () => currentRuntime().openapi.getUnlimited(p as Record<string, unknown>)),
   },
 };
 
@@ -181,7 +186,14 @@ export function logger() {
   };
 }
 
+/**
+ * Marks this emulation (the real wx-server-sdk has no such field): lets server code tell a missing cloud
+ * configuration apart from a local run, e.g. server/pay.ts platformSubMchId.
+ */
+export const LOCAL_RUNTIME = true;
+
 const cloud = {
+  LOCAL_RUNTIME,
   init,
   DYNAMIC_CURRENT_ENV,
   getWXContext,

@@ -1,7 +1,7 @@
 /**
  * The build (scripts/build-functions.ts): each function becomes a deployable folder — index.js (CommonJS, one
- * bundle, wx-server-sdk external), package.json depending on wx-server-sdk, config.json with the timer trigger
- * when the function has one — and the bundle runs unchanged on the local runtime.
+ * bundle, wx-server-sdk external), package.json depending on wx-server-sdk, config.json (timeout, memory, cloud-call
+ * permissions, timer trigger; every function has one) — and the bundle runs unchanged on the local runtime.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -29,8 +29,12 @@ beforeAll(() => {
       '};',
     ].join('\n'),
   );
-  w('cloudfunctions/hello/config.json', JSON.stringify({ triggers: [{ name: 'daily-release', type: 'timer', config: '0 0 22 * * * *' }] }));
+  w(
+    'cloudfunctions/hello/config.json',
+    JSON.stringify({ timeout: 60, memorySize: 256, permissions: { openapi: ['subscribeMessage.send'] }, triggers: [{ name: 'daily-release', type: 'timer', config: '0 0 22 * * * *' }] }),
+  );
   w('cloudfunctions/plain/index.ts', "export const main = async () => ({ ok: true, data: 1 });\n");
+  w('cloudfunctions/plain/config.json', JSON.stringify({ timeout: 20, memorySize: 256, permissions: { openapi: [] } }));
   w('cloudfunctions/notafunction.md', 'ignored');
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -40,10 +44,15 @@ test('deployable folders: index.js + package.json (+ config.json)', async () => 
   const r = await buildFunctions({ root, quiet: true });
   expect(r.map((x) => x.name)).toEqual(['hello', 'plain']);
   expect(fs.readdirSync(path.join(out, 'hello')).sort()).toEqual(['config.json', 'index.js', 'package.json']);
-  expect(fs.readdirSync(path.join(out, 'plain')).sort()).toEqual(['index.js', 'package.json']);
+  expect(fs.readdirSync(path.join(out, 'plain')).sort()).toEqual(['config.json', 'index.js', 'package.json']);
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'plain', 'config.json'), 'utf8'))).toEqual({ timeout: 20, memorySize: 256, permissions: { openapi: [] } });
   const pkg = JSON.parse(fs.readFileSync(path.join(out, 'hello', 'package.json'), 'utf8'));
   expect(pkg).toMatchObject({ main: 'index.js', dependencies: { 'wx-server-sdk': '~3.0.1' } });
-  expect(JSON.parse(fs.readFileSync(path.join(out, 'hello', 'config.json'), 'utf8')).triggers[0].config).toBe('0 0 22 * * * *');
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'hello', 'config.json'), 'utf8'))).toMatchObject({
+    timeout: 60,
+    permissions: { openapi: ['subscribeMessage.send'] },
+    triggers: [{ config: '0 0 22 * * * *' }],
+  });
   const js = fs.readFileSync(path.join(out, 'hello', 'index.js'), 'utf8');
   expect(js).toContain('require("wx-server-sdk")'); // the real SDK in the cloud
   expect(js).toContain('你好'); // the shared code is inlined
@@ -66,4 +75,13 @@ test('a function that imports the local runtime is refused', async () => {
   fs.mkdirSync(path.join(root, 'cloudfunctions', 'bad'), { recursive: true });
   fs.writeFileSync(path.join(root, 'cloudfunctions', 'bad', 'index.ts'), "import { x } from '../../localcloud/x';\nexport const main = async () => x;\n");
   await expect(buildFunctions({ root, only: ['bad'], quiet: true })).rejects.toThrow(/local runtime/);
+});
+
+test('a function without config.json (timeout, cloud calls) is refused', async () => {
+  fs.mkdirSync(path.join(root, 'cloudfunctions', 'bare'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'cloudfunctions', 'bare', 'index.ts'), 'export const main = async () => 1;\n');
+  await expect(buildFunctions({ root, only: ['bare'], quiet: true })).rejects.toThrow(/config\.json is missing/);
+  fs.writeFileSync(path.join(root, 'cloudfunctions', 'bare', 'config.json'), JSON.stringify({ timeout: 90, memorySize: 256, permissions: { openapi: [] } }));
+  await expect(buildFunctions({ root, only: ['bare'], quiet: true })).rejects.toThrow(/timeout must be 1–60 s/);
+  fs.rmSync(path.join(root, 'cloudfunctions', 'bare'), { recursive: true, force: true });
 });

@@ -3,6 +3,7 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { createLocalCloud, LocalCloud } from '../runtime';
@@ -129,4 +130,40 @@ test('a body over 1 MB → 413 { ok:false, error:{ code:"BAD_REQUEST", message:"
   // the gateway goes on serving
   expect((await post('/api/counter', { by: 1 }, 'o_big')).status).toBe(200);
   expect((await ticks.doc('counter').get()).data).toEqual({ _id: 'counter', n: 1 });
+});
+
+/** A raw request whose whole body is written before anything is read (as curl or a naive client does). */
+function writeAllThenRead(p: string, size: number, headers: string): Promise<{ statusLine: string; body: string; error: string }> {
+  return new Promise((resolve) => {
+    const s = net.connect(gw.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let error = '';
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('error', (e) => (error = String(e)));
+    s.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve({ statusLine: text.split('\r\n')[0], body: text.slice(text.indexOf('\r\n\r\n') + 4), error });
+    });
+    s.write(`POST ${p} HTTP/1.1\r\nHost: x\r\n${headers}content-type: application/json\r\ncontent-length: ${size}\r\n\r\n`);
+    s.write(Buffer.alloc(size, 'x'), () => s.end());
+  });
+}
+
+test('a 10 MB body written before reading the answer gets the 413 cleanly (no broken pipe); 401/404 too', async () => {
+  const big = await writeAllThenRead('/api/counter', 10 * 1024 * 1024, 'x-openid: o_big\r\n');
+  expect([big.statusLine, big.error, JSON.parse(big.body)]).toEqual(['HTTP/1.1 413 Payload Too Large', '', { ok: false, error: { code: 'BAD_REQUEST', message: '请求过大' } }]);
+  expect((await writeAllThenRead('/api/counter', 10 * 1024 * 1024, '')).statusLine).toBe('HTTP/1.1 401 Unauthorized');
+  expect((await writeAllThenRead('/api/nothing', 10 * 1024 * 1024, 'x-openid: o_big\r\n')).statusLine).toBe('HTTP/1.1 404 Not Found');
+  expect((await post('/api/counter', { by: 0 }, 'o_big')).status).toBe(200);
+});
+
+test('a path that does not decode (/api/%ZZ) → 400 BAD_REQUEST, not 500; a 500 never carries the internal message', async () => {
+  for (const p of ['/api/%ZZ', '/api/%E0%A4%A', '/files/%ZZ']) {
+    const r = await fetch(gw.url + p, { method: 'POST', headers: { 'x-openid': 'o_a' }, body: '{}' });
+    expect([p, r.status]).toEqual([p, 400]);
+    expect(await r.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  }
+  const boom = await (await post('/api/boom', {}, 'o_a')).json();
+  expect(boom).toEqual({ ok: false, error: { code: 'INTERNAL', message: '服务暂时不可用，请稍后再试' } });
+  expect(JSON.stringify(boom)).not.toMatch(/kaboom/);
 });

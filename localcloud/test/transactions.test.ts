@@ -12,7 +12,8 @@ const dbSoft = cloud.database({ throwOnNotFound: false });
 const _ = db.command;
 
 beforeAll(async () => {
-  tc = await startTestCloud({ functions: {}, collections: ['acct', 'log'], http: false, indexes: { uniq: [{ keys: ['code'], unique: true }] } });
+  // the local profile's snapshot isolation (the cloudbase profile's weak isolation: cloudprofile.test.ts)
+  tc = await startTestCloud({ functions: {}, collections: ['acct', 'log'], http: false, indexes: { uniq: [{ keys: ['code'], unique: true }] }, profile: 'local' });
 });
 afterAll(() => tc.close());
 

@@ -19,7 +19,18 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     outputRoot: isH5 ? '../build/h5' : '../build/weapp',
     plugins: [],
-    defineConstants: {},
+    // build-time configuration (npm run deploy sets it): always defined, so a read of an unset one is '' and not
+    // a `process` reference left in the bundle (there is no `process` in the browser or the mini-program)
+    defineConstants: Object.fromEntries(
+      [
+        'TARO_APP_CLOUD_ENV',
+        'TARO_APP_TMPL_RELEASE_NOTICE',
+        'TARO_APP_TMPL_MARKET_TRADE_PAID',
+        'TARO_APP_TMPL_MARKET_TRADE_COMPLETED',
+        'TARO_APP_TMPL_MARKET_TRADE_CANCELLED',
+        'TARO_APP_TMPL_MARKET_APPEAL_DECIDED',
+      ].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
+    ),
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },

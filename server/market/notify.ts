@@ -1,17 +1,18 @@
 /**
  * Subscribe messages for the market (cloud.openapi.subscribeMessage.send; the local runtime records them).
  * Sent after the state change has committed; a failure to notify is logged and never undoes the change.
- * Template ids come from the environment (set in the cloud console per template); the defaults are names the
- * local runtime records as they are.
+ * Template ids and pages are declared in shared/templates.ts (ids from the function environment, server/templates.ts).
  */
 import { getCloud } from '../db';
+import { templateId } from '../templates';
+import { tradePage } from '../../shared/templates';
 import type { TradeDoc } from './model';
 
 export const TEMPLATES = {
-  tradePaid: () => process.env.TMPL_MARKET_TRADE_PAID ?? 'market_trade_paid',
-  tradeCompleted: () => process.env.TMPL_MARKET_TRADE_COMPLETED ?? 'market_trade_completed',
-  tradeCancelled: () => process.env.TMPL_MARKET_TRADE_CANCELLED ?? 'market_trade_cancelled',
-  appealDecided: () => process.env.TMPL_MARKET_APPEAL_DECIDED ?? 'market_appeal_decided',
+  tradePaid: () => templateId('tradePaid'),
+  tradeCompleted: () => templateId('tradeCompleted'),
+  tradeCancelled: () => templateId('tradeCancelled'),
+  appealDecided: () => templateId('appealDecided'),
 };
 
 export type MarketEvent = 'paid' | 'completed' | 'cancelled' | 'appeal_decided';
@@ -43,7 +44,7 @@ export async function notifyTrade(touser: string, event: MarketEvent, trade: Tra
     await getCloud().openapi.subscribeMessage.send({
       touser,
       templateId,
-      page: `pages/market/trade?id=${trade._id}`,
+      page: tradePage(trade._id),
       data: {
         character_string1: { value: trade._id.slice(0, 32) },
         amount2: { value: yuan(trade.amountFen) },

@@ -20,7 +20,7 @@ import { matchIncoming } from '../../shared/orderbook';
 import type { MarketOrder, Side, Trade } from '../../shared/api';
 import type { Caller } from '../handler';
 import { now } from '../clock';
-import { Tx, getDb, readDoc, runTx, writeDoc } from '../db';
+import { Tx, createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from '../db';
 import { postEntry, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { settleFirst, userHolderId } from '../svView';
 import { priceBand, requireUserNo } from './deps';
@@ -52,6 +52,12 @@ registerLedgerKind('market_escrow', '挂单卖出，积分冻结');
 registerLedgerKind('market_unescrow', '撤单，冻结积分退回');
 
 export const PAGE = 100;
+/**
+ * Fills one matching transaction makes at most (DESIGN "Rules for running at the platform's scale", 3 and 4): a
+ * large order against a deep book continues in the next transaction, so each one locks a bounded number of
+ * resting orders for a few round trips, whatever the order's size.
+ */
+export const MAX_FILLS_PER_TX = 8;
 
 const opposite = (s: Side): Side => (s === 'buy' ? 'sell' : 'buy');
 
@@ -111,8 +117,12 @@ async function paymentSnapshot(tx: Tx, seller: string, cache: Map<string, Paymen
   return snap;
 }
 
-async function hasPaymentDetails(openid: string): Promise<boolean> {
-  const doc = await readDoc<PaymentSnapshot>(getDb(), PAYMENT, openid);
+/**
+ * Inside a sell order's transaction: whether the seller has payment details, read after locking their document
+ * (CloudBase does not re-check reads at commit; setPaymentDetails locks the same document before it clears them).
+ */
+async function lockedPaymentDetails(tx: Tx, openid: string): Promise<boolean> {
+  const doc = await lockAndRead<PaymentSnapshot>(tx, PAYMENT, openid);
   return !!(doc && (doc.qrFileId || doc.accountText));
 }
 
@@ -131,6 +141,8 @@ interface PassResult {
   order: OrderDoc;
   newTrades: TradeDoc[];
   matchedAny: boolean;
+  /** Stopped at MAX_FILLS_PER_TX with candidates left: the next pass continues. */
+  more: boolean;
 }
 
 /**
@@ -140,11 +152,16 @@ interface PassResult {
 async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: OrderDoc[], at: number): Promise<PassResult> {
   const newTrades: TradeDoc[] = [];
   let order: OrderDoc;
-  const existing = await readDoc<OrderDoc>(tx, ORDERS, fresh._id);
+  // locked, then read: CloudBase does not re-check at commit what a transaction read
+  const existing = first ? await readDoc<OrderDoc>(tx, ORDERS, fresh._id) : await lockAndRead<OrderDoc>(tx, ORDERS, fresh._id);
   if (first) {
-    if (existing) return { replay: existing, order: existing, newTrades, matchedAny: false };
+    if (existing) return { replay: existing, order: existing, newTrades, matchedAny: false, more: false };
     order = { ...fresh, takerTradeIds: [] };
     if (order.side === 'sell') {
+      // in the transaction it guards, after taking the lock (clearing the details locks the same document)
+      if (!(await lockedPaymentDetails(tx, order.openid))) {
+        throw new DomainError('PAYMENT_DETAILS_REQUIRED', '卖出前请先设置收款方式（收款码或收款账号），买家将按此付款');
+      }
       const need = D(order.quantity).plus(order.feeTotal);
       await settleFirst(tx, userHolderId(order.openid)); // released points can be sold at once (SPEC §5)
       try {
@@ -168,24 +185,37 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
     }
   } else {
     if (!existing || existing.status !== 'open' || D(existing.remaining).lte(0)) {
-      return { replay: null, order: existing ?? fresh, newTrades, matchedAny: false };
+      return { replay: null, order: existing ?? fresh, newTrades, matchedAny: false, more: false };
     }
     order = { ...existing, takerTradeIds: [...(existing.takerTradeIds ?? [])] };
   }
 
-  // Re-read the candidates by id inside the transaction, in priority order, until they cover the order: what
-  // another taker took meanwhile is no longer there (and a concurrent taker that writes one of these conflicts).
+  // Lock, then re-read, the candidates by id inside the transaction, in priority order, until they cover the order
+  // or MAX_FILLS_PER_TX of them are live: what another taker took meanwhile is no longer there, and a concurrent
+  // taker writing one of these fails against the lock. A wave locks as many as the query's figures say are needed
+  // (its round trips go out together); a short wave (taken meanwhile) is topped up by the next.
   const { params } = await priceBand(tx);
   const live: OrderDoc[] = [];
   let need = D(order.remaining);
-  for (const c of candidates) {
-    if (need.lte(0)) break;
-    const cur = await readDoc<OrderDoc>(tx, ORDERS, c._id);
-    if (!cur || cur.status !== 'open' || D(cur.remaining).lte(0) || cur.openid === order.openid || cur.side === order.side) continue;
-    if (!crosses(order, cur.priceFen)) continue;
-    live.push(cur);
-    need = need.minus(cur.remaining);
+  let next = 0;
+  while (need.gt(0) && live.length < MAX_FILLS_PER_TX && next < candidates.length) {
+    const wave: OrderDoc[] = [];
+    let covers = D(0);
+    while (next < candidates.length && wave.length + live.length < MAX_FILLS_PER_TX && covers.lt(need)) {
+      const c = candidates[next++];
+      if (c.openid === order.openid || c.side === order.side || !crosses(order, c.priceFen)) continue;
+      wave.push(c);
+      covers = covers.plus(c.remaining);
+    }
+    const read = await Promise.all(wave.map((c) => lockAndRead<OrderDoc>(tx, ORDERS, c._id)));
+    for (const cur of read) {
+      if (!cur || cur.status !== 'open' || D(cur.remaining).lte(0) || cur.openid === order.openid || cur.side === order.side) continue;
+      if (!crosses(order, cur.priceFen)) continue;
+      live.push(cur);
+      need = need.minus(cur.remaining);
+    }
   }
+  const more = need.gt(0) && live.length >= MAX_FILLS_PER_TX && next < candidates.length;
   live.sort(restingOrderCompare(order.side));
 
   const fills = planFills(live, order);
@@ -241,11 +271,15 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
     touched.set(resting._id, resting);
     newTrades.push(trade);
   }
-  for (const o of touched.values()) await writeDoc(tx, ORDERS, o._id, o);
-  for (const t of newTrades) await writeDoc(tx, TRADES, t._id, t);
   order.updatedAt = at;
-  await writeDoc(tx, ORDERS, order._id, order);
-  return { replay: null, order, newTrades, matchedAny: fills.length > 0 };
+  // the writes go out together; a new order and its trades are created (add): a concurrent pass of the same
+  // placement that got there first makes this one run again and find them
+  await Promise.all([
+    ...[...touched.values()].map((o) => writeDoc(tx, ORDERS, o._id, o)),
+    ...newTrades.map((t) => createDoc(tx, TRADES, t._id, t)),
+    first ? createDoc(tx, ORDERS, order._id, order) : writeDoc(tx, ORDERS, order._id, order),
+  ]);
+  return { replay: null, order, newTrades, matchedAny: fills.length > 0, more };
 }
 
 /** The same requestId must mean the same order: a replay with other terms is refused. */
@@ -284,13 +318,8 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
   requireInBand(priceFen, band, band.guidePriceFen);
   const userNo = await requireUserNo(openid);
   const at = now();
-  if (side === 'sell') {
-    if (!(await hasPaymentDetails(openid))) {
-      throw new DomainError('PAYMENT_DETAILS_REQUIRED', '卖出前请先设置收款方式（收款码或收款账号），买家将按此付款');
-    }
-  } else {
-    assertMayBuy(await readDoc<PenaltyDoc>(db, PENALTY, openid), at);
-  }
+  // a seller's payment details are checked in the transaction that creates the order (matchPass)
+  if (side === 'buy') assertMayBuy(await readDoc<PenaltyDoc>(db, PENALTY, openid), at);
   // No trading with oneself: an order that would cross one's own resting order is refused.
   const _ = db.command;
   const own = await db
@@ -325,7 +354,8 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
   };
 
   let order = fresh;
-  for (let pass = 0; pass < 50; pass++) {
+  // each pass one transaction of at most MAX_FILLS_PER_TX fills; the passes stop when the order rests or fills
+  for (let pass = 0; pass < 60; pass++) {
     const candidates = await loadCandidates(side, priceFen, openid);
     const r = await runTx((tx) => matchPass(tx, pass === 0, fresh, candidates, at));
     if (r.replay) {
@@ -333,7 +363,7 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
       return replayResult(r.replay, openid);
     }
     order = r.order;
-    if (order.status !== 'open' || candidates.length < PAGE || !r.matchedAny) break;
+    if (order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) break;
   }
   return replayResult(order, openid);
 }
@@ -343,13 +373,13 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
  * as if it came in now: it may cross buy orders that arrived while it was filled.
  */
 export async function rematchOrder(orderId: string, at: number): Promise<void> {
-  for (let pass = 0; pass < 50; pass++) {
+  for (let pass = 0; pass < 60; pass++) {
     const o = await readDoc<OrderDoc>(getDb(), ORDERS, orderId);
     if (!o || o.status !== 'open') return;
     const candidates = await loadCandidates(o.side, o.priceFen, o.openid);
     if (candidates.length === 0) return;
     const r = await runTx((tx) => matchPass(tx, false, o, candidates, at));
-    if (r.order.status !== 'open' || candidates.length < PAGE || !r.matchedAny) return;
+    if (r.order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) return;
   }
 }
 
@@ -357,7 +387,7 @@ export async function rematchOrder(orderId: string, at: number): Promise<void> {
 export async function cancelOrder(payload: Record<string, unknown>, caller: Caller): Promise<MarketOrder> {
   const orderId = requireId(payload.orderId, '委托编号');
   const order = await runTx(async (tx) => {
-    const o = await readDoc<OrderDoc>(tx, ORDERS, orderId);
+    const o = await lockAndRead<OrderDoc>(tx, ORDERS, orderId);
     if (!o || o.openid !== caller.openid) throw new DomainError('ORDER_NOT_FOUND', '找不到这笔委托');
     if (o.status === 'cancelled') return o;
     if (o.status !== 'open') throw new DomainError('ORDER_NOT_OPEN', '委托已全部成交，无法撤销');

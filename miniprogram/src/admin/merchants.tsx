@@ -5,7 +5,7 @@ import { useState } from 'react'
 import PageShell from '../components/PageShell'
 import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
-import type { MerchantPrivate } from '../services/types'
+import type { MerchantPrivate, SubMchCheck } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { formatDateTime } from '../utils/format'
 import AdminGate from '../components/AdminGate'
@@ -33,7 +33,26 @@ function Merchants() {
   )
 }
 
-function Application({ m, onDone }: { m: MerchantPrivate; onDone: () => void }) {
+const CHECK_LABEL: Record<SubMchCheck['status'], { text: string; cls: string }> = {
+  bound: { text: '已绑定，可收款', cls: 'tag success' },
+  not_bound: { text: '未绑定，不能收款', cls: 'tag danger' },
+  unknown: { text: '未能确认', cls: 'tag warn' },
+}
+
+function Application({ m: initial, onDone }: { m: MerchantPrivate; onDone: () => void }) {
+  const [m, setM] = useState(initial)
+  const [checking, setChecking] = useState(false)
+  /** Ask WeChat Pay whether the sub-merchant id is bound to this environment (approval checks it again). */
+  const check = async () => {
+    setChecking(true)
+    try {
+      setM(await call('admin', 'checkSubMerchant', { merchantId: m.id }))
+    } catch (e) {
+      showError(e)
+    } finally {
+      setChecking(false)
+    }
+  }
   const [rejecting, setRejecting] = useState(false)
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
@@ -71,6 +90,18 @@ function Application({ m, onDone }: { m: MerchantPrivate; onDone: () => void }) 
       <View className='row'><Text className='label'>地址</Text><Text className='value'>{m.address}</Text></View>
       <View className='row'><Text className='label'>联系方式</Text><Text className='value'>{m.contact}</Text></View>
       <View className='row'><Text className='label'>子商户号</Text><Text className='value'>{m.subMchId}</Text></View>
+      <View className='row sub-mch-check'>
+        <Text className='label'>收款检查</Text>
+        {m.subMchCheck ? (
+          <Text className={`value ${CHECK_LABEL[m.subMchCheck.status].cls}`}>{CHECK_LABEL[m.subMchCheck.status].text}</Text>
+        ) : (
+          <Text className='value muted'>未检查</Text>
+        )}
+        <Button size='small' className='check-sub-mch' loading={checking} onClick={check}>检查</Button>
+      </View>
+      {m.subMchCheck && m.subMchCheck.status !== 'bound' && (
+        <View className='small muted'>微信支付答复：{m.subMchCheck.detail}（{formatDateTime(m.subMchCheck.at)}）。未绑定的子商户号不能通过审核：请商家在「微信支付商家助手」确认授权，平台在云开发控制台 → 微信支付配置中绑定。</View>
+      )}
       <View className='row'><Text className='label'>申请时间</Text><Text className='value'>{formatDateTime(m.createdAt)}</Text></View>
       {m.description && <View className='small muted'>{m.description}</View>}
       {m.licenseImage && <Image src={m.licenseImage} mode='aspectFit' style={{ width: '100%', height: px(300), background: '#f5f5f5', marginTop: px(12) }} onClick={() => Taro.previewImage({ urls: [m.licenseImage] })} />}

@@ -2,10 +2,12 @@ import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import PageShell from '../../components/PageShell'
-import Chart, { plotNumber } from '../../components/Chart'
+import Chart from '../../components/Chart'
+import { chartHundredths } from '../../utils/chart'
 import { ErrorView, Loading, QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
-import { useQuery } from '../../utils/hooks'
+import { askConsent, H5_EXPLANATION } from '../../services/subscribe'
+import { showError, useQuery } from '../../utils/hooks'
 import { formatDateTime, formatDay, formatPoints, formatYuan, isZero } from '../../utils/format'
 import { px } from '../../utils/px'
 
@@ -55,16 +57,14 @@ function Assets() {
         )}
       </QueryView>
 
+      <ReleaseNotice />
+
       <View className='section-title'>每日释放（近 30 天）</View>
       {st.data === undefined ? (
         st.error ? <ErrorView message={st.error} onRetry={st.reload} /> : <Loading />
       ) : (
         <View className='card statements'>
-          <Chart
-            labels={[...st.data.items].reverse().map((s) => s.day.slice(5))}
-            series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: [...st.data.items].reverse().map((s) => plotNumber(s.pointsReceived)) }]}
-            format={(v) => v.toFixed(2)}
-          />
+          <Chart days={st.data.items.map((s) => s.day)} series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: st.data.items.map((s) => chartHundredths(s.pointsReceived)) }]} />
           {st.data.items.length === 0 ? (
             <View className='muted center mt'>还没有释放记录。消费产生共享值后，当晚 22:00 起每天释放积分。</View>
           ) : (
@@ -85,6 +85,42 @@ function Assets() {
           )}
         </View>
       )}
+    </View>
+  )
+}
+
+/**
+ * The nightly release notice: each acceptance of the template lets the platform send one notice (WeChat's
+ * one-time subscription), so the user taps again for the following nights.
+ */
+function ReleaseNotice() {
+  const weapp = process.env.TARO_ENV === 'weapp'
+  const subscribe = async () => {
+    // first thing in the tap: WeChat shows the consent dialog only from a tap
+    const consent = await askConsent('release')
+    if (!consent.asked) {
+      Taro.showToast({ title: consent.reason ?? H5_EXPLANATION, icon: 'none' })
+      return
+    }
+    try {
+      const accepted = consent.accepted.includes('releaseNotice')
+      const r = await call('user', 'subscribeRelease', { accepted })
+      Taro.showToast({ title: accepted ? `已订阅（可通知 ${r.credits} 次）` : '未订阅释放通知', icon: accepted ? 'success' : 'none' })
+    } catch (e) {
+      showError(e)
+    }
+  }
+  return (
+    <View className='card release-notice'>
+      <View className='flex-between'>
+        <Text className='strong'>释放到账通知</Text>
+        <Button size='small' type='primary' className='release-subscribe' onClick={subscribe}>
+          通知我
+        </Button>
+      </View>
+      <View className='muted small mt'>
+        {weapp ? '每晚 22:00 释放后，用微信服务通知告诉您当天获得的积分。每同意一次可收到一次通知。' : H5_EXPLANATION}
+      </View>
     </View>
   )
 }
