@@ -44,7 +44,7 @@ import { addDays, businessDay, nextReleaseMoment, releaseMoment } from '../share
 import { now } from './clock';
 import { getParams } from './config';
 import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
-import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
+import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL_SHARDS, releasePoolShard, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
 
 export const RELEASE_COLL = 'release';
 export const RELEASE_STATE_ID = 'state';
@@ -144,14 +144,23 @@ export function parseHolderId(holderId: string): { kind: HolderKind; owner: stri
   return { kind, owner, account: kind === 'user' ? userAvailable(owner) : merchantAccount(owner) };
 }
 
-/** FNV-1a: the shard a holder always writes. */
-export function shardOf(holderId: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < holderId.length; i++) {
-    h ^= holderId.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % SV_SHARDS;
+  return h;
+}
+
+/** FNV-1a: the W shard a holder always writes. */
+export function shardOf(holderId: string): number {
+  return fnv1a(holderId) % SV_SHARDS;
+}
+
+/** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
+export function poolShardOf(holderId: string): number {
+  return fnv1a(`pool:${holderId}`) % RELEASE_POOL_SHARDS;
 }
 
 export function shardId(k: number): string {
@@ -443,7 +452,9 @@ async function applyToHolder(
     await postEntry(tx, {
       key: `release-credit:${holderId}:${n}`,
       kind: RELEASE_CREDIT_KIND,
-      debit: RELEASE_POOL,
+      // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
+      debit: releasePoolShard(poolShardOf(holderId)),
+      allowNegative: true,
       credit: account,
       amount: credit,
       ref: holderId,

@@ -62,7 +62,7 @@ export interface ReleaseDayDoc extends ReleaseDay {
   holders: number;
   /** Points owed to holders below 0.01 (their carries) that rounding has left in the pool, as known at this release. */
   roundingLeft: string;
-  /** Pool balance after the release. */
+  /** Balance of `release:pool` (the account releases are credited to) after the release; claims are debited from its shards. */
   poolAfter: string;
   nextGuidePriceFen: number;
   trades: { count: number; volume: string; vwapFen: number | null; from: number; to: number };
