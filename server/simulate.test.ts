@@ -10,8 +10,15 @@ import { maxPointsForAmount } from '../shared/settlement';
 import { SimAssumptions, SimResult, simulate, spendingFen, splitByMix, validateSimInput } from '../shared/simulate';
 import { addDays, releaseMoment } from '../shared/time';
 import { settleHolderNow, merchantHolderId } from './holders';
-import { RELEASE_POOL, RELEASE_UNISSUED, treasuryTotal } from './ledger';
+import { RELEASE_POOL, RELEASE_POOL_SHARDS, releasePoolShard, RELEASE_UNISSUED, treasuryTotal } from './ledger';
 import { activeMerchant, ADMIN, availableOf, balanceOf, login, ok, rid, worldForFile } from './testkit.testutil';
+
+/** The release pool: `release:pool` and its claim shards (server/ledger.ts). */
+async function poolOf(tc: Parameters<typeof balanceOf>[0]): Promise<string> {
+  let total = dec(await balanceOf(tc, RELEASE_POOL));
+  for (let k = 0; k < RELEASE_POOL_SHARDS; k++) total = total.plus(await balanceOf(tc, releasePoolShard(k)));
+  return total.toFixed(2);
+}
 
 const DAY1 = '2026-03-02';
 const HOUR = 3_600_000;
@@ -112,7 +119,7 @@ async function playAndCompare(tc: TestCloud, assumptions: Partial<SimAssumptions
       capped: rec.newEpoch,
       nextGuidePriceFen: rec.nextGuidePriceFen,
       unreleased: await balanceOf(tc, RELEASE_UNISSUED),
-      pool: await balanceOf(tc, RELEASE_POOL),
+      pool: await poolOf(tc),
       treasury: (await treasuryTotal()).total.toFixed(2), // the treasury and its inboxes of income not yet swept
       merchantBalances: await Promise.all(stores.map((s) => balanceOf(tc, `merchant:${s}`))),
       buyers: dec(buyers.available).plus(market.available).toFixed(2),
