@@ -14,6 +14,8 @@ import { startE2EServer } from './server';
 import { sharedLinkJourney } from './journeys/sharedLink';
 import { c2cJourney } from './journeys/c2c';
 import { merchantOnboardingJourney } from './journeys/merchantOnboarding';
+import { simulatorJourney } from './journeys/simulator';
+import { badInputJourney } from './journeys/badInput';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -48,6 +50,8 @@ const JOURNEYS = [
   { name: '1-shared-link: new user by a shared link, order with points, ship, confirm, release, statement', fn: sharedLinkJourney },
   { name: '2-c2c: a completed C2C trade and a timed-out one', fn: c2cJourney },
   { name: '3-merchant-onboarding: apply, approve, deposit, list a product', fn: merchantOnboardingJourney },
+  { name: '4-simulator: the explanation from the risk notice; the admin runs 模拟沙盘', fn: simulatorJourney },
+  { name: '5-bad-input: every number field refuses what it cannot submit, with the reason beside it', fn: badInputJourney },
 ];
 
 async function main() {

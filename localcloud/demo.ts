@@ -108,6 +108,9 @@ export async function seedDemoWorld(cloud: LocalCloud): Promise<DemoUser[]> {
       });
       merchantIds[s.owner] = m.id;
       await call('admin', 'demo_admin', { action: 'approveMerchant', merchantId: m.id });
+      // the treasury sells only up to the deposit value (SPEC §6.3): the demo's stores hold a little more, so the
+      // admin sets the value to what this store buys, and puts it back after the last store (all audited)
+      await call('admin', 'demo_admin', { action: 'setParam', name: 'merchantDepositValueFen', value: Number(s.deposit) * 200, reason: '演示数据' });
       const d = await call('merchant', s.owner, { action: 'buyDeposit', points: s.deposit, requestId: rid('deposit') });
       await pay(d.pay.outTradeNo);
       for (const [title, priceFen, stock] of s.products) {
@@ -116,6 +119,7 @@ export async function seedDemoWorld(cloud: LocalCloud): Promise<DemoUser[]> {
         productIds[title] = p.id;
       }
     }
+    await call('admin', 'demo_admin', { action: 'setParam', name: 'merchantDepositValueFen', value: 50000, reason: '演示数据：恢复' });
     await call('merchant', 'demo_m_new', {
       action: 'apply', requestId: rid('apply'), name: '杰哥咖啡', category: '餐饮美食', address: '东莞市松山湖创新路 1 号',
       contact: '13900000000', licenseImage: await demoImage(cloud, 'license-1230000104', '营业执照 · 杰哥咖啡', '#8c8c8c'),

@@ -15,7 +15,7 @@
  * (no OPENID) or an admin.
  */
 import type { TestCloud } from '../localcloud/testing';
-import { ADMIN, application, Gateway, rid } from './kit';
+import { ADMIN, application, Gateway, rid, withDepositValueFor } from './kit';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Role = 'anon' | 'user' | 'owner' | 'other' | 'admin';
@@ -51,8 +51,8 @@ export class Fixtures {
     this.ids = { user: 'rm_user', owner: 'rm_owner', other: 'rm_other', admin: ADMIN };
     this.userNo = {} as Record<Exclude<Role, 'anon'>, string>;
     for (const r of ID) this.userNo[r as Exclude<Role, 'anon'>] = (await gw.ok('user', this.ids[r as Exclude<Role, 'anon'>], { action: 'login' })).userNo;
-    this.M = await this.merchant(this.ids.owner, 'M');
-    this.M2 = await this.merchant(this.ids.other, 'M2');
+    // 1000 points each, more than the deposit the treasury sells (withDepositValueFor)
+    [this.M, this.M2] = await withDepositValueFor(gw, '1000', async () => [await this.merchant(this.ids.owner, 'M'), await this.merchant(this.ids.other, 'M2')]);
     // points for everybody (transfers, market sells, paying with points): from the stores' surplus
     await gw.ok('merchant', this.ids.owner, { action: 'movePoints', direction: 'toAvailable', points: '600.00', requestId: rid('mv') });
     await gw.ok('merchant', this.ids.other, { action: 'movePoints', direction: 'toAvailable', points: '600.00', requestId: rid('mv') });
@@ -87,6 +87,25 @@ export class Fixtures {
     const me = await this.gw.ok('user', o, { action: 'login' });
     await this.gw.ok('admin', ADMIN, { action: 'addAdmin', userNo: me.userNo });
     return o;
+  }
+
+  /** A fresh approved store holding no points (it may buy its deposit from the treasury): its owner and id. */
+  async approvedMerchant(): Promise<{ owner: string; id: string }> {
+    const o = await this.freshUser();
+    const m = await this.gw.ok('merchant', o, { action: 'apply', requestId: rid('apply'), ...application('新开店') });
+    await this.gw.ok('admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
+    return { owner: o, id: m.id };
+  }
+
+  async approvedMerchantOwner(): Promise<string> {
+    return (await this.approvedMerchant()).owner;
+  }
+
+  /** A fresh store, approved then suspended by the admin: its id. */
+  async suspendedMerchant(): Promise<string> {
+    const { id } = await this.approvedMerchant();
+    await this.gw.ok('admin', ADMIN, { action: 'suspendMerchant', merchantId: id, reason: '测试暂停' });
+    return id;
   }
 
   async pendingMerchant(): Promise<string> {
@@ -134,7 +153,7 @@ export class Fixtures {
     await gw.ok('market', this.ids.user, { action: 'markPaid', tradeId: t.id });
     if (status === 'paid') return t.id;
     await this.tc.clock.advance(25 * 3600_000);
-    await gw.ok('market', this.ids.user, { action: 'appeal', tradeId: t.id, reason: '卖家一直不确认收款' });
+    await gw.ok('market', this.ids.user, { action: 'appeal', tradeId: t.id, reason: '卖家一直不确认收款', proofImage: 'https://img.example.com/paid.png' });
     return t.id;
   }
 }
@@ -150,6 +169,7 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'ledger', allowed: ID, payload: async () => ({ limit: 5 }) },
   { fn: 'user', action: 'statements', allowed: ID, payload: async () => ({ days: 7 }) },
   { fn: 'user', action: 'subscribeRelease', allowed: ID, payload: async () => ({ accepted: true }), mutating: true },
+  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }) },
   {
     fn: 'user',
     action: 'transfer',
@@ -170,7 +190,16 @@ export const CASES: Case[] = [
     mutating: true,
   },
   { fn: 'merchant', action: 'mine', allowed: ID, payload: none },
-  { fn: 'merchant', action: 'buyDeposit', allowed: ['owner', 'other'], payload: async () => ({ points: '10', requestId: rid('bd') }), mutating: true },
+  // M and M2 hold more than their deposit, and the treasury sells only up to it (SPEC §6.3): a store that still
+  // needs its deposit buys
+  {
+    fn: 'merchant',
+    action: 'buyDeposit',
+    allowed: ['owner', 'other'],
+    payload: async () => ({ points: '10', requestId: rid('bd') }),
+    callerFor: (f) => f.approvedMerchantOwner(),
+    mutating: true,
+  },
   {
     fn: 'merchant',
     action: 'saveProduct',
@@ -227,6 +256,7 @@ export const CASES: Case[] = [
   { fn: 'market', action: 'trade', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }) },
   { fn: 'market', action: 'markPaid', allowed: ['user'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }), mutating: true },
   { fn: 'market', action: 'confirm', allowed: ['owner'], payload: async (f) => ({ tradeId: await f.trade('paid') }), mutating: true },
+  { fn: 'market', action: 'cancelTrade', allowed: ['user'], payload: async (f) => ({ tradeId: await f.trade('awaiting_payment') }), mutating: true },
   { fn: 'market', action: 'setPaymentDetails', allowed: ID, payload: async () => ({ accountText: '银行卡 6222 **** 0001' }), mutating: true },
   { fn: 'market', action: 'getPaymentDetails', allowed: ID, payload: none },
   // ---- admin
@@ -246,17 +276,21 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'approveMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
   { fn: 'admin', action: 'checkSubMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant() }), mutating: true },
   { fn: 'admin', action: 'rejectMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.pendingMerchant(), reason: '资料不全' }), mutating: true },
+  { fn: 'admin', action: 'suspendMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: (await f.approvedMerchant()).id, reason: '涉嫌刷单' }), mutating: true },
+  { fn: 'admin', action: 'reinstateMerchant', allowed: ['admin'], payload: async (f) => ({ merchantId: await f.suspendedMerchant(), reason: '核查无误' }), mutating: true },
   { fn: 'admin', action: 'appeals', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'setGuidePrice', allowed: ['admin'], payload: async () => ({ priceFen: 200, reason: '人工校准' }), mutating: true },
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'simulate', allowed: ['admin'], payload: async () => ({ assumptions: { days: 5, spending: { kind: 'constant', yuanPerDay: '5000' } } }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'release', action: 'notices', allowed: ['anon', 'admin'], payload: none, mutating: true },
   { fn: 'timeouts', action: 'tick', allowed: ['anon', 'admin'], payload: none, mutating: true },
   // ---- appeals last: they move the clock a day on
-  { fn: 'market', action: 'appeal', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('paid').then(async (id) => (await f.tc.clock.advance(25 * 3600_000), id)), reason: '对方不确认' }), mutating: true },
+  { fn: 'market', action: 'appeal', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('paid').then(async (id) => (await f.tc.clock.advance(25 * 3600_000), id)), reason: '对方不确认', proofImage: 'https://img.example.com/paid.png' }), mutating: true },
+  { fn: 'market', action: 'addProof', allowed: ['user', 'owner'], payload: async (f) => ({ tradeId: await f.trade('appealed'), proofImage: 'https://img.example.com/chat.png', note: '聊天记录' }), mutating: true },
   { fn: 'admin', action: 'decideAppeal', allowed: ['admin'], payload: async (f) => ({ tradeId: await f.trade('appealed'), decision: 'release', reason: '买家付款凭证齐全' }), mutating: true },
 ];
 

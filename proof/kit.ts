@@ -288,6 +288,26 @@ export function application(name: string) {
 }
 
 /**
+ * Run `fn` (deposit purchases) with the deposit value raised to what `points` are worth at the guide price, then
+ * put it back: the treasury sells a store only up to its deposit value (SPEC §6.3), and a test world gives its
+ * stores more than that to share out. Done by the admin through the API (both changes audited), as an operator
+ * seeding a world would.
+ */
+export async function withDepositValueFor<T>(gw: Gateway, points: string, fn: () => Promise<T>): Promise<T> {
+  const { params } = await gw.ok('admin', ADMIN, { action: 'params' });
+  const { guidePriceFen } = await gw.ok('admin', ADMIN, { action: 'dashboard' });
+  const was = params.merchantDepositValueFen as number;
+  const need = Math.ceil(Number(points) * guidePriceFen);
+  if (need <= was) return fn();
+  await gw.ok('admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: need, reason: '测试数据：商家多买积分' });
+  try {
+    return await fn();
+  } finally {
+    await gw.ok('admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: was, reason: '测试数据：恢复保证金' });
+  }
+}
+
+/**
  * Merchants (applied, approved by the admin, deposit bought and paid) and users (logged in), built through the
  * gateway only. `depositPoints` per merchant; `userPoints`: each merchant moves what it holds above the deposit
  * requirement to its owner's available points and transfers it to the users in equal parts.
@@ -300,7 +320,7 @@ export async function buildWorld(
   const retries: Record<string, number> = {};
   const ok = (fn: string, openid: string, event: Record<string, unknown>) => setupOk(gw, retries, fn, openid, event);
   await ok('user', ADMIN, { action: 'login' });
-  const merchants = await Promise.all(
+  const merchants = await withDepositValueFor(gw, opts.depositPoints ?? '1000', () => Promise.all(
     Array.from({ length: opts.merchants }, async (_x, i): Promise<Merchant> => {
       const owner = `${p}_m${i}`;
       await ok('user', owner, { action: 'login' });
@@ -326,7 +346,7 @@ export async function buildWorld(
       });
       return { id: m.id, owner, productId: prod.id };
     }),
-  );
+  ));
   const users = await Promise.all(
     Array.from({ length: opts.users }, async (_x, i): Promise<User> => {
       const openid = `${p}_u${i}`;

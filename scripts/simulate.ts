@@ -10,10 +10,12 @@
  * --stores N (equal mix) or --mix "3,1,1", --sell-share S, --price-drift X or --price-path "200,210,…" (fen),
  * --reference-yuan Y, --reference-day N. Parameters (SPEC §3, default DEFAULT_PARAMS): --param name=value,
  * repeatable. Flags override the config file. --every N: table row every N days.
+ * --write-explainer FILE: write the plain-language page's figures (shared/simExplainer.ts) and stop.
  */
 import * as fs from 'fs';
 import { fenToYuanString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
+import { explainerFigures, explainerModule } from '../shared/simExplainer';
 import { DEFAULT_ASSUMPTIONS, SimAssumptions, SimDay, SimResult, simulate, validateSimInput } from '../shared/simulate';
 
 interface Cli {
@@ -184,6 +186,14 @@ export function toTable(r: SimResult, every: number): string {
 }
 
 function main(): void {
+  const explainer = process.argv.indexOf('--write-explainer');
+  if (explainer >= 0) {
+    // the plain-language page's figures (shared/simExplainer.ts): the default run at a few platform sizes
+    const file = process.argv[explainer + 1];
+    fs.writeFileSync(file, explainerModule(explainerFigures()));
+    console.log(`wrote ${file}`);
+    return;
+  }
   let cli: Cli;
   let result: SimResult;
   try {

@@ -67,7 +67,8 @@ describe('merchants through the gateway', () => {
     expect((await login(tc, 'o_bob')).roles).toEqual(['user', 'merchant']);
     const audit = await ok(tc, 'admin', ADMIN, { action: 'audit' });
     expect(audit.items.map((x: any) => x.what)).toEqual(['merchant:approve', 'merchant:reject']);
-    expect(audit.items[1]).toMatchObject({ by: ADMIN, reason: '营业执照不清晰' });
+    // by the admin's user number, in Chinese (issue 16)
+    expect(audit.items[1]).toMatchObject({ by: (await login(tc, ADMIN)).userNo, whatText: '驳回商家入驻', change: '审核中 → 已驳回', reason: '营业执照不清晰' });
   });
 
   test('deposit: bought from the treasury at the guide price; active once the deposit value is held; top up the same way', async () => {
@@ -78,7 +79,9 @@ describe('merchants through the gateway', () => {
       const e = await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points });
       expect(e.code).toBe('INVALID_POINTS');
     }
-    expect((await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '50001' })).code).toBe('TREASURY_SHORT');
+    const over = await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '250.01' });
+    expect(over).toMatchObject({ code: 'DEPOSIT_LIMIT' });
+    expect(over.message).toContain('250.00'); // the store's own limit, never the treasury's balance
     const treasury0 = Number(await balanceOf(tc, 'treasury'));
     const depositRequest = rid('dep');
     const d1 = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: depositRequest, points: '100.01' });
@@ -98,18 +101,24 @@ describe('merchants through the gateway', () => {
     mine = await ok(tc, 'merchant', 'o_bob', { action: 'mine' });
     expect(mine).toMatchObject({ status: 'active', pointsBalance: '250.00', depositPointsNeeded: '0.00', acceptingOrders: true });
     expect(Number(await balanceOf(tc, 'treasury'))).toBe(treasury0 - 250);
-    // top up beyond the deposit
-    const d3 = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '10' });
-    await tc.pay(d3.pay.outTradeNo);
-    expect(await balanceOf(tc, `merchant:${m.id}`)).toBe('260.00');
+    // nothing beyond the deposit from the treasury (the C2C market sells more)
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '10' })).code).toBe('DEPOSIT_LIMIT');
     const hist = await ok(tc, 'user', 'o_bob', { action: 'ledger' });
-    expect(hist.items.filter((i: any) => i.kind === 'deposit_purchase').map((i: any) => i.amount)).toEqual(['+10.00', '+149.99', '+100.01']);
+    expect(hist.items.filter((i: any) => i.kind === 'deposit_purchase').map((i: any) => i.amount)).toEqual(['+149.99', '+100.01']);
+    // below the deposit again (a sale's deduction): it may top up what is missing
+    await activeMerchant(tc, 'o_carl');
+    const order = await ok(tc, 'order', 'o_carl', { action: 'create', requestId: rid(), merchantId: m.id, amountFen: 10000 });
+    await tc.pay(order.pay.outTradeNo);
+    expect(await balanceOf(tc, `merchant:${m.id}`)).toBe('245.00');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '5.01' })).code).toBe('DEPOSIT_LIMIT');
     // a forged notification for a deposit changes nothing
     const d4 = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '5' });
     const forged = { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: d4.pay.outTradeNo, totalFee: 1000, subMchId: '1900000001' };
     await tc.invoke('payment', forged, 'o_bob');
     await tc.invoke('payment', forged, { SOURCE: 'wx_paycallback' });
-    expect(await balanceOf(tc, `merchant:${m.id}`)).toBe('260.00');
+    expect(await balanceOf(tc, `merchant:${m.id}`)).toBe('245.00');
+    await tc.pay(d4.pay.outTradeNo);
+    expect(await balanceOf(tc, `merchant:${m.id}`)).toBe('250.00');
   });
 
   test('the owner moves points into the store (deposit bought on the market) and out (only above the deposit)', async () => {
@@ -139,14 +148,71 @@ describe('merchants through the gateway', () => {
     const m = await ok(tc, 'merchant', 'o_bob', { action: 'apply', requestId: rid(), ...application('小店') });
     await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
     const t0 = await balanceOf(tc, 'treasury');
-    const d = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '300' });
-    expect(Number(await balanceOf(tc, 'treasury'))).toBe(Number(t0) - 300);
+    const d = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '200' });
+    expect(Number(await balanceOf(tc, 'treasury'))).toBe(Number(t0) - 200);
     await tc.clock.advance(31 * MIN);
     await tc.fireTimer('timeouts');
     expect(await balanceOf(tc, 'treasury')).toBe(t0);
     const p = (await tc.db.collection('purchases').doc(d.purchaseId).get()).data as any;
     expect(p.status).toBe('cancelled');
     expect((await ok(tc, 'merchant', 'o_bob', { action: 'mine' })).status).toBe('approved');
+    // cancelled: the store may buy again
+    const again = await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '250' });
+    await tc.pay(again.pay.outTradeNo);
+    expect((await ok(tc, 'merchant', 'o_bob', { action: 'mine' })).status).toBe('active');
+  });
+
+  test('the treasury cannot be locked: one open purchase per store, no more than its deposit, no treasury figure, refunds never blocked, reserved shown as reserved', async () => {
+    await login(tc, 'o_alice');
+    const shopA = await activeMerchant(tc, 'o_bob');
+    const p = await product(tc, 'o_bob', '面', 100000, 10);
+    // a goods order paid (deduction 50 held for it), not shipped: the buyer may refund it
+    const o = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: shopA, items: [{ productId: p.id, quantity: 1 }] });
+    await tc.pay(o.pay.outTradeNo);
+    // the attacker: an approved store asks for the whole treasury, then as much as it may, repeatedly
+    await login(tc, 'o_mallory');
+    const evil = await ok(tc, 'merchant', 'o_mallory', { action: 'apply', requestId: rid(), ...application('坏店') });
+    await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: evil.id });
+    const big = await fail(tc, 'merchant', 'o_mallory', { action: 'buyDeposit', requestId: rid(), points: '1000000' });
+    expect(big.code).toBe('DEPOSIT_LIMIT');
+    const treasury = await balanceOf(tc, 'treasury');
+    expect(big.message).not.toContain(treasury);
+    expect(big.message).not.toMatch(/储备/);
+    const first = await ok(tc, 'merchant', 'o_mallory', { action: 'buyDeposit', requestId: rid(), points: '250' });
+    const second = await fail(tc, 'merchant', 'o_mallory', { action: 'buyDeposit', requestId: rid(), points: '1' });
+    expect(second.code).toBe('PURCHASE_PENDING');
+    expect(Number(await balanceOf(tc, 'treasury'))).toBe(Number(treasury) - 250);
+    // the dashboard shows the 250 as reserved, not circulating
+    const dash = await ok(tc, 'admin', ADMIN, { action: 'dashboard' });
+    expect(dash.treasuryReserved).toBe('250.00');
+    const circulatingWithout = Number(dash.circulatingPoints);
+    // the treasury emptied to the last point by the platform's own sale (test grant): a refund still goes through
+    const rest = await balanceOf(tc, 'treasury');
+    await grantPoints(tc, 'o_zed', rest);
+    expect(await balanceOf(tc, 'treasury')).toBe('0.00');
+    const short = await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '1' });
+    expect(short.code).toBe('TREASURY_SHORT'); // bob is 50 short after the deduction, but the treasury is empty
+    expect(short.message).not.toMatch(/\d/);
+    const refunded = await ok(tc, 'order', 'o_alice', { action: 'refund', orderId: o.order.id, reason: '不要了' });
+    expect(refunded.status).toBe('refunded');
+    expect(await balanceOf(tc, `merchant:${shopA}`)).toBe('250.00');
+    expect((await ok(tc, 'admin', ADMIN, { action: 'dashboard' })).circulatingPoints).toBe((circulatingWithout + Number(rest)).toFixed(2));
+    // the purchase paid after all is delivered from its reservation
+    await tc.pay(first.pay.outTradeNo);
+    expect(await balanceOf(tc, `merchant:${evil.id}`)).toBe('250.00');
+    expect((await ok(tc, 'admin', ADMIN, { action: 'dashboard' })).treasuryReserved).toBe('0.00');
+  });
+
+  test('the treasury short: TREASURY_SHORT without its figure', async () => {
+    await login(tc, 'o_bob');
+    const m = await ok(tc, 'merchant', 'o_bob', { action: 'apply', requestId: rid(), ...application('小店') });
+    await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
+    const rest = Number(await balanceOf(tc, 'treasury')) - 100;
+    await grantPoints(tc, 'o_zed', rest.toFixed(2));
+    const e = await fail(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '200' });
+    expect(e.code).toBe('TREASURY_SHORT');
+    expect(e.message).not.toMatch(/100/);
+    expect((await ok(tc, 'merchant', 'o_bob', { action: 'buyDeposit', requestId: rid(), points: '100' })).priceFen).toBe(20000);
   });
 
   test('a deposit paid whose notification was lost is delivered by the timer instead of cancelled', async () => {
@@ -192,6 +258,10 @@ describe('merchants through the gateway', () => {
     for (const [payload, code] of bad) {
       expect([JSON.stringify(payload), (await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), ...payload })).code]).toEqual([JSON.stringify(payload), code]);
     }
+    // the merchant typed yuan: the limits are said in grouped yuan, never in fen (issue 16)
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100_000_001, stock: 1 })).message).toBe('价格不能大于 ¥1,000,000.00');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 0, stock: 1 })).message).toBe('价格必须大于 0');
+    expect((await fail(tc, 'merchant', 'o_bob', { action: 'saveProduct', requestId: rid(), title: 'x', priceFen: 100, stock: 2_000_000 })).message).toBe('库存不能大于 1,000,000');
     // someone else's product
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'saveProduct', requestId: rid(), id: p.id, title: '抢', priceFen: 1, stock: 1 })).code).toBe('PRODUCT_NOT_FOUND');
     expect((await fail(tc, 'merchant', 'o_carl', { action: 'setOnShelf', productId: p.id, onShelf: false })).code).toBe('PRODUCT_NOT_FOUND');

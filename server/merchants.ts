@@ -12,7 +12,7 @@
  */
 import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
-import { DomainError } from '../shared/errors';
+import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
@@ -62,6 +62,12 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** Set while an admin has suspended the store: why, when, by whom, and the status to go back to. */
+  suspension?: { reason: string; at: number; by: string; from: MerchantStatus } | null;
+  reinstatement?: { reason: string; at: number; by: string } | null;
+  /** The store's unpaid deposit purchase, if any: one at a time (SPEC §6.3). */
+  openPurchaseId?: string | null;
+  lockSeq?: number;
   /** The last probe of subMchId (server/admin/merchants.ts); dropped when the merchant applies again. */
   subMchCheck?: SubMchCheck | null;
 }
@@ -188,6 +194,8 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     subMchId: m.subMchId,
     subMchCheck: m.subMchCheck ?? null,
     rejectReason: m.rejectReason ?? null,
+    suspension: m.status === 'suspended' && m.suspension ? { reason: m.suspension.reason, at: m.suspension.at } : null,
+    reinstatement: m.reinstatement ? { reason: m.reinstatement.reason, at: m.reinstatement.at } : null,
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
     depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
@@ -202,7 +210,12 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
  * holds the deposit value at the guide price of that moment. Returns the status written.
  */
 export async function maybeActivate(tx: Tx, merchantId: string): Promise<MerchantStatus | null> {
-  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  // A store only ever leaves 'approved' (to active, or suspended), so any other status needs nothing, and the
+  // common case (an active store) takes no lock. An approved one is locked, then read again, and its balance is
+  // read under its account's lock (balanceIn): CloudBase does not re-check plain reads at commit.
+  const seen = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  if (!seen || seen.status !== 'approved') return seen?.status ?? null;
+  const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
   if (!m || m.status !== 'approved') return m?.status ?? null;
   const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, merchantAccount(merchantId))]);
   if (!meetsDeposit({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })) return m.status;
@@ -289,6 +302,40 @@ export async function approve(adminOpenid: string, merchantId: string): Promise<
   });
 }
 
+/**
+ * Admin: suspend a store (SPEC §6.5): no new orders (MERCHANT_SUSPENDED) and off the listing; its open orders go
+ * on (payment, shipping, confirmation, refunds), and the owner keeps managing the store. Audited, with the reason
+ * shown to the owner. From approved or active only.
+ */
+export async function suspend(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'approved' && m.status !== 'active') throw new DomainError('INVALID_STATE', m.status === 'suspended' ? '该商家已被暂停' : `该商家当前状态为 ${m.status}，不能暂停`);
+    const at = now();
+    const next: MerchantDoc = { ...m, status: 'suspended', suspension: { reason, at, by: adminOpenid, from: m.status }, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:suspend', old: { status: m.status }, new: { status: 'suspended' }, reason, ref: merchantId });
+    return next;
+  });
+}
+
+/** Admin: lift a suspension, back to the status it had (an approved store holding its deposit becomes active). */
+export async function reinstate(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
+  return runTx(async (tx) => {
+    const m = await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+    if (!m) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.status !== 'suspended') throw new DomainError('INVALID_STATE', `该商家当前状态为 ${m.status}，没有被暂停`);
+    const at = now();
+    const back: MerchantStatus = m.suspension?.from === 'approved' ? 'approved' : 'active';
+    const next: MerchantDoc = { ...m, status: back, suspension: null, reinstatement: { reason, at, by: adminOpenid }, updatedAt: at };
+    await writeDoc(tx, MERCHANTS_COLL, merchantId, next);
+    const status = back === 'approved' ? (await maybeActivate(tx, merchantId)) ?? back : back;
+    await writeAudit(tx, { by: adminOpenid, what: 'merchant:reinstate', old: { status: 'suspended' }, new: { status }, reason, ref: merchantId });
+    return { ...next, status };
+  });
+}
+
 export async function reject(adminOpenid: string, merchantId: string, reason: string): Promise<MerchantDoc> {
   return runTx(async (tx) => {
     const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
@@ -347,7 +394,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
   const productId = p.id === undefined || p.id === null || p.id === '' ? null : idOf(p, 'id', '商品');
   const fields = {
     title: str(p, 'title', { label: '商品名称', max: 60 }),
-    priceFen: int(p, 'priceFen', { label: '价格（分）', min: 1, max: 100_000_000 }),
+    priceFen: int(p, 'priceFen', { label: '价格', min: 1, max: 100_000_000, fen: true }),
     stock: int(p, 'stock', { label: '库存', min: 0, max: 1_000_000 }),
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
@@ -408,6 +455,12 @@ export async function setOnShelf(openid: string, productId: string, onShelf: boo
 
 // ---------------------------------------------------------------- deposit purchase
 
+/**
+ * Buy deposit points from the treasury (SPEC §6.2–6.3). The treasury sells a store at most what brings its points
+ * balance up to the deposit value at this moment's guide price (`depositPointsNeeded`), one unpaid purchase at a
+ * time; beyond that a store buys on the C2C market. The points are reserved at once (treasury →
+ * hold:purchase:<id>), so a paid purchase can always be delivered. A refusal never names the treasury's balance.
+ */
 export async function buyDeposit(openid: string, p: Payload): Promise<{ purchaseId: string; priceFen: number; pay: PaymentRequest }> {
   const requestId = requestIdOf(p);
   const pts = pointsOf(p, 'points', { label: '购买积分', max: '1000000' });
@@ -418,13 +471,26 @@ export async function buyDeposit(openid: string, p: Payload): Promise<{ purchase
       if (!old) throw new Error('purchase of a recorded request is missing');
       return old;
     }
-    const m = await requireMyMerchant(openid, tx);
+    const mine = await requireMyMerchant(openid, tx);
+    // lock the store, then its account, then read: a concurrent purchase or a deduction conflicts and retries
+    const m = (await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, mine._id)) ?? mine;
+    if (m.openPurchaseId) {
+      const open = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, m.openPurchaseId);
+      if (open && open.status === 'unpaid') {
+        throw new DomainError('PURCHASE_PENDING', `店铺还有一笔未支付的保证金购买（${open.points} 积分）：请先完成支付，或等它过期后再买`);
+      }
+    }
     await settleFirst(tx, merchantHolderId(m._id)); // the deposit it holds includes its released points
-    const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+    const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, merchantAccount(m._id))]); // balanceIn locks, then reads
+    const limit = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) });
+    if (limit.isZero()) {
+      throw new DomainError('DEPOSIT_LIMIT', '店铺积分已达到保证金要求，平台不再出售；需要更多积分请在交易市场购买');
+    }
+    if (pts.gt(limit)) {
+      throw new DomainError('DEPOSIT_LIMIT', `平台只出售补足保证金所需的积分：本店最多可购买 ${toAmountString(limit)} 积分；更多积分请在交易市场购买`);
+    }
     const priceFen = depositPriceFen(pts.toFixed(2), guidePriceFen);
     if (priceFen < 1) throw new DomainError('INVALID_POINTS', '购买数量太少');
-    const treasury = await balanceIn(tx, TREASURY);
-    if (treasury.lt(pts)) throw new DomainError('TREASURY_SHORT', `平台储备积分不足，目前最多可购买 ${toAmountString(treasury)} 积分`);
     const at = now();
     const purchaseId = await newDocId(tx, PURCHASES_COLL, 'D', at);
     const doc: PurchaseDoc = {
@@ -443,14 +509,37 @@ export async function buyDeposit(openid: string, p: Payload): Promise<{ purchase
       cancelledAt: null,
       transactionId: null,
     };
-    await postEntry(tx, { key: `purchase:${purchaseId}:reserve`, kind: 'deposit_reserve', debit: TREASURY, credit: purchaseHold(purchaseId), amount: pts, ref: purchaseId });
+    try {
+      await postEntry(tx, { key: `purchase:${purchaseId}:reserve`, kind: 'deposit_reserve', debit: TREASURY, credit: purchaseHold(purchaseId), amount: pts, ref: purchaseId });
+    } catch (e) {
+      // the treasury's own figure never goes to a store (it would tell anyone how much to reserve to empty it)
+      if (isDomainError(e) && e.code === 'INSUFFICIENT_POINTS') throw new DomainError('TREASURY_SHORT', '平台储备积分暂时不足，请稍后再试，或在交易市场购买');
+      throw e;
+    }
     await writeDoc(tx, PURCHASES_COLL, purchaseId, doc);
+    await writeDoc(tx, MERCHANTS_COLL, m._id, { ...m, openPurchaseId: purchaseId, updatedAt: at });
     await req.record({ purchaseId });
     return doc;
   });
   if (created.status !== 'unpaid') throw new DomainError('INVALID_STATE', '该购买订单已结束');
   const pay = await unifiedOrder({ outTradeNo: created.outTradeNo, totalFee: created.priceFen, subMchId: created.subMchId, body: `共享购-保证金积分 ${created.points}` });
   return { purchaseId: created._id, priceFen: created.priceFen, pay };
+}
+
+/**
+ * Points reserved for unpaid deposit purchases (Σ of their hold:purchase accounts): shown apart from the treasury
+ * and from what circulates. At most one unpaid purchase per store, so this reads at most one page per 100 stores.
+ */
+export async function reservedForPurchases(): Promise<Dec> {
+  const db = getDb();
+  const list = await readAll<PurchaseDoc>(db.collection(PURCHASES_COLL).where({ status: 'unpaid' }).field({ points: true }));
+  return list.reduce((sum, p) => sum.plus(p.points), ZERO);
+}
+
+/** In a transaction: the store's open purchase is no longer `purchaseId` (paid, cancelled or refunded). */
+async function closeOpenPurchase(tx: Tx, merchantId: string, purchaseId: string): Promise<void> {
+  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
+  if (m && m.openPurchaseId === purchaseId) await writeDoc(tx, MERCHANTS_COLL, merchantId, { ...m, openPurchaseId: null, updatedAt: now() });
 }
 
 /**
@@ -472,11 +561,13 @@ export async function settlePurchasePayment(tx: Tx, purchase: PurchaseDoc, trans
     const treasury = await balanceIn(tx, TREASURY);
     if (treasury.lt(purchase.points)) {
       await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'refunded', transactionId, note: 'paid after cancel; treasury short', paidAt: at });
+      await closeOpenPurchase(tx, purchase.merchantId, purchase._id);
       return 'refund';
     }
     await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: TREASURY, credit: acc, amount: purchase.points, ref: purchase._id });
   }
   await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'paid', paidAt: at, transactionId });
+  await closeOpenPurchase(tx, purchase.merchantId, purchase._id);
   await maybeActivate(tx, purchase.merchantId);
   return 'paid';
 }
@@ -488,6 +579,7 @@ export async function cancelPurchase(purchaseId: string): Promise<boolean> {
     if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return false;
     await postEntry(tx, { key: `purchase:${purchaseId}:unreserve`, kind: 'deposit_unreserve', debit: purchaseHold(purchaseId), credit: TREASURY, amount: p.points, ref: purchaseId });
     await writeDoc(tx, PURCHASES_COLL, purchaseId, { ...p, status: 'cancelled', cancelledAt: now() });
+    await closeOpenPurchase(tx, p.merchantId, purchaseId);
     return true;
   });
 }

@@ -84,6 +84,8 @@ describe('orders through the gateway', () => {
     let o = await ok(tc, 'order', 'o_alice', { action: 'get', orderId: order.id });
     expect(o.status).toBe('paid');
     expect(o.merchantDeduction).toBe('3.00');
+    // the view never reports shared value that was not credited: what settlement will credit is "expected"
+    expect(o).toMatchObject({ userSv: '0.00', merchantSv: '0.00', expectedUserSv: '60.00', expectedMerchantSv: '12.00' });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('247.00');
     // not settled yet: no shared value
     expect((await ok(tc, 'user', 'o_alice', { action: 'assets' })).sharedValue).toBe('0.00');
@@ -100,6 +102,7 @@ describe('orders through the gateway', () => {
     expect((await fail(tc, 'merchant', 'o_bob', { action: 'ship', orderId: order.id })).code).toBe('INVALID_STATE');
     o = await ok(tc, 'order', 'o_alice', { action: 'confirm', orderId: order.id });
     expect(o.status).toBe('completed');
+    expect(o.expectedUserSv).toBeNull();
     expect(o.userSv).toBe('60.00');
     expect(o.merchantSv).toBe('12.00');
     expect((await fail(tc, 'order', 'o_alice', { action: 'confirm', orderId: order.id })).code).toBe('INVALID_STATE');
@@ -150,6 +153,9 @@ describe('orders through the gateway', () => {
     expect((await fail(tc, 'order', 'o_alice', { ...base, requestId: rid(), points: '10.50' })).code).toBe('POINTS_EXCEED_AMOUNT');
     const big = await fail(tc, 'order', 'o_alice', { action: 'create', merchantId: mid, amountFen: 100000, requestId: rid(), points: '11' });
     expect(big.code).toBe('INSUFFICIENT_POINTS');
+    // the preview refuses the same way (it showed "-¥22.00" for points the buyer did not have)
+    expect(await fail(tc, 'order', 'o_alice', { action: 'quote', merchantId: mid, amountFen: 100000, points: '11' })).toEqual({ code: 'INSUFFICIENT_POINTS', message: '积分余额不足：可用 10.50 积分' });
+    expect((await fail(tc, 'order', 'o_alice', { action: 'quote', merchantId: mid, amountFen: 100_000_001 })).message).toBe('支付金额不能超过 ¥1,000,000.00');
     for (const points of ['1.001', '-1', 'abc', '1e2', { n: 1 }, true]) {
       const e = await fail(tc, 'order', 'o_alice', { ...base, requestId: rid(), points });
       expect(e.code).toBe('INVALID_POINTS');
@@ -333,6 +339,8 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('249.00'); // 250 − ceil2(20 × 10% ÷ 2)
     const r = await ok(tc, 'order', 'o_alice', { action: 'refund', orderId: a.order.id, reason: '不想要了' });
     expect(r.status).toBe('refunded');
+    // a refunded order never credited shared value and never will (it said 获得共享值 199.00)
+    expect(r).toMatchObject({ userSv: '0.00', merchantSv: '0.00', expectedUserSv: null, expectedMerchantSv: null });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('250.00');
     expect(await balanceOf(tc, 'user:o_alice:available')).toBe('10.00');
     expect(await stockOf(tc, pid)).toBe(10);
@@ -497,8 +505,10 @@ describe('orders through the gateway', () => {
 
   test('50 concurrent orders at a merchant close to zero: no lost update, refused exactly from the moment its balance is below zero', async () => {
     await ok(tc, 'user', ADMIN, { action: 'login' });
-    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
+    // the treasury sells up to the deposit value: 102 points at that value, then the value lowered to ¥20
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 20400, reason: 'test' });
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '102' });
+    await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'merchantDepositValueFen', value: 2000, reason: 'test' });
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('102.00');
     const buyers = Array.from({ length: 50 }, (_, i) => `o_buyer${i}`);
     for (const b of buyers) await login(tc, b);

@@ -21,7 +21,7 @@
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
  */
 import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
-import { Dec, ZERO, dec, toAmountString } from '../shared/decimal';
+import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
 import { now } from './clock';
@@ -59,7 +59,7 @@ export interface RefundInfo {
   lastError?: string | null;
 }
 
-export interface OrderDoc extends Omit<Order, 'id'> {
+export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expectedMerchantSv'> {
   _id: string;
   buyerOpenid: string;
   merchantOwnerOpenid: string;
@@ -79,6 +79,9 @@ export interface OrderDoc extends Omit<Order, 'id'> {
   cancelReason: string | null;
 }
 
+/** Orders that will still settle (and so still earn shared value). */
+const OPEN_STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped'];
+
 export function orderView(o: OrderDoc): Order {
   return {
     id: o._id,
@@ -93,8 +96,11 @@ export function orderView(o: OrderDoc): Order {
     cashFen: o.cashFen,
     guidePriceFen: o.guidePriceFen,
     merchantDeduction: o.merchantDeduction,
-    userSv: o.userSv,
-    merchantSv: o.merchantSv,
+    // only what settlement credited: a paid, shipped or refunded order has credited nothing (issue 16)
+    userSv: o.settled ? o.userSv : '0.00',
+    merchantSv: o.settled ? o.merchantSv : '0.00',
+    expectedUserSv: !o.settled && OPEN_STATUSES.includes(o.status) ? o.userSv : null,
+    expectedMerchantSv: !o.settled && OPEN_STATUSES.includes(o.status) ? o.merchantSv : null,
     status: o.status,
     createdAt: o.createdAt,
     paidAt: o.paidAt,
@@ -173,6 +179,7 @@ export async function quote(openid: string, p: Payload) {
   const m = await readDoc<MerchantDoc>(getDb(), MERCHANTS_COLL, input.merchantId);
   // as createOrder refuses it: the checkout says so before the owner tries
   if (m && m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+  if (m?.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
   if (!m || m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家暂未营业');
   let amountFen = input.amountFen ?? 0;
   if (input.items) {
@@ -186,6 +193,8 @@ export async function quote(openid: string, p: Payload) {
   const guidePriceFen = await getGuidePriceFen();
   // the released points are the buyer's from the release on (SPEC §5), booked or not
   const available = (await pointsNow(userHolderId(openid))).points;
+  // as createOrder refuses it: the preview never shows an offset paid with points the buyer does not have
+  if (input.points.gt(available)) throw new DomainError('INSUFFICIENT_POINTS', `积分余额不足：可用 ${formatPointsText(available.gt(0) ? available : ZERO)} 积分`);
   const cap = maxPointsForAmount(amountFen, guidePriceFen);
   const maxPoints = Dec_min(cap, available.gt(0) ? available : ZERO);
   const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
@@ -217,6 +226,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the check that must be exact under concurrency: read and write the merchant's account here
     const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);

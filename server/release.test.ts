@@ -439,7 +439,9 @@ describe('the guide price (SPEC §9)', () => {
     expect(await ok('admin', ADMIN, { action: 'setGuidePrice', priceFen: 250, reason: '市场异常，人工校准' })).toEqual({ guidePriceFen: 250 });
     expect(await ok('user', 'o_g2', { action: 'assets' })).toMatchObject({ guidePriceFen: 250 });
     const audit = await ok('admin', ADMIN, { action: 'audit' });
-    expect(audit.items[0]).toMatchObject({ by: ADMIN, what: 'guidePrice', old: 200, new: 250, reason: '市场异常，人工校准' });
+    // the audit names the admin by user number and says the change in words (issue 16)
+    const adminNo = (await ok('user', ADMIN, { action: 'login' })).userNo;
+    expect(audit.items[0]).toMatchObject({ by: adminNo, what: 'guidePrice', whatText: '手动调整指导价', old: 200, new: 250, change: '¥2.00 / 积分 → ¥2.50 / 积分', reason: '市场异常，人工校准' });
     const hist = await readAll<{ source: string; reason: string; priceFen: number }>(getDb().collection('guidePriceHistory').where({ source: 'admin' }));
     expect(hist).toEqual([expect.objectContaining({ priceFen: 250, reason: '市场异常，人工校准', previousFen: 200 })]);
     // the evening's release uses the hand-set price

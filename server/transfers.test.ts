@@ -25,11 +25,13 @@ describe('transfers', () => {
     expect(await availableOf(tc, 'o_tr_a')).toBe('6.50');
     expect(await availableOf(tc, 'o_tr_b')).toBe('3.50');
 
-    // both see it in their history, signed from their side
+    // both see it in their history, signed from their side, with the other person's name (issue 16)
+    await ok(tc, 'user', 'o_tr_a', { action: 'updateProfile', nickname: '阿甲' });
+    await ok(tc, 'user', 'o_tr_b', { action: 'updateProfile', nickname: '阿乙' });
     const hb = await ok(tc, 'user', 'o_tr_b', { action: 'ledger' });
-    expect(hb.items[0]).toMatchObject({ amount: '+3.50', memo: expect.stringContaining('转赠') });
+    expect(hb.items[0]).toMatchObject({ amount: '+3.50', memo: `阿甲（${aNo}）转赠给我：谢谢` });
     const ha = await ok(tc, 'user', 'o_tr_a', { action: 'ledger' });
-    expect(ha.items[0]).toMatchObject({ amount: '-3.50' });
+    expect(ha.items[0]).toMatchObject({ amount: '-3.50', memo: `转赠给 阿乙（${bNo}）：谢谢` });
 
     // concurrent replays of one request move once
     const req2 = rid('tr');
@@ -50,7 +52,8 @@ describe('transfers', () => {
   test("the recipient's history never shows the sender's openid: not in ids, memos or cursors", async () => {
     const sender = 'o_tr_sender_7f3a';
     const recipient = 'o_tr_recipient_9c1e';
-    const senderNo = (await login(tc, sender)).userNo;
+    const senderMe = await login(tc, sender);
+    const senderNo = senderMe.userNo;
     const recipientNo = (await login(tc, recipient)).userNo;
     await grantPoints(tc, sender, '10');
     // three transfers in one millisecond (the clock is frozen): paging must still find its place among them
@@ -72,7 +75,7 @@ describe('transfers', () => {
       const page: { items: { id: string; memo: string; amount: string }[]; nextCursor: string | null } = await ok(tc, 'user', recipient, { action: 'ledger', limit: 1, cursor });
       pages.push(page);
       ids.push(...page.items.map((i) => i.id));
-      for (const i of page.items) expect(i).toMatchObject({ amount: '+1.00', memo: `${senderNo} 转赠给 ${recipientNo}：生日快乐` });
+      for (const i of page.items) expect(i).toMatchObject({ amount: '+1.00', memo: `${senderMe.nickname}（${senderNo}）转赠给我：生日快乐` });
       cursor = page.nextCursor;
     } while (cursor);
     expect(pages).toHaveLength(3);
@@ -87,6 +90,21 @@ describe('transfers', () => {
     expect(JSON.stringify(sent)).not.toContain(sender);
     // a cursor naming an entry key is not accepted
     await refused(tc, 'user', recipient, { action: 'ledger', cursor: `${Date.now()}|${keys[0]}` }, 'BAD_CURSOR');
+  });
+
+  test('user.lookup: the nickname and avatar behind a number, nothing else; "abc" refused; limited per caller', async () => {
+    await login(tc, 'o_lk_a');
+    const bNo = (await login(tc, 'o_lk_b')).userNo;
+    await ok(tc, 'user', 'o_lk_b', { action: 'updateProfile', nickname: '小乙', avatarUrl: 'https://img.example.com/b.png' });
+    expect(await ok(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: bNo })).toEqual({ userNo: bNo, nickname: '小乙', avatarUrl: 'https://img.example.com/b.png' });
+    await refused(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: 'abc' }, 'BAD_USER_NO');
+    await refused(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: '99999999' }, 'USER_NOT_FOUND');
+    await refused(tc, 'user', 'o_lk_nobody', { action: 'lookup', userNo: bNo }, 'NOT_REGISTERED');
+    // 30 a window (two used above): the 31st is refused, and the window passes
+    for (let i = 0; i < 28; i++) await ok(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: bNo });
+    await refused(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: bNo }, 'RATE_LIMITED');
+    await tc.clock.advance(10 * 60_000);
+    expect((await ok(tc, 'user', 'o_lk_a', { action: 'lookup', userNo: bNo })).nickname).toBe('小乙');
   });
 
   test('refused with a clear error and no change: self, nobody, bad amounts, too much, a reused request id', async () => {

@@ -209,7 +209,10 @@ export async function assetsOf(openid: string): Promise<Assets> {
  * one-way hash (`publicEntryId`; a transfer's key holds the sender's openid), and a memo that would contain
  * the openid of another owner of the entry falls back to the kind's label. User numbers may appear.
  */
-function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): LedgerItem {
+/** My accounts in the business's words, for a move between two of them. */
+export const ACCOUNT_WORDS: Record<string, string> = { available: '可用积分', escrow: '挂单冻结', merchant: '店铺积分' };
+
+function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null, people: Map<string, PublicProfile> = new Map()): LedgerItem {
   const mine = (acc: string): string | null => {
     if (acc === userAvailable(openid)) return 'available';
     if (acc === userEscrow(openid)) return 'escrow';
@@ -221,18 +224,27 @@ function ledgerItem(e: LedgerEntry, openid: string, merchantId: string | null): 
   const label = LEDGER_KIND_LABELS[e.kind] ?? e.kind;
   const written = e.memo ? e.memo : e.ref ? `${label} ${e.ref}` : label;
   const foreign = (e.owners ?? []).filter((o) => o && o !== openid);
-  const memo = foreign.some((o) => written.includes(o)) ? label : written;
+  let memo = foreign.some((o) => written.includes(o)) ? label : written;
+  // a transfer names the other person (nickname and number), not two bare numbers
+  const other = e.kind === 'transfer' && foreign[0] ? people.get(foreign[0]) : undefined;
+  if (other) {
+    const note = written.includes('：') ? written.slice(written.indexOf('：')) : '';
+    memo = `${d ? `转赠给 ${other.nickname}（${other.userNo}）` : `${other.nickname}（${other.userNo}）转赠给我`}${note}`;
+  }
   const id = publicEntryId(e._id);
   if (d && !c) return { id, kind: e.kind, amount: `-${e.amount}`, account: d, at: e.at, memo };
   if (c && !d) return { id, kind: e.kind, amount: `+${e.amount}`, account: c, at: e.at, memo };
   // between two of my own accounts: shown from the side it left
-  return { id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${d}→${c}）` };
+  const from = ACCOUNT_WORDS[d ?? ''] ?? '可用积分';
+  const to = ACCOUNT_WORDS[c ?? ''] ?? '可用积分';
+  return { id, kind: e.kind, amount: `-${e.amount}`, account: d ?? c ?? 'available', at: e.at, memo: `${memo}（${from}转入${to}）` };
 }
 
 export async function ledgerOf(openid: string, cur: string | null, lim: number): Promise<Page<LedgerItem>> {
   const u = await getUser(openid);
   const page = await entriesOf(openid, cur, lim);
-  return { items: page.items.map((e) => ledgerItem(e, openid, u?.merchantId ?? null)), nextCursor: page.nextCursor };
+  const people = await profilesOf(page.items.filter((e) => e.kind === 'transfer').flatMap((e) => (e.owners ?? []).filter((o) => o && o !== openid)));
+  return { items: page.items.map((e) => ledgerItem(e, openid, u?.merchantId ?? null, people)), nextCursor: page.nextCursor };
 }
 
 // ---------------------------------------------------------------- actions (cloudfunctions/user)
@@ -272,4 +284,51 @@ export const userActions = {
     await requireUser(caller.openid);
     return ledgerOf(caller.openid, cursor(p), limit(p, 20, 100));
   },
+  /**
+   * Who a user number belongs to, before a final transfer: the nickname and avatar only (never the openid).
+   * Limited per caller (LOOKUP_LIMIT a window) so the numbers cannot be walked to list everyone.
+   */
+  async lookup(p: Payload, caller: { openid: string }): Promise<PublicProfile> {
+    await requireUser(caller.openid);
+    const userNo = str(p, 'userNo', { label: '用户号', pattern: USER_NO, max: 12, code: 'BAD_USER_NO' });
+    await countLookup(caller.openid);
+    const u = await findUserByNo(userNo);
+    if (!u) throw new DomainError('USER_NOT_FOUND', `找不到用户号为 ${userNo} 的用户，请核对`);
+    return publicProfile(u);
+  },
 };
+
+export interface PublicProfile { userNo: string; nickname: string; avatarUrl: string }
+
+/** What anyone may see of a user: number, nickname, avatar. */
+export function publicProfile(u: Pick<UserDoc, 'userNo' | 'nickname' | 'avatarUrl'>): PublicProfile {
+  return { userNo: u.userNo, nickname: u.nickname || `用户${u.userNo}`, avatarUrl: u.avatarUrl || '' };
+}
+
+/** Nicknames of several openids (one read each; lists are a page long), for histories and trades. */
+export async function profilesOf(openids: string[]): Promise<Map<string, PublicProfile>> {
+  const out = new Map<string, PublicProfile>();
+  for (const id of [...new Set(openids.filter(Boolean))]) {
+    const u = await getUser(id);
+    if (u) out.set(id, publicProfile(u));
+  }
+  return out;
+}
+
+export const LOOKUP_LIMIT = 30;
+export const LOOKUP_WINDOW_MS = 10 * 60_000;
+/** The `counters` collection (localcloud/indexes.json) holds one small document per rate-limited caller. */
+const COUNTERS_COLL = 'counters';
+
+/** One counter document per caller in `counters` (`rate:lookup:<openid>`): a fixed window of LOOKUP_WINDOW_MS. */
+async function countLookup(openid: string): Promise<void> {
+  const key = `rate:lookup:${openid}`;
+  await runTx(async (tx) => {
+    const at = now();
+    const c = await readDoc<{ windowStart: number; count: number }>(tx, COUNTERS_COLL, key);
+    const fresh = !c || at - c.windowStart >= LOOKUP_WINDOW_MS;
+    const count = fresh ? 1 : c!.count + 1;
+    if (count > LOOKUP_LIMIT) throw new DomainError('RATE_LIMITED', '查询用户号太频繁，请 10 分钟后再试');
+    await writeDoc(tx, COUNTERS_COLL, key, { windowStart: fresh ? at : c!.windowStart, count });
+  });
+}

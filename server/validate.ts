@@ -2,7 +2,7 @@
  * Small validators for untrusted request payloads. Each throws a DomainError with a stable code and a
  * Chinese sentence; nothing is changed before validation passes.
  */
-import { Dec, parseAmount, parseFen } from '../shared/decimal';
+import { Dec, formatYuan, groupDigits, parseAmount, parseFen } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 
 export type Payload = Record<string, unknown>;
@@ -38,16 +38,25 @@ export function optStr(p: Payload, name: string, opts: StrOpts = {}): string | u
   return str(p, name, { min: 0, ...opts });
 }
 
-export function int(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number {
+export interface IntOpts {
+  min?: number;
+  max?: number;
+  label?: string;
+  /** The integer is fen: bounds are said in yuan ("价格不能大于 ¥1,000,000.00"), as the person typed yuan. */
+  fen?: boolean;
+}
+
+export function int(p: Payload, name: string, opts: IntOpts = {}): number {
   const v = p[name];
   const label = opts.label ?? name;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(`${label}必须是整数`);
-  if (opts.min !== undefined && v < opts.min) return bad(`${label}不能小于 ${opts.min}`);
-  if (opts.max !== undefined && v > opts.max) return bad(`${label}不能大于 ${opts.max}`);
+  const say = (n: number) => (opts.fen ? formatYuan(n) : groupDigits(String(n)));
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return bad(opts.fen ? `${label}必须以分为单位，不能有小数` : `${label}必须是整数`);
+  if (opts.min !== undefined && v < opts.min) return bad(opts.fen && opts.min === 1 ? `${label}必须大于 0` : `${label}不能小于 ${say(opts.min)}`);
+  if (opts.max !== undefined && v > opts.max) return bad(`${label}不能大于 ${say(opts.max)}`);
   return v;
 }
 
-export function optInt(p: Payload, name: string, opts: { min?: number; max?: number; label?: string } = {}): number | undefined {
+export function optInt(p: Payload, name: string, opts: IntOpts = {}): number | undefined {
   if (p[name] === undefined || p[name] === null) return undefined;
   return int(p, name, opts);
 }
@@ -68,7 +77,7 @@ export function fen(p: Payload, name: string, label = '金额', opts: { allowZer
   const v = p[name];
   if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v)) bad(`${label}必须以分为单位，不能有小数`, 'INVALID_AMOUNT');
   const n = parseFen(v, { field: label, allowZero: opts.allowZero ?? false });
-  if (opts.max !== undefined && n > opts.max) bad(`${label}不能超过 ${opts.max} 分`, 'INVALID_AMOUNT');
+  if (opts.max !== undefined && n > opts.max) bad(`${label}不能超过 ${formatYuan(opts.max)}`, 'INVALID_AMOUNT');
   return n;
 }
 

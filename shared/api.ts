@@ -5,6 +5,8 @@
  * Times: epoch milliseconds. Mutating actions carry `requestId` (idempotency key, 8–64 of [A-Za-z0-9_-]).
  */
 
+import type { ParamName, Params } from './params';
+import type { SimAssumptions, SimSeries, SimSummary } from './simulate';
 export type ApiError = { code: string; message: string };
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -62,6 +64,8 @@ export interface UserApi {
   ledger: { req: { cursor?: string | null; limit?: number }; res: Page<LedgerItem> };
   statements: { req: { days?: number }; res: { items: ReleaseStatement[] } };
   transfer: { req: { toUserNo: string; points: string; requestId: string; memo?: string }; res: { transferId: string; available: string } };
+  /** Who a user number belongs to (nickname and avatar only), before a transfer; 30 look-ups per 10 minutes. */
+  lookup: { req: { userNo: string }; res: { userNo: string; nickname: string; avatarUrl: string } };
   /** After wx.requestSubscribeMessage: whether to send this user the daily release notice. */
   subscribeRelease: { req: { accepted: boolean }; res: { enabled: boolean; credits: number } };
 }
@@ -103,6 +107,10 @@ export interface MerchantPrivate extends MerchantDetail {
   /** The last check of subMchId (admin.checkSubMerchant, admin.approveMerchant); null before the first. */
   subMchCheck: SubMchCheck | null;
   rejectReason: string | null;
+  /** While suspended by an admin: why and since when (shown to the owner). No new orders; open orders go on. */
+  suspension: { reason: string; at: number } | null;
+  /** The last reinstatement after a suspension: why and when. */
+  reinstatement: { reason: string; at: number } | null;
   pointsBalance: string; // may be negative
   depositValueFen: number; // required deposit value at today's guide price
   depositPointsNeeded: string; // points still to buy to be active / back above the requirement
@@ -175,8 +183,10 @@ export interface Order {
   cashFen: number; // paid by WeChat Pay
   guidePriceFen: number; // at creation
   merchantDeduction: string; // points taken from the merchant at payment
-  userSv: string; // shared value credited at settlement
+  userSv: string; // shared value credited at settlement ("0.00" until the order is settled)
   merchantSv: string;
+  expectedUserSv: string | null; // what settlement will credit the buyer (unpaid/paid/shipped); null once settled or closed
+  expectedMerchantSv: string | null;
   status: OrderStatus;
   createdAt: number;
   paidAt: number | null;
@@ -231,10 +241,28 @@ export interface Trade {
   completedAt: number | null;
   cancelledAt: number | null;
   appealableAt: number | null;
-  appeal: { by: 'buyer' | 'seller'; reason: string; at: number; decision?: 'release' | 'return'; decisionReason?: string; decidedAt?: number } | null;
+  appeal: {
+    by: 'buyer' | 'seller';
+    reason: string;
+    at: number;
+    proofs: AppealProof[]; // screenshots from both sides, oldest first (the appellant's first)
+    decision?: 'release' | 'return';
+    decisionReason?: string;
+    decidedAt?: number;
+  } | null;
   counterpartUserNo: string;
+  counterpartNickname: string; // the other side's nickname: the seller matches the payment to the payer's name
+  counterpartAvatarUrl: string;
+  cancelReason: 'lapsed' | 'appeal_return' | 'buyer_cancelled' | null;
   sellerPayment: PaymentDetails | null; // only for the buyer of this trade
 }
+
+export interface AppealProof { by: 'buyer' | 'seller'; imageUrl: string; note: string; at: number }
+
+/** One step of a trade's life, for the admin deciding an appeal. */
+export interface TradeEvent { at: number; what: string }
+
+export type AppealItem = Trade & { buyerUserNo: string; sellerUserNo: string; buyerNickname: string; sellerNickname: string; timeline: TradeEvent[] };
 
 export interface PaymentDetails { qrImageUrl: string | null; accountText: string | null }
 
@@ -251,13 +279,29 @@ export interface MarketApi {
   trade: { req: { tradeId: string }; res: Trade };
   markPaid: { req: { tradeId: string }; res: Trade };
   confirm: { req: { tradeId: string }; res: Trade };
-  appeal: { req: { tradeId: string; reason: string }; res: Trade };
+  /** Needs a screenshot as proof (a cloud file id from the upload). */
+  appeal: { req: { tradeId: string; reason: string; proofImage: string }; res: Trade };
+  /** Either side of an appealed trade adds a screenshot (at most 3 each). */
+  addProof: { req: { tradeId: string; proofImage: string; note?: string }; res: Trade };
+  /** The buyer withdraws before paying; counts as a lapse. */
+  cancelTrade: { req: { tradeId: string }; res: Trade };
   setPaymentDetails: { req: { qrImageUrl?: string | null; accountText?: string | null }; res: PaymentDetails };
   getPaymentDetails: { req: Record<string, never>; res: PaymentDetails };
 }
 
 // ---------- admin ----------
-export interface AuditRecord { id: string; by: string; at: number; what: string; old: unknown; new: unknown; reason: string | null }
+export interface AuditRecord {
+  id: string;
+  by: string; // the admin's user number ("系统" for the platform's own actions); never an openid
+  byName: string; // the admin's nickname
+  at: number;
+  what: string; // machine key, e.g. "param:marketFeeRate"
+  whatText: string; // in Chinese: "修改参数：C2C交易手续费率"
+  old: unknown; // openids removed
+  new: unknown;
+  change: string; // old → new in words: "5% → 12.3%"
+  reason: string | null;
+}
 
 export interface ReleaseDayRecord {
   day: string;
@@ -276,6 +320,8 @@ export interface Dashboard {
   totalSv: string;
   circulatingPoints: string; // Σ available + escrow + merchant balances
   treasury: string;
+  /** Treasury points reserved for unpaid deposit purchases (not circulating, not in `treasury`). */
+  treasuryReserved: string;
   pool: string;
   unissued: string;
   released: string;
@@ -287,8 +333,18 @@ export interface Dashboard {
 }
 
 export interface AdminApi {
-  params: { req: Record<string, never>; res: { params: Record<string, unknown>; labels: Record<string, string> } };
-  setParam: { req: { name: string; value: unknown; reason?: string }; res: { params: Record<string, unknown> } };
+  params: {
+    req: Record<string, never>;
+    res: {
+      params: Record<string, unknown>;
+      labels: Record<string, string>; // Chinese names
+      units: Record<string, 'percent' | 'yuan' | 'points' | 'times' | 'hourOfDay' | 'days' | 'minutes' | 'hours' | 'count'>;
+      display: Record<string, string>; // the value in words: "5%", "¥500.00"
+      locked: string[]; // fixed at launch: cannot be changed
+    };
+  };
+  /** A change needs a reason (≥ 2 characters, kept in the audit); the same value again changes nothing. */
+  setParam: { req: { name: string; value: unknown; reason: string }; res: { params: Record<string, unknown> } };
   audit: { req: { cursor?: string | null }; res: Page<AuditRecord> };
   admins: { req: Record<string, never>; res: { items: { openid: string; userNo: string; nickname: string }[] } };
   addAdmin: { req: { userNo: string }; res: { ok: true } };
@@ -298,12 +354,16 @@ export interface AdminApi {
   /** Probe the applicant's sub-merchant id (cloudPay) and keep the answer on the application. */
   checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
-  appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<Trade & { buyerUserNo: string; sellerUserNo: string }> };
-  decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: Trade };
+  suspendMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  reinstateMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<AppealItem> };
+  decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: AppealItem };
   setGuidePrice: { req: { priceFen: number; reason: string }; res: { guidePriceFen: number } };
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
+  /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
+  simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }
 
 export interface Api {

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { ceil2, D, dec, fenToYuanString, floor2, formatPoints, formatYuan, isFen, isTwoDecimals, parseAmount, parseFen, toAmountString, toSafeInteger } from './decimal';
+import { ceil2, D, dec, fenToYuanString, floor2, formatPoints, formatPointsText, formatYuan, groupDigits, isFen, isTwoDecimals, parseAmount, parseFen, toAmountString, toSafeInteger } from './decimal';
 import { DomainError } from './errors';
 
 const s = (x: Decimal) => x.toString();
@@ -132,6 +132,9 @@ describe('fen', () => {
     expect(fenToYuanString(900719925474099)).toBe('9007199254740.99');
     expect(formatYuan(1776)).toBe('¥17.76');
     expect(formatYuan(-50)).toBe('-¥0.50');
+    expect(formatYuan(100_000_000)).toBe('¥1,000,000.00');
+    expect(formatPointsText('104998.951')).toBe('104,998.95');
+    expect(groupDigits('-1234')).toBe('-1,234');
     expect(() => fenToYuanString(1.5)).toThrow(DomainError);
   });
   test('toSafeInteger refuses fractions', () => {

@@ -103,7 +103,7 @@ export function parseAmount(input: unknown, opts: ParseAmountOptions = {}): Dec 
   if (d.decimalPlaces() > maxDecimals) fail(maxDecimals === 0 ? '必须是整数' : `最多只能有 ${maxDecimals} 位小数`);
   if (d.isNegative() && !opts.allowNegative) fail('不能为负数');
   if (d.isZero() && opts.allowZero === false) fail('必须大于 0');
-  if (opts.max !== undefined && d.gt(dec(opts.max))) fail(`不能超过 ${dec(opts.max).toString()}`);
+  if (opts.max !== undefined && d.gt(dec(opts.max))) fail(`不能超过 ${groupDigits(dec(opts.max).toString())}`);
   return d;
 }
 
@@ -135,10 +135,22 @@ export function fenToYuanString(fen: number): string {
   return toAmountString(new D(fen).div(100));
 }
 
-/** 1776 → "¥17.76", -50 → "-¥0.50". */
+/** "1234567.5" → "1,234,567.5": thousands separators in the integer part, for messages people read. */
+export function groupDigits(text: string): string {
+  const [i, f] = text.split('.');
+  const g = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return f === undefined ? g : `${g}.${f}`;
+}
+
+/** Points for a message: floored to 0.01, grouped ("104,998.95"). */
+export function formatPointsText(x: DecInput): string {
+  return groupDigits(formatPoints(x));
+}
+
+/** 1776 → "¥17.76", -50 → "-¥0.50", 100000000 → "¥1,000,000.00" (grouped: it is read by people). */
 export function formatYuan(fen: number): string {
   assertSafeInteger(fen);
-  return fen < 0 ? `-¥${fenToYuanString(-fen)}` : `¥${fenToYuanString(fen)}`;
+  return fen < 0 ? `-¥${groupDigits(fenToYuanString(-fen))}` : `¥${groupDigits(fenToYuanString(fen))}`;
 }
 
 export function fenToYuan(fen: number): Dec {

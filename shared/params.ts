@@ -3,7 +3,7 @@
  * so everything here is about refusing values that would break the rules, with a message an admin
  * understands. Decimals are strings so the stored JSON never holds a float.
  */
-import { D, Dec } from './decimal';
+import { D, Dec, formatYuan, groupDigits } from './decimal';
 import { DomainError } from './errors';
 
 export interface Params {
@@ -76,6 +76,70 @@ export const PARAM_LABELS: Readonly<Record<ParamName, string>> = Object.freeze({
   buyerLapseLimit: '买家超时未付次数上限',
   buyerBanHours: '买家限制购买时长（小时）',
 });
+
+/** The names an admin reads on the parameters page and in the audit (values shown with formatParamValue). */
+export const PARAM_DISPLAY_LABELS: Readonly<Record<ParamName, string>> = Object.freeze({
+  ...PARAM_LABELS,
+  merchantDepositValueFen: '商家保证金价值',
+  releaseHour: '每日释放时间（北京时间）',
+  initialGuidePriceFen: '初始指导价（每积分）',
+  unpaidOrderMinutes: '订单未支付自动取消',
+  tradePaymentMinutes: 'C2C买家付款时限',
+  appealAfterHours: '付款后可申诉的等待时间',
+  buyerBanHours: '买家限制购买时长',
+});
+
+/**
+ * How each parameter is shown to an admin and typed back: rates as percentages, *Fen as yuan, the rest
+ * with their unit. The stored value never changes form; only the words around it do.
+ */
+export type ParamUnit = 'percent' | 'yuan' | 'points' | 'times' | 'hourOfDay' | 'days' | 'minutes' | 'hours' | 'count';
+
+export const PARAM_UNITS: Readonly<Record<ParamName, ParamUnit>> = Object.freeze({
+  rebateRate: 'percent',
+  userSvMultiplier: 'times',
+  merchantSvMultiplier: 'times',
+  merchantDepositValueFen: 'yuan',
+  releasePerDay: 'points',
+  releaseTotal: 'points',
+  releaseHour: 'hourOfDay',
+  initialGuidePriceFen: 'yuan',
+  marketFeeRate: 'percent',
+  treasuryReserve: 'points',
+  priceBand: 'percent',
+  autoConfirmDays: 'days',
+  unpaidOrderMinutes: 'minutes',
+  tradePaymentMinutes: 'minutes',
+  appealAfterHours: 'hours',
+  buyerLapseLimit: 'count',
+  buyerBanHours: 'hours',
+});
+
+/** A parameter's value in words: "5%", "¥500.00", "972,360 积分", "22:00", "7 天". */
+export function formatParamValue(name: ParamName, value: unknown): string {
+  const v = String(value);
+  if (!DECIMAL_RE.test(v)) return v;
+  switch (PARAM_UNITS[name]) {
+    case 'percent':
+      return `${new D(v).times(100).toString()}%`;
+    case 'yuan':
+      return INTEGER_RE.test(v) ? formatYuan(Number(v)) : v;
+    case 'points':
+      return `${groupDigits(v)} 积分`;
+    case 'times':
+      return `${v} 倍`;
+    case 'hourOfDay':
+      return `${v.padStart(2, '0')}:00`;
+    case 'days':
+      return `${v} 天`;
+    case 'minutes':
+      return `${v} 分钟`;
+    case 'hours':
+      return `${v} 小时`;
+    case 'count':
+      return `${v} 次`;
+  }
+}
 
 /** Display order for the admin UI. */
 export const PARAM_NAMES: readonly ParamName[] = Object.freeze(Object.keys(DEFAULT_PARAMS) as ParamName[]);

@@ -4,11 +4,11 @@
  */
 import { D } from './decimal';
 import { DomainError } from './errors';
-import { SimAssumptions, SimDay, SimResult, simulate, splitByMix, spendingFen, validateSimInput } from './simulate';
+import { SimAssumptions, SimOptions, SimDay, SimResult, simulate, splitByMix, spendingFen, validateSimInput } from './simulate';
 import type { Params } from './params';
 
-function run(assumptions: Partial<SimAssumptions>, params: Partial<Params> = {}): SimResult {
-  return simulate(validateSimInput({ params, assumptions }));
+function run(assumptions: Partial<SimAssumptions>, params: Partial<Params> = {}, opts: SimOptions = { settleStoresDaily: true }): SimResult {
+  return simulate(validateSimInput({ params, assumptions }), opts);
 }
 
 /** released + treasuryReserve = buyers + stores + treasury + pool, every day (SPEC §10.1). */
@@ -49,6 +49,13 @@ describe('the simulator against hand-computed cases', () => {
     // the reference purchase: 50 points × ¥2 = ¥100, ten times its ¥10 rebate, all on day 1
     expect(r.summary.reference).toEqual({ purchaseYuan: '100.00', pointsReceived: '50.00', valueReceivedYuan: '100.00', rebateYuan: '10.00', halfDay: 1, ninetyDay: 1 });
     expectConserved(r);
+    // settled lazily (the default), the store's balance lags by the day's release (10), held in the pool; nothing else changes
+    const lazy = run({ days: 1095, spending: { kind: 'constant', yuanPerDay: '100' }, reference: { yuan: '100', day: 1 } }, {}, {});
+    expect(lazy.days[1094].merchantBalances).toEqual(['5720.00']);
+    expect(lazy.days[1094].pool).toBe('10.00');
+    expect(lazy.days.map(pick)).toEqual(r.days.map(pick));
+    expect(lazy.summary.reference).toEqual(r.summary.reference);
+    expectConserved(lazy);
   });
 
   test('spending so high that the release is never capped: ¥1,000,000 a day, the schedule runs out on day 1095', () => {

@@ -16,7 +16,8 @@
  *      a store still below zero refuses its order (SPEC §4.2); the reference purchase is one more order;
  *   3. holders sell `sellShare` of the points the previous release gave them; the trades complete at the
  *      assumed price (held in the band, as the market holds orders) and the seller pays the fee;
- *   4. 22:00: the release of R at P_d over T; every holder is then settled (credited, floored to 0.01);
+ *   4. 22:00: the release of R at P_d over T; buyers are settled (credited, floored to 0.01) so they can
+ *      spend and sell their points; stores are settled lazily, as in the product (SimOptions);
  *   5. the next guide price from the day's trades.
  * Buyers other than the reference buyer are one holder: the release is proportional, so splitting them
  * changes only who rounds the 0.01s. Each store's day of sales is one order, so rounding (SV floored,
@@ -138,12 +139,15 @@ export interface SimDay {
   svAfter: string;
   releasedTotal: string;
   unreleased: string;
-  /** Points held by buyers (the reference buyer included) and by stores (may be negative). */
+  /**
+   * Points credited to buyers (the reference buyer included) and to stores (may be negative). Released points
+   * not yet credited are in `pool` (see SimOptions.settleStoresDaily).
+   */
   buyersPoints: string;
   merchantsPoints: string;
   circulation: string;
   treasury: string;
-  /** Released but not yet credited (rounding carries). */
+  /** Released but not yet credited: rounding carries, and holders not settled since (the release pool). */
   pool: string;
   merchantBalances: string[];
   nextGuidePriceFen: number;
@@ -331,7 +335,16 @@ function fixed2(x: Dec): string {
 }
 
 /** Runs the simulation. The input must be validated (validateSimInput). Deterministic. */
-export function simulate(input: SimInput): SimResult {
+export interface SimOptions {
+  /**
+   * Settle every store after each release, so that merchantBalances include the day's release (a store
+   * that gets no order is otherwise settled only when its balance is needed, as in the product; until then
+   * its released points are in the pool). Costs one settlement per store per day.
+   */
+  settleStoresDaily?: boolean;
+}
+
+export function simulate(input: SimInput, opts: SimOptions = {}): SimResult {
   const { params, assumptions: a } = input;
   const book = new ReleaseBook();
   const nStores = a.storeMix.length;
@@ -357,6 +370,14 @@ export function simulate(input: SimInput): SimResult {
     if (id === BUYERS) buyers = buyers.plus(pts);
     else if (id === REF) refPoints = refPoints.plus(pts);
     else balances[i as number] = balances[i as number].plus(pts);
+  };
+  /**
+   * A store's balance as an action sees it (SPEC §5: released points are the holder's at once). A store is
+   * settled lazily, as the product settles it: by its next order, or here when its balance looks negative.
+   */
+  const settledBalance = (i: number): Dec => {
+    if (balances[i].isNegative()) creditTo(store(i), i, book.settle(store(i)));
+    return balances[i];
   };
 
   for (let d = 1; d <= a.days; d++) {
@@ -394,7 +415,7 @@ export function simulate(input: SimInput): SimResult {
         trades.push({ priceFen: P, quantity: fromMarket.toFixed(2) });
       }
     };
-    for (let i = 0; i < nStores; i++) if (d === 1 || balances[i].isNegative()) topUp(i);
+    for (let i = 0; i < nStores; i++) if (d === 1 || settledBalance(i).isNegative()) topUp(i);
 
     // 2. the day's orders, paid and settled in store at P (SPEC §4, §7)
     let orderFen = 0;
@@ -402,9 +423,10 @@ export function simulate(input: SimInput): SimResult {
     let pointsPaid = ZERO;
     let refusedFen = 0;
     let deductions = ZERO;
+    let buyersSv = ZERO;
     const order = (i: number, holder: string, amountFen: number, withPoints: boolean): boolean => {
       if (amountFen <= 0) return true;
-      if (balances[i].isNegative()) {
+      if (settledBalance(i).isNegative()) {
         refusedFen += amountFen;
         return false;
       }
@@ -419,7 +441,9 @@ export function simulate(input: SimInput): SimResult {
       balances[i] = balances[i].plus(split.points).minus(rebate.merchantDeduction);
       treasury = treasury.plus(rebate.merchantDeduction);
       deductions = deductions.plus(rebate.merchantDeduction);
-      creditTo(holder, null, book.addSv(holder, rebate.userSv));
+      // the buyers' SV of the day is credited once (below): the same SV, one settlement instead of one per store
+      if (holder === BUYERS) buyersSv = buyersSv.plus(rebate.userSv);
+      else creditTo(holder, null, book.addSv(holder, rebate.userSv));
       creditTo(store(i), i, book.addSv(store(i), rebate.merchantSv));
       orderFen += amountFen;
       cashFen += split.cashFen;
@@ -428,8 +452,9 @@ export function simulate(input: SimInput): SimResult {
     };
     if (d === a.reference.day) order(0, REF, refCash, false);
     splitByMix(spendingFen(a.spending, d), a.storeMix).forEach((amount, i) => order(i, BUYERS, amount, true));
+    if (buyersSv.gt(0)) creditTo(BUYERS, null, book.addSv(BUYERS, buyersSv));
     // a store the day's orders took below zero tops up at once (a diligent merchant: the assumption)
-    for (let i = 0; i < nStores; i++) if (balances[i].isNegative()) topUp(i);
+    for (let i = 0; i < nStores; i++) if (settledBalance(i).isNegative()) topUp(i);
 
     // 3. buyers sell part of what the last release gave them (SPEC §8); the seller pays the fee in points
     const sold = sellable(lastBuyersCredit.times(a.sellShare));
@@ -454,7 +479,7 @@ export function simulate(input: SimInput): SimResult {
     creditTo(BUYERS, null, book.settle(BUYERS));
     lastBuyersCredit = buyers.minus(before);
     creditTo(REF, null, book.settle(REF));
-    for (let i = 0; i < nStores; i++) creditTo(store(i), i, book.settle(store(i)));
+    if (opts.settleStoresDaily) for (let i = 0; i < nStores; i++) creditTo(store(i), i, book.settle(store(i)));
 
     // 5. the next guide price (SPEC §9)
     guideFen = nextGuidePrice({ currentFen: P, trades, priceBand: params.priceBand });
@@ -532,5 +557,52 @@ export function simulate(input: SimInput): SimResult {
         ninetyDay,
       },
     },
+  };
+}
+
+// ------------------------------------------------------------------ what a page draws
+
+/** The series a page draws, one value per sampled day (column-wise, to keep the answer small). */
+export interface SimSeries {
+  /** Days between samples (the last day is always included). */
+  step: number;
+  day: number[];
+  date: string[];
+  guidePriceFen: number[];
+  orderFen: number[];
+  svTotal: string[];
+  released: string[];
+  capped: boolean[];
+  releasedTotal: string[];
+  unreleased: string[];
+  circulation: string[];
+  treasury: string[];
+  merchantsPoints: string[];
+  deductions: string[];
+  refPointsReceived: string[];
+  refValueYuan: string[];
+}
+
+/** Samples the days to at most `maxPoints` (every step-th day, the first and the last always). */
+export function simSeries(days: readonly SimDay[], maxPoints = 366): SimSeries {
+  const step = Math.max(1, Math.ceil(days.length / Math.max(2, maxPoints - 1)));
+  const picked = days.filter((d, i) => i === 0 || i === days.length - 1 || d.day % step === 0);
+  return {
+    step,
+    day: picked.map((d) => d.day),
+    date: picked.map((d) => d.date),
+    guidePriceFen: picked.map((d) => d.guidePriceFen),
+    orderFen: picked.map((d) => d.orderFen),
+    svTotal: picked.map((d) => d.svTotal),
+    released: picked.map((d) => d.released),
+    capped: picked.map((d) => d.capped),
+    releasedTotal: picked.map((d) => d.releasedTotal),
+    unreleased: picked.map((d) => d.unreleased),
+    circulation: picked.map((d) => d.circulation),
+    treasury: picked.map((d) => d.treasury),
+    merchantsPoints: picked.map((d) => d.merchantsPoints),
+    deductions: picked.map((d) => d.deductions),
+    refPointsReceived: picked.map((d) => d.reference.pointsReceived),
+    refValueYuan: picked.map((d) => d.reference.valueYuan),
   };
 }

@@ -5,11 +5,13 @@ import { adminMerchantActions } from '../../server/admin/merchants';
 import { adminParamActions } from '../../server/admin/params';
 import { adminReleaseActions } from '../../server/admin/release';
 import { decideAppeal, listAppeals } from '../../server/admin/appeals';
+import { adminSimulateActions } from '../../server/admin/simulate';
 
 const actions: Record<string, Action> = {
   ...adminParamActions,
   ...adminMerchantActions,
   ...adminReleaseActions,
+  ...adminSimulateActions,
   appeals: listAppeals,
   decideAppeal,
   // appeals (server/admin/appeals.ts) and release/guide price/dashboard (server/admin/release.ts) are added by their owners here

@@ -3,7 +3,8 @@
  * the seller confirms and the points move); a second trade is left unpaid and times out.
  */
 import type { Browser } from 'playwright-core';
-import { assert, hundredths, Local, Person } from '../lib';
+import * as path from 'path';
+import { assert, hundredths, Local, Person, REPO } from '../lib';
 
 export async function c2cJourney(browser: Browser, base: string, local: Local) {
   const J = '2-c2c-market';
@@ -23,13 +24,28 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   // she sells 10 points
   await seller.tabBar('市场');
   await seller.see('今日指导价');
+  // at 390 px nothing runs past the screen (the 最近成交 table did by 12 px)
+  await seller.cur().locator('.table').first().waitFor().catch(() => undefined);
+  const overflow = await seller.page.evaluate(() => {
+    const t = document.querySelector('.taro_page:not([style*="display: none"]) .table');
+    return { doc: document.documentElement.scrollWidth, table: t ? Math.ceil(t.getBoundingClientRect().right) : 0 };
+  });
+  assert(overflow.doc <= 390 && overflow.table <= 390, `no horizontal overflow at 390 px: ${JSON.stringify(overflow)}`);
+  // one day of history is not a trend: the chart says so instead of drawing a dot
+  const stats = await local.api('market', 'demo_alice', { action: 'stats' });
+  if (stats.history.length < 2) await seller.see('数据还不够画出走势');
   await seller.shot('01-market-depth-chart');
   await seller.tap('买卖');
   await seller.tapSelector('.side-sell');
   await seller.fill('.price-input', priceYuan);
   await seller.fill('.qty-input', '10');
   await seller.shot('02-sell-order-form');
+  // the total and the fee are on the form and in the dialog before anything is placed
+  await seller.see(/合计 ¥\d+\.\d\d · 手续费 0\.50 积分/);
   await seller.tapButton(/^卖出$/);
+  const sellDialog = await seller.modalText();
+  assert(/数量 10\.00 积分/.test(sellDialog) && /单价 ¥/.test(sellDialog) && /合计 ¥/.test(sellDialog) && /手续费 0\.50 积分/.test(sellDialog), `sell dialog: ${sellDialog}`);
+  await seller.shot('02b-sell-confirm-quantity-price-total-fee');
   await seller.confirmModal('确认卖出');
   await seller.confirmModal('交易有进展时用微信通知您吗'); // consent to the trade notices (h5: explained, nothing asked)
   await seller.see('挂单中');
@@ -49,21 +65,33 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await buyer.confirmModal('已成交');
   await buyer.see('卖家收款方式');
   await buyer.see('微信号 alice_pay（小爱）');
+  // the buyer sees whom they pay by name
+  assert((await buyer.text('.counterpart-name')) === '小爱', 'buyer sees the seller by name');
   await buyer.cur().locator('.trade-countdown').waitFor();
   const countdown = await buyer.text('.trade-countdown');
   assert(/^\d+:\d\d$/.test(countdown), `countdown shown: ${countdown}`);
   await buyer.shot('04-buyer-trade-countdown-payment-details');
   await buyer.tapButton('我已付款');
+  const paidDialog = await buyer.modalText();
+  assert(/数量 10\.00 积分/.test(paidDialog) && /合计 ¥/.test(paidDialog) && /小爱/.test(paidDialog), `mark-paid dialog: ${paidDialog}`);
   await buyer.confirmModal('确认已付款');
   await buyer.see('买家已付款，待卖家确认');
+  // 申诉 is not offered while it would be refused: the page says when it opens
+  await buyer.see(/后可申诉/);
+  assert((await buyer.cur().locator('.open-appeal').count()) === 0, 'no 申诉 button before it is possible');
   await buyer.shot('05-buyer-marked-paid');
 
   // the seller confirms receipt: the points go to the buyer
   await seller.tap('我的交易');
   await seller.tap('买家已付款，待卖家确认');
   await seller.see('我已收到款项，放行积分');
+  // the seller matches the payment to the payer's name
+  assert((await seller.text('.counterpart-name')) === '小青', 'seller sees the payer by name');
+  await seller.see('付款人（买家）');
   await seller.shot('06-seller-trade-to-confirm');
   await seller.tapButton('我已收到款项，放行积分');
+  const confirmDialog = await seller.modalText();
+  assert(/手续费 0\.50 积分/.test(confirmDialog) && /小青/.test(confirmDialog), `confirm dialog: ${confirmDialog}`);
   await seller.confirmModal('确认收款并放行');
   await seller.see('交易完成');
   await seller.shot('07-seller-trade-completed');
@@ -116,6 +144,60 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await seller.see(/未成交 5\.00/);
   await seller.shot('11-seller-order-back-open');
 
-  for (const p of [seller, buyer]) await p.close();
-  return [seller, buyer].flatMap((p) => p.errors);
+  // a third trade: the buyer cancels before paying; the seller's list follows without a reload
+  await buyer.tabBar('市场');
+  await buyer.tap('买卖');
+  await buyer.tapSelector('.side-buy');
+  await buyer.fill('.price-input', priceYuan);
+  await buyer.fill('.qty-input', '5');
+  await buyer.tapButton(/^买入$/);
+  await buyer.confirmModal('确认买入');
+  await buyer.confirmModal('已成交');
+  // the seller's 我的挂单 follows the fill by itself (it showed a filled order as 挂单中 for an hour)
+  await seller.see('没有挂单', 30_000);
+  await buyer.see('取消交易（未付款）');
+  await buyer.tapButton('取消交易（未付款）');
+  await buyer.confirmModal('取消交易');
+  await buyer.see('买家已取消交易');
+  await buyer.shot('12-buyer-cancelled-before-paying');
+  await seller.see(/未成交 5\.00/, 30_000);
+
+  // a fourth trade goes to appeal: paid, not confirmed for 24 hours, then 申诉 with a screenshot
+  await buyer.back();
+  await buyer.tap('买卖');
+  await buyer.tapSelector('.side-buy');
+  await buyer.fill('.price-input', priceYuan);
+  await buyer.fill('.qty-input', '2');
+  await buyer.tapButton(/^买入$/);
+  await buyer.confirmModal('确认买入');
+  await buyer.confirmModal('已成交');
+  await buyer.tapButton('我已付款');
+  await buyer.confirmModal('确认已付款');
+  await buyer.see(/后可申诉/);
+  await local.advanceClock(24 * 3600_000 + 60_000);
+  await buyer.page.reload();
+  await buyer.settle();
+  await buyer.tapSelector('.open-appeal');
+  await buyer.fill('.appeal-reason', '已付款两天，卖家一直不放行');
+  await buyer.see('请上传付款记录或聊天截图作为凭证');
+  const chooser = buyer.page.waitForEvent('filechooser');
+  await buyer.tapButton('上传付款记录');
+  await (await chooser).setFiles(path.join(REPO, 'e2e', 'fixtures', 'license.png'));
+  await buyer.cur().getByText('更换截图').waitFor();
+  await buyer.shot('13-appeal-with-screenshot');
+  await buyer.tapButton('提交申诉');
+  await buyer.see('申诉中');
+  await buyer.see('我的凭证');
+
+  const admin = await new Person('管理员', base, J, 'demo_admin').open(browser, '/admin/appeals');
+  await admin.acceptRiskIfShown();
+  await admin.see('买家凭证（1）');
+  await admin.see('卖家凭证（0）');
+  await admin.see('交易经过');
+  await admin.see(/买家 小青 发起申诉：已付款两天，卖家一直不放行/);
+  await admin.see(/买家 小青 标记已付款/);
+  await admin.shot('14-admin-appeal-both-sides-timeline');
+
+  for (const p of [seller, buyer, admin]) await p.close();
+  return [seller, buyer, admin].flatMap((p) => p.errors);
 }

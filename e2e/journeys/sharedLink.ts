@@ -16,6 +16,9 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await alice.see('招牌牛肉面');
   await alice.tapButton('分享给好友');
   const shareText = await alice.modalText();
+  // the "内容已复制" toast no longer lies over the share dialog
+  await alice.page.waitForTimeout(300);
+  assert(!(await alice.page.getByText('内容已复制').first().isVisible().catch(() => false)), 'no toast over the share dialog');
   const link = /https?:\/\/\S+/.exec(shareText)?.[0];
   assert(link && link.includes('/pages/merchant/index?id=') && link.includes('&ref='), `share link: ${shareText}`);
   await alice.shot('01-sharer-merchant-page-link');
@@ -43,8 +46,13 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await alice.tabBar('资产');
   await alice.tapButton('转赠积分');
   await alice.fill('.to-input', nuMe.userNo);
+  // a transfer is final: the recipient's nickname is looked up and shown before confirming
+  await alice.cur().locator('.recipient-name').getByText('阿新').waitFor();
   await alice.fill('.points-input', '20');
   await alice.tapButton(/^转赠$/);
+  const transferDialog = await alice.modalText();
+  assert(transferDialog.includes('阿新') && transferDialog.includes(nuMe.userNo), `transfer dialog names the recipient: ${transferDialog}`);
+  await alice.shot('05a-transfer-confirm-recipient');
   await alice.confirmModal(nuMe.userNo);
   await alice.see('转赠成功');
   await alice.shot('05-transfer-done');
@@ -66,6 +74,10 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await nu.shot('07-local-wechat-pay');
   await nu.tapButton('确认支付');
   await nu.see('已付款，等待商家发货');
+  // paid, not settled: the shared value is what confirming receipt will bring, not something already had
+  await nu.see('确认收货后获得共享值');
+  assert((await nu.text('.order-sv')) === '8.00', 'expected shared value 8.00');
+  await nu.notSee(/^获得共享值$/, 2000);
   await nu.shot('08-order-paid');
   const orderId = (await nu.page.url()).match(/id=([^&]+)/)?.[1];
   assert(orderId, 'order id in url');
@@ -80,8 +92,12 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await boss.shot('09-merchant-orders-to-ship');
   const card = boss.cur().locator('.mc-order', { hasText: decodeURIComponent(orderId) });
   await card.locator('taro-button-core', { hasText: '发货' }).click();
+  const shipText = await boss.modalText();
+  assert(shipText.includes('订单尾号') && !shipText.includes(decodeURIComponent(orderId)), `ship dialog without the long id: ${shipText}`);
+  await boss.shot('09b-ship-dialog');
   await boss.confirmModal('确认');
-  await card.waitFor({ state: 'detached' }).catch(() => undefined);
+  // the list follows its filter: the shipped order leaves 待发货 at once (it stayed with its new tag)
+  await card.waitFor({ state: 'detached', timeout: 5000 });
 
   // the user confirms receipt
   await nu.goto(`/pages/order/index?id=${orderId}`);

@@ -14,6 +14,7 @@ export default defineAppConfig({
     'pages/payment-details/index',
     'pages/transfer/index',
     'pages/ledger/index',
+    'pages/explain/index',
   ],
   subPackages: [
     {
@@ -22,7 +23,7 @@ export default defineAppConfig({
     },
     {
       root: 'admin',
-      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release'],
+      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate'],
     },
   ],
   window: {

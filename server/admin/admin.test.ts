@@ -31,15 +31,26 @@ describe('admin through the gateway', () => {
     const r = await ok(tc, 'admin', ADMIN, { action: 'params' });
     expect(r.params).toMatchObject({ rebateRate: '0.1', userSvMultiplier: '10', merchantSvMultiplier: '2', merchantDepositValueFen: 50000, releasePerDay: '888', releaseTotal: '972360', initialGuidePriceFen: 200, marketFeeRate: '0.05', treasuryReserve: '50000', priceBand: '0.1' });
     expect(r.labels.rebateRate).toBe('平台让利比例');
+    // shown in the business's words: rates as percentages, fen as yuan; the locked ones named
+    expect(r.display).toMatchObject({ rebateRate: '10%', marketFeeRate: '5%', merchantDepositValueFen: '¥500.00', initialGuidePriceFen: '¥2.00', releaseTotal: '972,360 积分', releaseHour: '22:00', autoConfirmDays: '7 天' });
+    expect(r.units).toMatchObject({ marketFeeRate: 'percent', merchantDepositValueFen: 'yuan', autoConfirmDays: 'days' });
+    expect(r.locked).toEqual(['releaseTotal', 'treasuryReserve']);
+    expect(Object.values(r.labels).join('')).not.toMatch(/[a-z]|（分/);
 
     const mid = await activeMerchant(tc, 'o_bob');
     await login(tc, 'o_alice');
     const o1 = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 10000 });
     const before = tc.clock.now();
+    // a change without a reason is refused and changes nothing
+    expect((await fail(tc, 'admin', ADMIN, { action: 'setParam', name: 'rebateRate', value: '0.2' })).code).toBe('REASON_REQUIRED');
+    expect((await ok(tc, 'admin', ADMIN, { action: 'params' })).params.rebateRate).toBe('0.1');
     const changed = await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'rebateRate', value: '0.2', reason: '促销月' });
     expect(changed.params.rebateRate).toBe('0.2');
     const audit = await ok(tc, 'admin', ADMIN, { action: 'audit' });
-    expect(audit.items[0]).toMatchObject({ by: ADMIN, what: 'param:rebateRate', old: '0.1', new: '0.2', reason: '促销月' });
+    const adminNo = (await login(tc, ADMIN)).userNo;
+    // in Chinese, by user number (never the openid), old → new in words, the reason kept
+    expect(audit.items[0]).toMatchObject({ by: adminNo, what: 'param:rebateRate', whatText: '修改参数：平台让利比例', old: '0.1', new: '0.2', change: '10% → 20%', reason: '促销月' });
+    expect(JSON.stringify(audit)).not.toContain(ADMIN);
     expect(audit.items[0].at).toBeGreaterThanOrEqual(before);
     // o1 was created at 10% but is paid now: the deduction and shared value use the parameters in force
     await tc.pay(o1.pay.outTradeNo);
@@ -91,7 +102,11 @@ describe('admin through the gateway', () => {
     await ok(tc, 'admin', ADMIN, { action: 'removeAdmin', userNo: eve.userNo });
     expect((await fail(tc, 'admin', 'o_eve', { action: 'params' })).code).toBe('FORBIDDEN');
     expect((await fail(tc, 'admin', ADMIN, { action: 'removeAdmin', userNo: eve.userNo })).code).toBe('NOT_ADMIN');
-    const audit = (await ok(tc, 'admin', ADMIN, { action: 'audit' })).items.map((a: any) => a.what);
-    expect(audit).toEqual(['admin:remove', 'param:autoConfirmDays', 'admin:add']);
+    const audit = (await ok(tc, 'admin', ADMIN, { action: 'audit' })).items;
+    expect(audit.map((a: any) => a.what)).toEqual(['admin:remove', 'param:autoConfirmDays', 'admin:add']);
+    expect(audit.map((a: any) => a.whatText)).toEqual(['移除管理员', '修改参数：自动确认收货天数', '添加管理员']);
+    expect(audit[1]).toMatchObject({ by: eve.userNo, change: '7 天 → 10 天', reason: '春节物流慢' });
+    expect(audit[2]).toMatchObject({ change: `— → 用户号 ${eve.userNo}`, new: { userNo: eve.userNo } });
+    expect(JSON.stringify(audit)).not.toMatch(/o_eve|openid/);
   });
 });

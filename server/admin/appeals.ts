@@ -5,7 +5,9 @@
  * on the trade; an audit record is written too.
  */
 import { DomainError } from '../../shared/errors';
-import type { AdminApi, Trade } from '../../shared/api';
+import type { AdminApi, AppealItem, TradeEvent } from '../../shared/api';
+import { formatYuan } from '../../shared/decimal';
+import { getUser } from '../users';
 import type { Caller } from '../handler';
 import { now } from '../clock';
 import { getDb, lockAndRead, readDoc, runTx } from '../db';
@@ -15,10 +17,32 @@ import { notifyTrade } from '../market/notify';
 import { completeInTx, returnInTx } from '../market/trades';
 import { tradeView } from '../market/views';
 
-type AppealItem = Trade & { buyerUserNo: string; sellerUserNo: string };
+/** The trade's life in order, in words, for the admin: matched, paid, appealed, each proof, decided / cancelled. */
+export function tradeTimeline(t: TradeDoc, names: { buyer: string; seller: string }): TradeEvent[] {
+  const side = (by: 'buyer' | 'seller') => (by === 'buyer' ? `买家 ${names.buyer}` : `卖家 ${names.seller}`);
+  const ev: TradeEvent[] = [{ at: t.createdAt, what: `成交：${t.quantity} 积分，单价 ${formatYuan(t.priceFen)}，应付 ${formatYuan(t.amountFen)}` }];
+  if (t.paidAt) ev.push({ at: t.paidAt, what: `${side('buyer')} 标记已付款` });
+  if (t.appeal) {
+    ev.push({ at: t.appeal.at, what: `${side(t.appeal.by)} 发起申诉：${t.appeal.reason}` });
+    for (const p of t.appeal.proofs ?? []) ev.push({ at: p.at, what: `${side(p.by)} 提交凭证${p.note ? `：${p.note}` : ''}` });
+    if (t.appeal.decidedAt) ev.push({ at: t.appeal.decidedAt, what: `平台裁决：${t.appeal.decision === 'release' ? '积分放行给买家' : '积分退回卖家'}（${t.appeal.decisionReason ?? ''}）` });
+  }
+  if (t.completedAt && !t.appeal?.decidedAt) ev.push({ at: t.completedAt, what: `${side('seller')} 确认收款，积分放行` });
+  if (t.cancelledAt && !t.appeal?.decidedAt) ev.push({ at: t.cancelledAt, what: t.cancelReason === 'buyer_cancelled' ? `${side('buyer')} 取消交易` : '买家超时未付款，交易取消' });
+  return ev.sort((a, b) => a.at - b.at);
+}
 
 async function adminView(t: TradeDoc): Promise<AppealItem> {
-  return { ...(await tradeView(t, '', true)), buyerUserNo: t.buyerUserNo, sellerUserNo: t.sellerUserNo };
+  const [buyer, seller] = await Promise.all([getUser(t.buyer), getUser(t.seller)]);
+  const names = { buyer: buyer?.nickname || `用户${t.buyerUserNo}`, seller: seller?.nickname || `用户${t.sellerUserNo}` };
+  return {
+    ...(await tradeView(t, '', true)),
+    buyerUserNo: t.buyerUserNo,
+    sellerUserNo: t.sellerUserNo,
+    buyerNickname: names.buyer,
+    sellerNickname: names.seller,
+    timeline: tradeTimeline(t, names),
+  };
 }
 
 /**
@@ -50,7 +74,7 @@ export async function listAppeals(payload: Record<string, unknown>, caller: Call
 }
 
 /** AdminApi.decideAppeal */
-export async function decideAppeal(payload: Record<string, unknown>, caller: Caller): Promise<Trade> {
+export async function decideAppeal(payload: Record<string, unknown>, caller: Caller): Promise<AppealItem> {
   await requireAdmin(caller.openid);
   const tradeId = requireId(payload.tradeId, '交易编号');
   const decision = payload.decision;

@@ -1,6 +1,7 @@
 /**
  * Admin: merchant applications — the pending list, the sub-merchant check, approval (after the check), and
- * rejection with a reason (audited).
+ * rejection with a reason (audited); suspension and reinstatement of a store, each with a reason (audited, shown to
+ * the owner).
  *
  * The check (server/pay.ts probeSubMerchant) asks WeChat Pay whether the applicant's sub-merchant id is bound
  * to this environment: an id that is not would fail every cash order of the store. Approval runs it again and
@@ -10,7 +11,7 @@ import type { MerchantPrivate, Page, SubMchCheck } from '../../shared/api';
 import { DomainError } from '../../shared/errors';
 import { now } from '../clock';
 import { getDb, patchDoc, readDoc } from '../db';
-import { approve, MERCHANTS_COLL, MerchantDoc, pendingMerchants, privateOf, reject } from '../merchants';
+import { approve, MERCHANTS_COLL, MerchantDoc, pendingMerchants, privateOf, reinstate, reject, suspend } from '../merchants';
 import { probeSubMerchant } from '../pay';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, id as idOf, str } from '../validate';
 import { requireAdmin } from './params';
@@ -53,5 +54,17 @@ export const adminMerchantActions = {
     const merchantId = idOf(p, 'merchantId', '商家');
     const reason = str(p, 'reason', { label: '驳回原因', min: 2, max: 200 });
     return privateOf(await reject(caller.openid, merchantId, reason));
+  },
+  async suspendMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    await requireAdmin(caller.openid);
+    const merchantId = idOf(p, 'merchantId', '商家');
+    const reason = str(p, 'reason', { label: '暂停原因', min: 2, max: 200 });
+    return privateOf(await suspend(caller.openid, merchantId, reason));
+  },
+  async reinstateMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    await requireAdmin(caller.openid);
+    const merchantId = idOf(p, 'merchantId', '商家');
+    const reason = str(p, 'reason', { label: '恢复原因', min: 2, max: 200 });
+    return privateOf(await reinstate(caller.openid, merchantId, reason));
   },
 };

@@ -2,9 +2,10 @@
  * Admin: the parameters of SPEC §3 (read; change with an audit record of who, when, old and new value and
  * why), the audit log, and the admin list. Every action checks the caller's role in the database.
  */
-import type { AuditRecord, Page } from '../../shared/api';
+import type { AdminApi, AuditRecord, Page } from '../../shared/api';
+import { formatYuan } from '../../shared/decimal';
 import { DomainError } from '../../shared/errors';
-import { PARAM_LABELS, PARAM_NAMES, Params, diffParams, isParamName, validateParamChange } from '../../shared/params';
+import { PARAM_DISPLAY_LABELS, PARAM_LABELS, PARAM_NAMES, PARAM_UNITS, ParamName, Params, diffParams, formatParamValue, isParamName, validateParamChange } from '../../shared/params';
 import { now } from '../clock';
 import { ADMINS_COLL, AdminDoc, CONFIG_COLL, PARAMS_ID, ParamsDoc, envAdminOpenids, getParamsDoc, isAdmin } from '../config';
 import { AnyDoc, Tx, getDb, newDocId, readAll, readDoc, runTx, writeDoc } from '../db';
@@ -34,9 +35,11 @@ function paramsOut(p: Params): Record<string, unknown> {
   return out;
 }
 
-export async function readParams(): Promise<{ params: Record<string, unknown>; labels: Record<string, string> }> {
+export async function readParams(): Promise<AdminApi['params']['res']> {
   const doc = await getParamsDoc();
-  return { params: paramsOut(doc.params), labels: { ...PARAM_LABELS } };
+  const display: Record<string, string> = {};
+  for (const n of PARAM_NAMES) display[n] = formatParamValue(n, doc.params[n]);
+  return { params: paramsOut(doc.params), labels: { ...PARAM_DISPLAY_LABELS }, units: { ...PARAM_UNITS }, display, locked: [...LOCKED_PARAMS] };
 }
 
 export async function setParam(adminOpenid: string, name: unknown, value: unknown, reason: string | null): Promise<{ params: Record<string, unknown> }> {
@@ -51,6 +54,8 @@ export async function setParam(adminOpenid: string, name: unknown, value: unknow
     const updated = validateParamChange(doc.params, name, value);
     const diff = diffParams(doc.params, updated);
     if (diff.length === 0) return doc.params; // the same value again: nothing to change or audit
+    // every change says why: the reason is kept in the audit beside old → new
+    if (!reason || reason.trim().length < 2) throw new DomainError('REASON_REQUIRED', `请填写修改${PARAM_DISPLAY_LABELS[name]}的原因（至少 2 个字），会记入审计`);
     const at = now();
     await writeDoc(tx, CONFIG_COLL, PARAMS_ID, { params: updated, version: (doc.version ?? 0) + 1, updatedAt: at, updatedBy: adminOpenid });
     for (const d of diff) {
@@ -75,10 +80,84 @@ export async function auditPage(cur: string | null): Promise<Page<AuditRecord>> 
   const list = (res.data ?? []) as AnyDoc[];
   const page = list.slice(0, 20);
   const last = page[page.length - 1];
+  const people = new Map<string, { userNo: string; nickname: string }>();
+  for (const by of new Set(page.map((r) => String(r.by ?? '')))) {
+    const u = by ? await getUser(by) : null;
+    if (u) people.set(by, { userNo: u.userNo, nickname: u.nickname });
+  }
   return {
-    items: page.map((r) => ({ id: r._id, by: r.by, at: r.at, what: r.what, old: r.old ?? null, new: r.new ?? null, reason: r.reason ?? null })),
+    items: page.map((r) => {
+      const who = people.get(String(r.by ?? ''));
+      const old = publicValue(r.old ?? null);
+      const nu = publicValue(r.new ?? null);
+      return {
+        id: r._id,
+        by: who?.userNo ?? (r.by === 'system' || !r.by ? '系统' : '—'),
+        byName: who?.nickname ?? '',
+        at: r.at,
+        what: r.what,
+        whatText: auditWhatText(String(r.what)),
+        old,
+        new: nu,
+        change: auditChangeText(String(r.what), old, nu),
+        reason: r.reason ?? null,
+      };
+    }),
     nextCursor: list.length > 20 && last ? `${last.at}|${last._id}` : null,
   };
+}
+
+/** An audit value as an admin may see it: openids inside it are dropped (the user number stays). */
+function publicValue(v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (k !== 'openid' && k !== 'by' && !/openid/i.test(k)) out[k] = x;
+    return out;
+  }
+  return v;
+}
+
+const AUDIT_WHAT: Record<string, string> = {
+  'admin:add': '添加管理员',
+  'admin:remove': '移除管理员',
+  'merchant:approve': '通过商家入驻',
+  'merchant:reject': '驳回商家入驻',
+  'market.appeal.release': '申诉裁决：放行给买家',
+  'market.appeal.return': '申诉裁决：退回卖家',
+  'release:now': '手动补发每日释放',
+  guidePrice: '手动调整指导价',
+};
+
+const STATUS_WORDS: Record<string, string> = {
+  pending: '审核中', rejected: '已驳回', approved: '已通过', active: '营业中', suspended: '已暂停',
+  paid: '已付款', appealed: '申诉中', completed: '已完成', cancelled: '已取消',
+};
+
+/** The audit's action in Chinese ("param:marketFeeRate" → "修改参数：C2C交易手续费率"). */
+export function auditWhatText(what: string): string {
+  if (what.startsWith('param:')) {
+    const n = what.slice(6);
+    return isParamName(n) ? `修改参数：${PARAM_DISPLAY_LABELS[n]}` : `修改参数：${n}`;
+  }
+  return AUDIT_WHAT[what] ?? what;
+}
+
+/** old → new in words: parameter values with their unit, prices in yuan, statuses in Chinese. */
+export function auditChangeText(what: string, old: unknown, nu: unknown): string {
+  const words = (v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (what.startsWith('param:') && isParamName(what.slice(6))) return formatParamValue(what.slice(6) as ParamName, v);
+    if (what === 'guidePrice' && typeof v === 'number') return `${formatYuan(v)} / 积分`;
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.userNo === 'string') return `用户号 ${o.userNo}`;
+      if (typeof o.status === 'string') return STATUS_WORDS[o.status] ?? o.status;
+      return Object.entries(o).map(([k, x]) => `${k}: ${String(x)}`).join('，');
+    }
+    return String(v);
+  };
+  if (old === null && nu === null) return '';
+  return `${words(old)} → ${words(nu)}`;
 }
 
 export async function listAdmins(): Promise<{ items: { openid: string; userNo: string; nickname: string }[] }> {

@@ -16,6 +16,7 @@ import { CONFIG_COLL, getGuidePriceFen, getParams, GUIDE_PRICE_ID, GuidePriceDoc
 import { getDb, readDoc, runTx, writeDoc } from '../db';
 import { ensureReleaseState, readShardTotals } from '../holders';
 import { getBalance, RELEASE_POOL, RELEASE_UNISSUED, TREASURY } from '../ledger';
+import { reservedForPurchases } from '../merchants';
 import { GUIDE_PRICE_HISTORY_COLL, GuidePriceHistoryDoc, recentReleaseDays, runDueReleases, toDayRecord, writeGuidePrice } from '../release';
 import { sendReleaseNotices } from '../releaseNotify';
 import { Payload, str } from '../validate';
@@ -91,7 +92,7 @@ export async function dashboard(): Promise<Dashboard> {
   const db = getDb();
   const state = await ensureReleaseState();
   const params = await getParams();
-  const [totals, treasury, pool, unissued, guidePriceFen, recent, users, merchants, hist] = await Promise.all([
+  const [totals, treasury, pool, unissued, guidePriceFen, recent, users, merchants, hist, reserved] = await Promise.all([
     readShardTotals(db, state.epoch),
     getBalance(TREASURY),
     getBalance(RELEASE_POOL),
@@ -101,17 +102,19 @@ export async function dashboard(): Promise<Dashboard> {
     countOf('users'),
     countOf('merchants'),
     db.collection(GUIDE_PRICE_HISTORY_COLL).orderBy('at', 'desc').limit(30).get(),
+    reservedForPurchases(),
   ]);
   const T = totalSv({ ...state, weight: totals.weight.toString() });
   // Σ of all accounts is the fixed supply, so what circulates is the supply minus the platform's accounts
   const supply = dec(params.releaseTotal).plus(params.treasuryReserve);
-  const circulating = supply.minus(treasury).minus(pool).minus(unissued);
+  const circulating = supply.minus(treasury).minus(reserved).minus(pool).minus(unissued);
   const releases: ReleaseDayRecord[] = recent.map(toDayRecord);
   const priceHistory = ((hist?.data ?? []) as GuidePriceHistoryDoc[]).map((h) => ({ day: h.day, guidePriceFen: h.priceFen }));
   return {
     totalSv: formatPoints(T),
     circulatingPoints: (circulating.isNegative() ? ZERO : circulating).toFixed(2),
     treasury: treasury.toFixed(2),
+    treasuryReserved: reserved.toFixed(2),
     pool: pool.toFixed(2),
     unissued: unissued.toFixed(2),
     released: dec(state.released).toFixed(2),

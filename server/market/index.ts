@@ -6,7 +6,7 @@ import type { Action } from '../handler';
 import { cancelOrder, placeOrder } from './orders';
 import { getPaymentDetails, setPaymentDetails } from './payment';
 import { depth, myOrders, myTrades, recentTrades, stats } from './queries';
-import { appealTrade, confirmTrade, getTrade, markPaid } from './trades';
+import { addProof, appealTrade, cancelTrade, confirmTrade, getTrade, markPaid } from './trades';
 
 export { cancelLapsedTrades } from './trades';
 export { completedStats, businessDayRange } from './queries';
@@ -23,6 +23,8 @@ export const marketActions: Record<string, Action> = {
   markPaid,
   confirm: confirmTrade,
   appeal: appealTrade,
+  addProof,
+  cancelTrade,
   setPaymentDetails,
   getPaymentDetails,
 };

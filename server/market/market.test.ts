@@ -20,6 +20,7 @@ worldForFile((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, ADMIN)
 // The day starts at T0 = 2026-03-02 10:00 Asia/Shanghai (02:00Z); guide price ¥2.00, band ¥1.80–¥2.20.
 const MIN = 60_000;
 const HOUR = 3600_000;
+const PROOF = 'https://img.example.com/pay-record.png';
 
 const m = (openid: string, action: string, payload: Record<string, unknown> = {}) => ok(tc, 'market', openid, { action, ...payload });
 
@@ -486,20 +487,41 @@ describe('appeals', () => {
 
   test('released to the buyer', async () => {
     const { seller, buyer, t } = await paidTrade();
-    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认' }, 'APPEAL_TOO_EARLY');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认', proofImage: PROOF }, 'APPEAL_TOO_EARLY');
     await tc.clock.advance(24 * HOUR);
     const [stranger] = await newUsers(1);
-    await refused(tc, 'market', stranger, { action: 'appeal', tradeId: t.id, reason: '我来申诉' }, 'NOT_YOUR_TRADE');
-    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '  ' }, 'REASON_REQUIRED');
-    const a = await m(buyer, 'appeal', { tradeId: t.id, reason: '已付款，卖家不确认' });
-    expect(a).toMatchObject({ status: 'appealed', appeal: { by: 'buyer', reason: '已付款，卖家不确认' } });
-    await refused(tc, 'market', seller, { action: 'appeal', tradeId: t.id, reason: '没收到' }, 'ALREADY_APPEALED');
+    await refused(tc, 'market', stranger, { action: 'appeal', tradeId: t.id, reason: '我来申诉', proofImage: PROOF }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '  ', proofImage: PROOF }, 'REASON_REQUIRED');
+    // an appeal takes a screenshot as proof
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认' }, 'PROOF_REQUIRED');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '已付款，卖家不确认', proofImage: 'javascript:x' }, 'BAD_PROOF');
+    const a = await m(buyer, 'appeal', { tradeId: t.id, reason: '已付款，卖家不确认', proofImage: PROOF });
+    expect(a).toMatchObject({ status: 'appealed', appeal: { by: 'buyer', reason: '已付款，卖家不确认', proofs: [{ by: 'buyer', imageUrl: PROOF, note: '' }] } });
+    await refused(tc, 'market', seller, { action: 'appeal', tradeId: t.id, reason: '没收到', proofImage: PROOF }, 'ALREADY_APPEALED');
+    // the other side answers with its own screenshot; strangers cannot
+    await m(seller, 'addProof', { tradeId: t.id, proofImage: 'https://img.example.com/bank.png', note: '银行流水没有这笔' });
+    await refused(tc, 'market', stranger, { action: 'addProof', tradeId: t.id, proofImage: PROOF }, 'NOT_YOUR_TRADE');
+    await m(seller, 'addProof', { tradeId: t.id, proofImage: PROOF });
+    await m(seller, 'addProof', { tradeId: t.id, proofImage: PROOF });
+    await refused(tc, 'market', seller, { action: 'addProof', tradeId: t.id, proofImage: PROOF }, 'TOO_MANY_PROOFS');
 
     await refused(tc, 'admin', buyer, { action: 'appeals' }, 'FORBIDDEN');
     await refused(tc, 'admin', buyer, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '自己裁决' }, 'FORBIDDEN');
     const list = await ok(tc, 'admin', ADMIN, { action: 'appeals' });
     const item = list.items.find((x: Trade) => x.id === t.id);
     expect(item).toMatchObject({ status: 'appealed', sellerPayment: null, buyerUserNo: expect.any(String), sellerUserNo: expect.any(String) });
+    // the admin sees both sides' proof and the trade's timeline, by name
+    expect(item.appeal.proofs.map((p: { by: string; note: string }) => [p.by, p.note])).toEqual([['buyer', ''], ['seller', '银行流水没有这笔'], ['seller', ''], ['seller', '']]);
+    expect(item.buyerNickname).toMatch(/\S/);
+    expect(item.timeline.map((e: { what: string }) => e.what)).toEqual([
+      '成交：20.00 积分，单价 ¥2.00，应付 ¥40.00',
+      `买家 ${item.buyerNickname} 标记已付款`,
+      `买家 ${item.buyerNickname} 发起申诉：已付款，卖家不确认`,
+      `买家 ${item.buyerNickname} 提交凭证`,
+      `卖家 ${item.sellerNickname} 提交凭证：银行流水没有这笔`,
+      `卖家 ${item.sellerNickname} 提交凭证`,
+      `卖家 ${item.sellerNickname} 提交凭证`,
+    ]);
 
     const treasuryBefore = await treasuryOf(tc);
     const d = await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'release', reason: '买家提供了付款凭证' });
@@ -522,7 +544,7 @@ describe('appeals', () => {
     const t2 = (await place(buyer, 'buy', 200, '6')).trades[0];
     await m(buyer, 'markPaid', { tradeId: t2.id });
     await tc.clock.advance(24 * HOUR);
-    await m(buyer, 'appeal', { tradeId: t2.id, reason: '卖家不确认' });
+    await m(buyer, 'appeal', { tradeId: t2.id, reason: '卖家不确认', proofImage: PROOF });
     expect(await m(seller, 'confirm', { tradeId: t2.id })).toMatchObject({ status: 'completed', appeal: { by: 'buyer' } });
     expect(await availableOf(tc, buyer)).toBe('10.00');
     await refused(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t2.id, decision: 'return', reason: '晚了' }, 'NOT_APPEALED');
@@ -533,12 +555,39 @@ describe('appeals', () => {
   test('returned to the seller', async () => {
     const { seller, buyer, t } = await paidTrade();
     await tc.clock.advance(25 * HOUR);
-    await m(seller, 'appeal', { tradeId: t.id, reason: '未收到付款' });
+    await m(seller, 'appeal', { tradeId: t.id, reason: '未收到付款', proofImage: PROOF });
     const d = await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId: t.id, decision: 'return', reason: '买家无法提供付款凭证' });
     expect(d).toMatchObject({ status: 'cancelled', appeal: { by: 'seller', decision: 'return', decisionReason: '买家无法提供付款凭证' } });
     expect(await availableOf(tc, buyer)).toBe('0.00');
     expect(await availableOf(tc, seller)).toBe('50.00'); // 20 + fee 1 back
     expect(await escrowOf(tc, seller)).toBe('0.00');
+  });
+});
+
+describe('the buyer cancels before paying; both sides see each other by name', () => {
+  test('cancel returns the points to the sell order, counts as a lapse, and is refused once paid', async () => {
+    const [seller, buyer] = await newUsers(2);
+    await ok(tc, 'user', seller, { action: 'updateProfile', nickname: '卖家阿美' });
+    await ok(tc, 'user', buyer, { action: 'updateProfile', nickname: '买家阿强' });
+    await grantPoints(tc, seller, '50');
+    await setPayment(seller);
+    const sell = await place(seller, 'sell', 200, '10');
+    const t = (await place(buyer, 'buy', 200, '4')).trades[0];
+    // the seller matches the payment to the payer's name; the buyer sees whom they pay
+    expect(await m(seller, 'trade', { tradeId: t.id })).toMatchObject({ counterpartNickname: '买家阿强', counterpartUserNo: expect.any(String) });
+    expect(t).toMatchObject({ counterpartNickname: '卖家阿美' });
+    await refused(tc, 'market', seller, { action: 'cancelTrade', tradeId: t.id }, 'NOT_BUYER');
+    const c = await m(buyer, 'cancelTrade', { tradeId: t.id });
+    expect(c).toMatchObject({ status: 'cancelled', cancelReason: 'buyer_cancelled' });
+    expect(await m(buyer, 'cancelTrade', { tradeId: t.id })).toMatchObject({ status: 'cancelled' }); // a replay
+    const mine = await m(seller, 'myOrders', { status: 'open' });
+    expect(mine.items.find((o: MarketOrder) => o.id === sell.order.id)).toMatchObject({ remaining: '10.00' });
+    const t2 = (await place(buyer, 'buy', 200, '2')).trades[0];
+    await m(buyer, 'markPaid', { tradeId: t2.id });
+    await refused(tc, 'market', buyer, { action: 'cancelTrade', tradeId: t2.id }, 'TRADE_NOT_AWAITING_PAYMENT');
+    const penalty = await getDb().collection('marketPenalty').doc(buyer).get();
+    expect((penalty.data as { lapses: number[] }).lapses).toHaveLength(1);
+    await checkInvariants();
   });
 });
 
@@ -573,8 +622,8 @@ describe('bad input is refused with a clear error and changes nothing', () => {
     await refused(tc, 'market', other, { action: 'confirm', tradeId: t.id }, 'NOT_YOUR_TRADE');
     await refused(tc, 'market', seller, { action: 'markPaid', tradeId: t.id }, 'NOT_BUYER');
     await refused(tc, 'market', other, { action: 'markPaid', tradeId: t.id }, 'NOT_YOUR_TRADE');
-    await refused(tc, 'market', other, { action: 'appeal', tradeId: t.id, reason: '看看' }, 'NOT_YOUR_TRADE');
-    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '还没付' }, 'TRADE_NOT_APPEALABLE');
+    await refused(tc, 'market', other, { action: 'appeal', tradeId: t.id, reason: '看看', proofImage: PROOF }, 'NOT_YOUR_TRADE');
+    await refused(tc, 'market', buyer, { action: 'appeal', tradeId: t.id, reason: '还没付', proofImage: PROOF }, 'TRADE_NOT_APPEALABLE');
     await refused(tc, 'market', buyer, { action: 'trade', tradeId: 'MTnope-1' }, 'TRADE_NOT_FOUND');
     await refused(tc, 'market', buyer, { action: 'setPaymentDetails', qrImageUrl: 'javascript:alert(1)' }, 'BAD_PAYMENT_QR');
     await refused(tc, 'market', buyer, { action: 'nope' }, 'UNKNOWN_ACTION');
@@ -586,7 +635,7 @@ describe('bad input is refused with a clear error and changes nothing', () => {
   test('payment QR from cloud storage is shown to the buyer only', async () => {
     const [seller, buyer] = await newUsers(2);
     await grantPoints(tc, seller, '10');
-    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `market/qr/${seller}.png`, fileContent: Buffer.from('PNG') });
+    const { fileID } = await tc.cloud.files.uploadFile({ cloudPath: `payment-qr/${seller}/qr.png`, fileContent: Buffer.from('PNG') });
     await m(seller, 'setPaymentDetails', { qrImageUrl: fileID, accountText: null });
     expect((await m(seller, 'getPaymentDetails')).qrImageUrl).toMatch(/^https?:\/\//);
     await place(seller, 'sell', 200, '2');

@@ -65,11 +65,21 @@ export interface PaymentSnapshot {
   accountText: string | null;
 }
 
+/** A screenshot (payment record, chat) one side of an appealed trade gives as proof. */
+export interface ProofDoc {
+  by: 'buyer' | 'seller';
+  fileId: string;
+  note: string;
+  at: number;
+}
+
 export interface AppealDoc {
   by: 'buyer' | 'seller';
   byOpenid: string;
   reason: string;
   at: number;
+  /** The appellant's screenshot first; the other side may add theirs (MarketApi.addProof). Older appeals have none. */
+  proofs?: ProofDoc[];
   decision?: 'release' | 'return';
   decisionReason?: string;
   decidedAt?: number;
@@ -96,7 +106,7 @@ export interface TradeDoc {
   paidAt: number | null;
   completedAt: number | null;
   cancelledAt: number | null;
-  cancelReason: 'lapsed' | 'appeal_return' | null;
+  cancelReason: 'lapsed' | 'appeal_return' | 'buyer_cancelled' | null;
   /** Where a cancelled trade's points went: back into the sell order, or to the seller's available points. */
   returnedTo: 'order' | 'available' | null;
   appealableAt: number | null;

@@ -117,8 +117,12 @@ async function paymentSnapshot(tx: Tx, seller: string, cache: Map<string, Paymen
   return snap;
 }
 
-async function hasPaymentDetails(openid: string): Promise<boolean> {
-  const doc = await readDoc<PaymentSnapshot>(getDb(), PAYMENT, openid);
+/**
+ * Inside a sell order's transaction: whether the seller has payment details, read after locking their document
+ * (CloudBase does not re-check reads at commit; setPaymentDetails locks the same document before it clears them).
+ */
+async function lockedPaymentDetails(tx: Tx, openid: string): Promise<boolean> {
+  const doc = await lockAndRead<PaymentSnapshot>(tx, PAYMENT, openid);
   return !!(doc && (doc.qrFileId || doc.accountText));
 }
 
@@ -154,6 +158,10 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
     if (existing) return { replay: existing, order: existing, newTrades, matchedAny: false, more: false };
     order = { ...fresh, takerTradeIds: [] };
     if (order.side === 'sell') {
+      // in the transaction it guards, after taking the lock (clearing the details locks the same document)
+      if (!(await lockedPaymentDetails(tx, order.openid))) {
+        throw new DomainError('PAYMENT_DETAILS_REQUIRED', '卖出前请先设置收款方式（收款码或收款账号），买家将按此付款');
+      }
       const need = D(order.quantity).plus(order.feeTotal);
       await settleFirst(tx, userHolderId(order.openid)); // released points can be sold at once (SPEC §5)
       try {
@@ -310,13 +318,8 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
   requireInBand(priceFen, band, band.guidePriceFen);
   const userNo = await requireUserNo(openid);
   const at = now();
-  if (side === 'sell') {
-    if (!(await hasPaymentDetails(openid))) {
-      throw new DomainError('PAYMENT_DETAILS_REQUIRED', '卖出前请先设置收款方式（收款码或收款账号），买家将按此付款');
-    }
-  } else {
-    assertMayBuy(await readDoc<PenaltyDoc>(db, PENALTY, openid), at);
-  }
+  // a seller's payment details are checked in the transaction that creates the order (matchPass)
+  if (side === 'buy') assertMayBuy(await readDoc<PenaltyDoc>(db, PENALTY, openid), at);
   // No trading with oneself: an order that would cross one's own resting order is refused.
   const _ = db.command;
   const own = await db

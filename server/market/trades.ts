@@ -71,9 +71,9 @@ export async function completeInTx(tx: Tx, t: TradeDoc, at: number): Promise<Tra
  * and always for an appeal returned to the seller — the quantity and the fee go back to the seller's available
  * points. A re-opened order may cross buy orders that arrived while it was filled: the caller re-matches it.
  */
-export async function returnInTx(tx: Tx, t: TradeDoc, at: number, reason: 'lapsed' | 'appeal_return'): Promise<TradeDoc> {
+export async function returnInTx(tx: Tx, t: TradeDoc, at: number, reason: 'lapsed' | 'appeal_return' | 'buyer_cancelled'): Promise<TradeDoc> {
   let returnedTo: 'order' | 'available' = 'available';
-  if (reason === 'lapsed') {
+  if (reason === 'lapsed' || reason === 'buyer_cancelled') {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS, t.sellOrderId);
     if (o && (o.status === 'open' || o.status === 'filled')) {
       const next: OrderDoc = {
@@ -96,7 +96,7 @@ export async function returnInTx(tx: Tx, t: TradeDoc, at: number, reason: 'lapse
       credit: userAvailable(t.seller),
       amount: D(t.quantity).plus(t.fee),
       ref: t._id,
-      memo: reason === 'lapsed' ? '买家超时未付款，冻结积分退回' : '申诉裁决退回卖家',
+      memo: reason === 'lapsed' ? '买家超时未付款，冻结积分退回' : reason === 'buyer_cancelled' ? '买家取消交易，冻结积分退回' : '申诉裁决退回卖家',
     });
   }
   const next: TradeDoc = { ...t, status: 'cancelled', cancelledAt: at, cancelReason: reason, returnedTo, updatedAt: at };
@@ -155,6 +155,7 @@ export async function confirmTrade(payload: Record<string, unknown>, caller: Cal
 export async function appealTrade(payload: Record<string, unknown>, caller: Caller): Promise<Trade> {
   const tradeId = requireId(payload.tradeId, '交易编号');
   const reason = requireReason(payload.reason, '申诉理由');
+  const proofImage = requireProofImage(payload.proofImage);
   const t = await runTx(async (tx) => {
     const cur = await readTradeFor(tx, tradeId, caller.openid, true);
     if (cur.status === 'appealed') throw new DomainError('ALREADY_APPEALED', '这笔交易已在申诉中，请等待平台处理');
@@ -164,11 +165,77 @@ export async function appealTrade(payload: Record<string, unknown>, caller: Call
       const hours = Math.ceil(((cur.appealableAt ?? at) - at) / 3600_000);
       throw new DomainError('APPEAL_TOO_EARLY', `付款后超过规定时间卖家仍未确认才可申诉，请约 ${hours} 小时后再试`);
     }
-    const by = cur.buyer === caller.openid ? 'buyer' : 'seller';
-    const next: TradeDoc = { ...cur, status: 'appealed', appeal: { by, byOpenid: caller.openid, reason, at }, updatedAt: at };
+    const by: 'buyer' | 'seller' = cur.buyer === caller.openid ? 'buyer' : 'seller';
+    const proofs = [{ by, fileId: proofImage, note: '', at }];
+    const next: TradeDoc = { ...cur, status: 'appealed', appeal: { by, byOpenid: caller.openid, reason, at, proofs }, updatedAt: at };
     await writeDoc(tx, TRADES, cur._id, next);
     return next;
   });
+  return tradeView(t, caller.openid);
+}
+
+const MAX_PROOFS_PER_SIDE = 3;
+
+/** A screenshot reference: a cloud file id (uploaded by the mini-program) or an http(s) url. */
+function requireProofImage(v: unknown): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new DomainError('PROOF_REQUIRED', '请上传付款记录或聊天记录截图作为凭证');
+  const s = v.trim();
+  if (s.length > 500 || !/^(cloud:\/\/|https?:\/\/)/.test(s)) throw new DomainError('BAD_PROOF', '凭证图片必须是上传后的云文件或 http(s) 地址');
+  return s;
+}
+
+/**
+ * MarketApi.addProof: either side of an appealed trade adds a screenshot (with a short note), so the admin
+ * decides on both sides' proof. At most MAX_PROOFS_PER_SIDE each; nothing once decided.
+ */
+export async function addProof(payload: Record<string, unknown>, caller: Caller): Promise<Trade> {
+  const tradeId = requireId(payload.tradeId, '交易编号');
+  const fileId = requireProofImage(payload.proofImage);
+  const note = payload.note === undefined || payload.note === null ? '' : requireReason(payload.note, '说明');
+  const t = await runTx(async (tx) => {
+    const cur = await readTradeFor(tx, tradeId, caller.openid);
+    if (cur.status !== 'appealed' || !cur.appeal || cur.appeal.decision) throw new DomainError('NOT_APPEALED', '只有申诉处理中的交易可以补充凭证');
+    const by: 'buyer' | 'seller' = cur.buyer === caller.openid ? 'buyer' : 'seller';
+    const proofs = cur.appeal.proofs ?? [];
+    if (proofs.filter((x) => x.by === by).length >= MAX_PROOFS_PER_SIDE) throw new DomainError('TOO_MANY_PROOFS', `每方最多提交 ${MAX_PROOFS_PER_SIDE} 张凭证`);
+    const at = now();
+    const next: TradeDoc = { ...cur, appeal: { ...cur.appeal, proofs: [...proofs, { by, fileId, note, at }] }, updatedAt: at };
+    await writeDoc(tx, TRADES, cur._id, next);
+    return next;
+  });
+  return tradeView(t, caller.openid);
+}
+
+/**
+ * MarketApi.cancelTrade: the buyer withdraws before paying. The points go back to the seller's order (as for a
+ * lapse), and it counts as a lapse against the buyer: otherwise taking an order and cancelling it would lock a
+ * seller's points again and again without the penalty an unpaid trade carries.
+ */
+export async function cancelTrade(payload: Record<string, unknown>, caller: Caller): Promise<Trade> {
+  const tradeId = requireId(payload.tradeId, '交易编号');
+  let outcome: { trade: TradeDoc; banned: boolean; changed: boolean } | null = null;
+  const t = await runTx(async (tx) => {
+    outcome = null;
+    const cur = await readTradeFor(tx, tradeId, caller.openid);
+    if (cur.buyer !== caller.openid) throw new DomainError('NOT_BUYER', '只有买家可以在付款前取消交易');
+    if (cur.status === 'cancelled' && cur.cancelReason === 'buyer_cancelled') {
+      outcome = { trade: cur, banned: false, changed: false };
+      return cur;
+    }
+    if (cur.status !== 'awaiting_payment') throw new DomainError('TRADE_NOT_AWAITING_PAYMENT', '已标记付款的交易不能取消；如有问题请联系卖家或申诉');
+    const at = now();
+    const next = await returnInTx(tx, cur, at, 'buyer_cancelled');
+    const banned = await recordLapse(tx, cur.buyer, at, at);
+    outcome = { trade: next, banned, changed: true };
+    return next;
+  });
+  const o = outcome as { trade: TradeDoc; banned: boolean; changed: boolean } | null;
+  if (o && o.changed) {
+    const at = t.cancelledAt ?? now();
+    if (o.banned) await cancelOpenBuys(t.buyer, at);
+    if (t.returnedTo === 'order') await rematchOrder(t.sellOrderId, at).catch((e) => console.error('[market] re-match after cancel failed', t.sellOrderId, e));
+    await notifyTrade(t.seller, 'cancelled', t, at, '买家取消了交易，积分已退回您的挂单');
+  }
   return tradeView(t, caller.openid);
 }
 

@@ -5,6 +5,7 @@
  */
 import type { MarketOrder, PaymentDetails, Trade } from '../../shared/api';
 import { getCloud } from '../db';
+import { getUser } from '../users';
 import type { OrderDoc, PaymentSnapshot, TradeDoc } from './model';
 
 export function orderView(o: OrderDoc): MarketOrder {
@@ -49,6 +50,10 @@ export async function tradeView(t: TradeDoc, viewer: string, asAdmin = false): P
   if (asAdmin) role = t.appeal?.by ?? 'seller';
   else role = viewer === t.buyer ? 'buyer' : 'seller';
   const isBuyer = !asAdmin && viewer === t.buyer;
+  // the counterpart by name: the seller matches the incoming payment to the payer's name, the buyer sees whom they pay
+  const counterpart = await getUser(role === 'buyer' ? t.seller : t.buyer);
+  const proofs = [];
+  for (const p of t.appeal?.proofs ?? []) proofs.push({ by: p.by, imageUrl: (await displayUrl(p.fileId)) ?? p.fileId, note: p.note, at: p.at });
   return {
     id: t._id,
     buyOrderId: t.buyOrderId,
@@ -70,12 +75,16 @@ export async function tradeView(t: TradeDoc, viewer: string, asAdmin = false): P
           by: t.appeal.by,
           reason: t.appeal.reason,
           at: t.appeal.at,
+          proofs,
           ...(t.appeal.decision ? { decision: t.appeal.decision } : {}),
           ...(t.appeal.decisionReason !== undefined ? { decisionReason: t.appeal.decisionReason } : {}),
           ...(t.appeal.decidedAt !== undefined ? { decidedAt: t.appeal.decidedAt } : {}),
         }
       : null,
     counterpartUserNo: role === 'buyer' ? t.sellerUserNo : t.buyerUserNo,
+    counterpartNickname: counterpart?.nickname || `用户${role === 'buyer' ? t.sellerUserNo : t.buyerUserNo}`,
+    counterpartAvatarUrl: counterpart?.avatarUrl || '',
+    cancelReason: t.cancelReason ?? null,
     sellerPayment: isBuyer ? await paymentView(t.sellerPayment) : null,
   };
 }

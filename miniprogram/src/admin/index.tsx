@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import PageShell from '../components/PageShell'
-import Chart, { plotNumber } from '../components/Chart'
+import Chart from '../components/Chart'
+import { chartHundredths } from '../utils/chart'
 import { QueryView } from '../components/States'
 import AdminGate from '../components/AdminGate'
 import { call } from '../services/cloud'
@@ -31,6 +32,7 @@ function Dashboard() {
         <View className='row link admin-release' onClick={() => go('/admin/release')}><Text className='grow'>每日释放</Text></View>
         <View className='row link admin-price' onClick={() => go('/admin/price')}><Text className='grow'>指导价</Text></View>
         <View className='row link admin-params' onClick={() => go('/admin/params')}><Text className='grow'>参数与审计</Text></View>
+        <View className='row link admin-simulate' onClick={() => go('/admin/simulate')}><Text className='grow'>模拟沙盘</Text></View>
       </View>
       <QueryView q={q}>
         {(d) => {
@@ -52,21 +54,17 @@ function Dashboard() {
               </View>
               <View className='section-title'>每日释放</View>
               <View className='card'>
-                <Chart
-                  labels={rel.map((r) => r.day.slice(5))}
-                  series={[{ name: '释放积分', color: '#07c160', kind: 'bar', values: rel.map((r) => plotNumber(r.released)) }]}
-                  format={(v) => v.toFixed(0)}
-                />
+                <Chart days={rel.map((r) => r.day)} series={[{ name: '释放积分', color: '#07c160', kind: 'bar', values: rel.map((r) => chartHundredths(r.released)) }]} />
                 {d.releases.slice(0, 7).map((r) => (
                   <View key={r.day} className='row'>
                     <Text className='label'>{formatDay(r.day)}</Text>
-                    <Text className='value small'>释放 {formatPoints(r.released)} · T {formatPoints(r.totalSv)} · P {formatYuan(r.guidePriceFen)}</Text>
+                    <Text className='value small'>释放 {formatPoints(r.released)} · 全网共享值 {formatPoints(r.totalSv)} · 当日指导价 {formatYuan(r.guidePriceFen)}</Text>
                   </View>
                 ))}
               </View>
               <View className='section-title'>指导价走势（元）</View>
               <View className='card'>
-                <Chart labels={d.priceHistory.map((p) => p.day.slice(5))} series={[{ name: '指导价', color: '#10aeff', values: d.priceHistory.map((p) => p.guidePriceFen / 100) }]} format={(v) => v.toFixed(2)} />
+                <Chart days={d.priceHistory.map((p) => p.day)} series={[{ name: '指导价', color: '#10aeff', values: d.priceHistory.map((p) => p.guidePriceFen) }]} />
               </View>
               <View className='pad muted small'>数据时间 {formatDateTime(serverNow())}</View>
             </View>

@@ -1,5 +1,7 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Input } from '@tarojs/components'
+import NumberInput from '../components/NumberInput'
+import { checkYuan } from '../utils/input'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import PageShell from '../components/PageShell'
@@ -7,7 +9,7 @@ import Chart from '../components/Chart'
 import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import { showError, useQuery } from '../utils/hooks'
-import { formatYuan, parseYuanToFen } from '../utils/format'
+import { formatYuan } from '../utils/format'
 import AdminGate from '../components/AdminGate'
 
 export default function AdminPricePage() {
@@ -26,10 +28,13 @@ function Price() {
   const [text, setText] = useState('')
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
-  const fen = parseYuanToFen(text)
+  const check = checkYuan(text, { label: '指导价' })
+  const fen = check.value
+  const blocked = !text.trim() ? '请输入新指导价' : check.error ? '请先修正指导价' : !reason.trim() ? '请写明修改原因' : ''
   const save = async () => {
-    if (!fen || !reason.trim()) return Taro.showToast({ title: '请填写价格和原因', icon: 'none' })
-    const c = await Taro.showModal({ title: '修改指导价', content: `把今日指导价改为 ${formatYuan(fen)} / 积分？原因会被记录。`, confirmText: '确定', cancelText: '取消' })
+    if (!fen || !reason.trim()) return
+    const old = q.data ? formatYuan(q.data.guidePriceFen) : '—'
+    const c = await Taro.showModal({ title: '修改指导价', content: `今日指导价 ${old} → ${formatYuan(fen)} / 积分\n原因：${reason.trim()}\n原因会记入审计。`, confirmText: '确定修改', cancelText: '取消' })
     if (!c.confirm) return
     setBusy(true)
     try {
@@ -58,12 +63,11 @@ function Price() {
             <View className='card'>
               <View className='card-title'>走势（元）</View>
               <Chart
-                labels={(stats.data?.history || d.priceHistory).map((p) => p.day.slice(5))}
+                days={(stats.data?.history || d.priceHistory).map((p) => p.day)}
                 series={[
-                  { name: '指导价', color: '#07c160', values: (stats.data?.history || d.priceHistory).map((p) => p.guidePriceFen / 100) },
-                  ...(stats.data ? [{ name: '成交均价', color: '#fa9d3b', values: stats.data.history.map((h) => (h.vwapFen === null ? null : h.vwapFen / 100)) }] : []),
+                  { name: '指导价', color: '#07c160', values: (stats.data?.history || d.priceHistory).map((p) => p.guidePriceFen) },
+                  ...(stats.data ? [{ name: '成交均价', color: '#fa9d3b', values: stats.data.history.map((h) => h.vwapFen) }] : []),
                 ]}
-                format={(v) => v.toFixed(2)}
               />
             </View>
           </View>
@@ -71,10 +75,10 @@ function Price() {
       </QueryView>
       <View className='card'>
         <View className='card-title'>手动设置</View>
-        <View className='field'><View className='field-label'>新指导价（元 / 积分）</View><Input className='input' type='digit' value={text} placeholder='如：2.10' onInput={(e) => setText(e.detail.value)} /></View>
+        <View className='field'><View className='field-label'>新指导价（元 / 积分）</View><NumberInput value={text} placeholder='如：2.10' onInput={setText} error={check.error} /></View>
         <View className='field'><View className='field-label'>原因</View><Input className='input' value={reason} placeholder='必填，会记入审计' onInput={(e) => setReason(e.detail.value)} /></View>
-        <Button className='btn-block' type='primary' block loading={busy} disabled={!fen || !reason.trim()} onClick={save}>修改指导价</Button>
-        <Text className='muted small'> </Text>
+        {blocked && <View className='disabled-reason'>{blocked}</View>}
+        <Button className='btn-block' type='primary' block loading={busy} disabled={!!blocked} onClick={save}>修改指导价</Button>
       </View>
     </View>
   )

@@ -2,13 +2,19 @@ import { Image, View } from '@tarojs/components'
 import { useMemo } from 'react'
 import { px } from '../utils/px'
 
+import { byDay, enoughData, formatTick, niceTicks } from '../utils/chart'
+
 /**
  * A small chart drawn as SVG and shown through <Image> with a data URI, so one component works on
- * weapp and h5 with no chart library. Values are converted to numbers only to place pixels.
+ * weapp and h5 with no chart library. Values are integer hundredths (fen for prices, 0.01 for points);
+ * the ticks are decided in integers (utils/chart.ts) and numbers become floats only to place pixels.
+ * Days are drawn oldest first whatever order they come in; a line with one point says there is not
+ * enough data yet instead of drawing a lone dot.
  */
 export interface ChartSeries {
   name: string
   color: string
+  /** integer hundredths, aligned with `days` */
   values: (number | null)[]
   kind?: 'line' | 'bar'
 }
@@ -20,28 +26,32 @@ const PAD_T = 16
 const PAD_B = 40
 
 export default function Chart({
-  labels,
+  days,
   series,
   height = 300,
-  format = (v) => String(v),
   className,
 }: {
-  labels: string[]
+  /** "YYYY-MM-DD", one per value */
+  days: string[]
   series: ChartSeries[]
   height?: number
-  format?: (v: number) => string
   className?: string
 }) {
-  const uri = useMemo(() => toDataUri(renderSvg(labels, series, height, format)), [labels, series, height, format])
-  const hasData = series.some((s) => s.values.some((v) => v !== null && v !== undefined))
+  const sorted = useMemo(() => {
+    const s = byDay(days, series.map((x) => x.values))
+    return { labels: s.days.map((d) => d.slice(5)), series: series.map((x, i) => ({ ...x, values: s.series[i] })) }
+  }, [days, series])
+  const hasData = sorted.series.some((s) => s.values.some((v) => v !== null && v !== undefined))
+  const enough = enoughData(sorted.series)
+  const uri = useMemo(() => (enough ? toDataUri(renderSvg(sorted.labels, sorted.series, height)) : ''), [sorted, height, enough])
   return (
     <View className={`chart-box ${className || ''}`}>
-      {hasData ? (
+      {enough ? (
         <Image src={uri} style={{ width: '100%', height: `${(height / W) * 100}vw`, maxHeight: `${height}px`, display: 'block' }} mode='scaleToFill' />
       ) : (
-        <View className='state' style={{ padding: `${px(40)} 0` }}>暂无数据</View>
+        <View className='state chart-not-enough' style={{ padding: `${px(40)} 0` }}>{hasData ? '数据还不够画出走势（至少需要两天），请过几天再来看' : '暂无数据'}</View>
       )}
-      {series.length > 1 && (
+      {series.length > 1 && enough && (
         <View className='legend'>
           {series.map((s) => (
             <View key={s.name}>
@@ -59,16 +69,14 @@ function esc(s: string) {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-export function renderSvg(labels: string[], series: ChartSeries[], H: number, format: (v: number) => string): string {
-  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v)))
-  let min = all.length ? Math.min(...all) : 0
-  let max = all.length ? Math.max(...all) : 1
-  if (series.some((s) => s.kind === 'bar')) min = Math.min(0, min)
-  if (max === min) {
-    max = max + (Math.abs(max) || 1) * 0.1
-    min = min - (Math.abs(min) || 1) * 0.1
-    if (series.some((s) => s.kind === 'bar')) min = Math.min(0, min)
-  }
+export function renderSvg(labels: string[], series: ChartSeries[], H: number): string {
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && v !== undefined && Number.isInteger(v)))
+  let lo = all.length ? Math.min(...all) : 0
+  const hi = all.length ? Math.max(...all) : 100
+  if (series.some((s) => s.kind === 'bar')) lo = Math.min(0, lo)
+  const { ticks, step } = niceTicks(lo, hi)
+  const min = ticks[0]
+  const max = ticks[ticks.length - 1]
   const n = Math.max(labels.length, 1)
   const plotW = W - PAD_L - PAD_R
   const plotH = H - PAD_T - PAD_B
@@ -77,17 +85,16 @@ export function renderSvg(labels: string[], series: ChartSeries[], H: number, fo
   const parts: string[] = []
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`)
   parts.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`)
-  for (let k = 0; k <= 3; k++) {
-    const v = min + ((max - min) * k) / 3
+  for (const v of ticks) {
     const yy = y(v).toFixed(1)
     parts.push(`<line x1="${PAD_L}" x2="${W - PAD_R}" y1="${yy}" y2="${yy}" stroke="#eeeeee" stroke-width="1"/>`)
-    parts.push(`<text x="${PAD_L - 8}" y="${(y(v) + 7).toFixed(1)}" font-size="20" fill="#999999" text-anchor="end" font-family="sans-serif">${esc(format(v))}</text>`)
+    parts.push(`<text x="${PAD_L - 8}" y="${(y(v) + 7).toFixed(1)}" font-size="20" fill="#999999" text-anchor="end" font-family="sans-serif">${esc(formatTick(v, step))}</text>`)
   }
   const barSeries = series.filter((s) => s.kind === 'bar')
   const bw = Math.max(2, Math.min(36, (plotW / n) * 0.7) / Math.max(barSeries.length, 1))
   barSeries.forEach((s, si) => {
     s.values.forEach((v, i) => {
-      if (v === null || v === undefined || !Number.isFinite(v)) return
+      if (v === null || v === undefined || !Number.isInteger(v)) return
       const x0 = x(i) - (bw * barSeries.length) / 2 + si * bw
       const y0 = y(Math.max(v, 0))
       const h = Math.abs(y(v) - y(0))
@@ -99,7 +106,7 @@ export function renderSvg(labels: string[], series: ChartSeries[], H: number, fo
     .forEach((s) => {
       const pts: string[] = []
       s.values.forEach((v, i) => {
-        if (v === null || v === undefined || !Number.isFinite(v)) return
+        if (v === null || v === undefined || !Number.isInteger(v)) return
         pts.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)
       })
       if (pts.length > 1) parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="3" stroke-linejoin="round"/>`)
@@ -145,11 +152,4 @@ function base64Utf8(str: string): string {
 
 function toDataUri(svg: string) {
   return 'data:image/svg+xml;base64,' + base64Utf8(svg)
-}
-
-/** "12.34" → 12.34 for plotting only. */
-export function plotNumber(s: string | number | null | undefined): number | null {
-  if (s === null || s === undefined || s === '') return null
-  const n = typeof s === 'number' ? s : parseFloat(s)
-  return Number.isFinite(n) ? n : null
 }

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text } from '@tarojs/components'
+import NumberInput from './NumberInput'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { Empty, ErrorView, Loading, QueryView } from './States'
@@ -8,7 +9,8 @@ import { call, errorMessage, newRequestId } from '../services/cloud'
 import { waitPaid } from '../services/orders'
 import type { MerchantDetail, ResponseOf } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
-import { formatYuan, normalizePointsInput, parseYuanToFen, pointsToHundredths } from '../utils/format'
+import { formatPoints, formatYuan, pointsToHundredths } from '../utils/format'
+import { checkPoints, checkYuan } from '../utils/input'
 import { px } from '../utils/px'
 
 type Quote = ResponseOf<'order', 'quote'>
@@ -28,61 +30,59 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
   const product = mode === 'goods' ? m.products.find((p) => p.id === productId) : undefined
   const [amountText, setAmountText] = useState('')
   const [pointsText, setPointsText] = useState('')
-  const [quote, setQuote] = useState<Quote | null>(null)
-  const [quoteErr, setQuoteErr] = useState<string | null>(null)
-  const [quoting, setQuoting] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   const assets = useQuery(() => call('user', 'assets', {}), [])
   const { pay, sheet } = usePayment()
   const requestId = useRef(newRequestId('o'))
 
-  const amountFen = mode === 'instore' ? parseYuanToFen(amountText) : null
-  const points = pointsText.trim() === '' ? null : normalizePointsInput(pointsText)
-  const pointsInvalid = pointsText.trim() !== '' && !points
+  const amount = checkYuan(amountText, { label: '付款金额' })
+  const amountFen = mode === 'instore' ? amount.value : null
   const items = useMemo(() => (product ? [{ productId: product.id, quantity: qty }] : undefined), [product, qty])
   const ready = mode === 'goods' ? !!product : !!amountFen && amountFen > 0
 
-  // the preview always comes from the backend (order.quote)
+  // 1. the order without points: its amount and how many points it can take (min of the order's cap and the balance)
+  const [base, setBase] = useState<Quote | null>(null)
+  const [baseErr, setBaseErr] = useState<string | null>(null)
   useEffect(() => {
     requestId.current = newRequestId('o')
-    if (!ready || pointsInvalid) {
-      setQuote(null)
-      setQuoteErr(null)
-      return
-    }
-    let cancelled = false
-    setQuoting(true)
-    const t = setTimeout(async () => {
-      try {
-        const r = await call('order', 'quote', { merchantId: m.id, items, amountFen: mode === 'instore' ? amountFen! : undefined, points: points || undefined })
-        if (!cancelled) {
-          setQuote(r)
-          setQuoteErr(null)
-        }
-      } catch (e) {
-        if (!cancelled) {
-          setQuote(null)
-          setQuoteErr(errorMessage(e))
-        }
-      } finally {
-        if (!cancelled) setQuoting(false)
-      }
-    }, 350)
-    return () => {
-      cancelled = true
-      clearTimeout(t)
-    }
-  }, [m.id, mode, items, amountFen, points, ready, pointsInvalid])
+    setBase(null)
+    setBaseErr(null)
+    if (!ready) return
+    return debounced(() => call('order', 'quote', { merchantId: m.id, items, amountFen: mode === 'instore' ? amountFen! : undefined }), setBase, setBaseErr)
+  }, [m.id, mode, items, amountFen, ready])
+
+  // 2. the points typed, checked at once against the balance and the order's maximum (never sent when they cannot be used)
+  const pointsCheck = checkPoints(pointsText, {
+    label: '抵扣积分',
+    max: [
+      ...(assets.data ? [{ value: assets.data.available, reason: `积分余额不足：可用 ${formatPoints(assets.data.available)} 积分` }] : []),
+      ...(base ? [{ value: base.maxPoints, reason: `本单最多可用 ${formatPoints(base.maxPoints)} 积分` }] : []),
+    ],
+  })
+  const points = base && assets.data ? pointsCheck.value : null
+  const [withPoints, setWithPoints] = useState<Quote | null>(null)
+  const [withPointsErr, setWithPointsErr] = useState<string | null>(null)
+  useEffect(() => {
+    requestId.current = newRequestId('o')
+    setWithPoints(null)
+    setWithPointsErr(null)
+    if (!base || !points) return
+    return debounced(() => call('order', 'quote', { merchantId: m.id, items, amountFen: mode === 'instore' ? amountFen! : undefined, points }), setWithPoints, setWithPointsErr)
+  }, [base, points]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  const typedPoints = pointsText.trim() !== ''
+  const quote = typedPoints ? (points ? withPoints : null) : base
+  const quoteErr = baseErr || (typedPoints ? withPointsErr : null)
+  const quoting = (ready && !base && !baseErr) || (!!points && !withPoints && !withPointsErr)
+  const blocked = pointsCheck.error ? '请先修正抵扣积分' : !ready ? (mode === 'instore' ? '请先输入付款金额' : '') : quoteErr ? '暂时无法下单' : ''
 
   const useMax = () => {
-    if (!quote) return
-    let max = quote.maxPoints
-    if (assets.data && pointsToHundredths(assets.data.available) < pointsToHundredths(max)) max = assets.data.available
-    setPointsText(pointsToHundredths(max) > 0 ? max : '')
+    if (!base) return
+    setPointsText(pointsToHundredths(base.maxPoints) > 0 ? base.maxPoints : '')
   }
 
   const submit = async () => {
-    if (!quote || submitting) return
+    if (!quote || submitting || blocked) return
     setSubmitting(true)
     try {
       const r = await call('order', 'create', {
@@ -124,8 +124,7 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
         ) : (
           <View>
             <View className='field-label'>付款金额（元）</View>
-            <Input className='input amount-input' type='digit' placeholder='请输入金额，如 100.00' value={amountText} onInput={(e) => setAmountText(e.detail.value)} />
-            {amountText && amountFen === null && <View className='red small'>请输入正确的金额（最多两位小数）</View>}
+            <NumberInput className='amount-input' placeholder='请输入金额，如 100.00' value={amountText} onInput={setAmountText} error={amount.error} />
           </View>
         )}
       </View>
@@ -133,13 +132,12 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
       <View className='card'>
         <View className='card-title'>
           <Text>积分抵扣</Text>
-          <Text className='extra' onClick={useMax}>{quote ? '用最多' : ''}</Text>
+          <Text className='extra' onClick={useMax}>{base ? '用最多' : ''}</Text>
         </View>
-        <Input className='input points-input' type='digit' placeholder='输入要使用的积分，不用可留空' value={pointsText} onInput={(e) => setPointsText(e.detail.value)} />
-        {pointsInvalid && <View className='red small'>积分最多两位小数，且大于 0</View>}
+        <NumberInput className='points-input' placeholder='输入要使用的积分，不用可留空' value={pointsText} onInput={setPointsText} error={pointsCheck.error} />
         <View className='field-hint'>
-          可用积分 {assets.data ? assets.data.available : '…'}
-          {quote ? ` · 本单最多可用 ${quote.maxPoints}` : ''}
+          可用积分 {assets.data ? formatPoints(assets.data.available) : '…'}
+          {base ? ` · 本单最多可用 ${formatPoints(base.maxPoints)}` : ''}
         </View>
       </View>
 
@@ -149,10 +147,12 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
           <View className='muted'>{mode === 'instore' ? '输入金额后显示' : ''}</View>
         ) : quoteErr ? (
           <View className='red small quote-error'>{quoteErr}</View>
+        ) : pointsCheck.error ? (
+          <View className='muted quote-blocked'>抵扣积分有误，修正后显示</View>
         ) : !quote ? (
           <Loading text='计算中…' />
         ) : (
-          <View style={{ opacity: quoting ? 0.5 : 1 }}>
+          <View>
             <View className='row'><Text className='label'>订单金额</Text><Text className='value'>{formatYuan(quote.amountFen)}</Text></View>
             <View className='row'><Text className='label'>今日指导价</Text><Text className='value'>{formatYuan(quote.guidePriceFen)} / 积分</Text></View>
             <View className='row'><Text className='label'>积分抵扣{points ? `（${points} 积分）` : ''}</Text><Text className='value green quote-points-fen'>-{formatYuan(quote.pointsFen)}</Text></View>
@@ -167,11 +167,31 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
           <Text className='muted'>需支付 </Text>
           <Text className='price' style={{ fontSize: px(40) }}>{quote ? formatYuan(quote.cashFen) : '—'}</Text>
         </View>
-        <Button type='primary' disabled={!quote || quoting || submitting} loading={submitting} onClick={submit}>
-          {quote && quote.cashFen === 0 ? '确认用积分支付' : '提交并支付'}
-        </Button>
+        <View className='center'>
+          <Button type='primary' disabled={!quote || quoting || submitting || !!blocked} loading={submitting} onClick={submit}>
+            {quote && quote.cashFen === 0 ? '确认用积分支付' : '提交并支付'}
+          </Button>
+          {blocked && <View className='disabled-reason checkout-blocked'>{blocked}</View>}
+        </View>
       </View>
       {sheet}
     </View>
   )
+}
+
+/** Calls `load` after a short pause (typing), then hands the result to one of two setters; returns the cancel. */
+function debounced<T>(load: () => Promise<T>, onData: (d: T) => void, onError: (msg: string) => void): () => void {
+  let cancelled = false
+  const t = setTimeout(async () => {
+    try {
+      const r = await load()
+      if (!cancelled) onData(r)
+    } catch (e) {
+      if (!cancelled) onError(errorMessage(e))
+    }
+  }, 350)
+  return () => {
+    cancelled = true
+    clearTimeout(t)
+  }
 }

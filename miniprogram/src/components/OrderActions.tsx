@@ -42,7 +42,7 @@ export default function OrderActions({ order, onChange }: { order: Order; onChan
   const cancel = () =>
     run('cancel', async () => ((await confirmDialog('取消订单', '确定取消这个订单吗？使用的积分会退回。')) ? call('order', 'cancel', { orderId: order.id }) : null), '已取消')
   const confirm = () =>
-    run('confirm', async () => ((await confirmDialog('确认收货', '确认已经收到商品？确认后订单完成，您将获得共享值。')) ? call('order', 'confirm', { orderId: order.id }) : null), '已确认收货')
+    run('confirm', async () => ((await confirmDialog('确认收货', `确认已经收到商品？确认后订单完成${order.expectedUserSv && /[1-9]/.test(order.expectedUserSv) ? `，您将获得 ${order.expectedUserSv} 共享值` : ''}。`)) ? call('order', 'confirm', { orderId: order.id }) : null), '已确认收货')
   const refund = () =>
     run('refund', async () => ((await confirmDialog('申请退款', '确定退款吗？现金原路退回，使用的积分退回您的账户。')) ? call('order', 'refund', { orderId: order.id, reason: '买家申请退款' }) : null), '已退款')
 

@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { View, Text, Input, ScrollView } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useState, type ReactNode } from 'react'
@@ -53,6 +54,9 @@ export function RiskNotice() {
           <View>2. <Text className='strong'>积分价格可能下跌</Text>。指导价随市场成交调整，您可能因此受到损失。</View>
           <View>3. 共享值是消费凭证，不能转让、不能提现，只会按每日释放规则转换为积分。</View>
           <View>4. C2C 市场的货款由买卖双方直接支付，平台不经手；请在确认收到款项后再放行积分。</View>
+          <View className='link-text risk-explain' onClick={() => Taro.navigateTo({ url: '/pages/explain/index' })}>
+            了解一笔消费的共享值如何逐日转换为积分（模拟说明） ›
+          </View>
         </View>
         {err && <View className='red small mt'>{err}</View>}
         <Button className='btn-block' type='primary' block loading={busy} onClick={accept}>

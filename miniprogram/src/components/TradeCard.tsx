@@ -17,7 +17,7 @@ export default function TradeCard({ t }: { t: Trade }) {
         </Text>
       </View>
       <View className='flex-between' style={{ marginTop: px(8) }}>
-        <Text className='muted'>单价 {formatYuan(t.priceFen)} · 对方 {t.counterpartUserNo}</Text>
+        <Text className='muted'>单价 {formatYuan(t.priceFen)} · {t.role === 'buyer' ? '卖家' : '买家'} {t.counterpartNickname}</Text>
         <Text className='strong'>{formatYuan(t.amountFen)}</Text>
       </View>
       <View className='flex-between' style={{ marginTop: px(4) }}>

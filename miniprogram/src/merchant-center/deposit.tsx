@@ -1,5 +1,7 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text } from '@tarojs/components'
+import NumberInput from '../components/NumberInput'
+import { checkPoints, depositCashFen } from '../utils/input'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
@@ -9,7 +11,7 @@ import { usePayment } from '../components/Payment'
 import { call, newRequestId } from '../services/cloud'
 import type { MerchantPrivate } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
-import { formatPoints, formatYuan, isNegative, isZero, normalizePointsInput } from '../utils/format'
+import { formatPoints, formatYuan, isNegative, isZero } from '../utils/format'
 
 export default function DepositPage() {
   return (
@@ -66,8 +68,13 @@ function MovePoints({ m, direction, available, onDone }: { m: MerchantPrivate; d
   const [pts, setPts] = useState('')
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('v'))
-  const points = normalizePointsInput(pts)
   const toStore = direction === 'toMerchant'
+  const check = checkPoints(pts, {
+    label: toStore ? '转入积分' : '转出积分',
+    max: toStore && available !== undefined ? [{ value: available, reason: `可用积分不足：可用 ${formatPoints(available)}` }] : [],
+  })
+  const points = check.value
+  const blocked = !pts.trim() ? '请输入积分数量' : check.error ? '请先修正积分数量' : ''
   const submit = async () => {
     if (!points || busy) return
     const c = await Taro.showModal({
@@ -99,10 +106,11 @@ function MovePoints({ m, direction, available, onDone }: { m: MerchantPrivate; d
       </View>
       <View className='card'>
         <View className='field-label'>{toStore ? '转入店铺的积分' : '转出到我的积分'}</View>
-        <Input className='input move-points' type='digit' value={pts} placeholder='最多两位小数' onInput={(e) => setPts(e.detail.value)} />
+        <NumberInput className='move-points' value={pts} placeholder='最多两位小数' onInput={setPts} error={check.error} />
         <View className='field-hint'>
           {toStore ? '例如在 C2C 市场买入积分后转入店铺，用作保证金或补足余额。' : '店铺只能转出超过保证金要求的部分。'}
         </View>
+        {blocked && <View className='disabled-reason'>{blocked}</View>}
         <Button className='btn-block' type='primary' block disabled={!points} loading={busy} onClick={submit}>
           {toStore ? '转入店铺' : '转出'}
         </Button>
@@ -118,7 +126,11 @@ function Deposit({ m, guidePriceFen, onDone }: { m: MerchantPrivate; guidePriceF
   const { pay, sheet } = usePayment()
   const rid = useRef(newRequestId('d'))
   useEffect(() => setPts(needed), [needed])
-  const points = normalizePointsInput(pts)
+  const check = checkPoints(pts, { label: '购买积分' })
+  const points = check.value
+  // the cash to pay, before paying: the treasury charges points × guide price, rounded up to the fen (a charge)
+  const cashFen = points && guidePriceFen !== undefined ? depositCashFen(points, guidePriceFen) : null
+  const blocked = !pts.trim() ? '请输入要购买的积分数量' : check.error ? '请先修正购买数量' : ''
   const submit = async () => {
     if (!points || busy) return
     setBusy(true)
@@ -158,9 +170,11 @@ function Deposit({ m, guidePriceFen, onDone }: { m: MerchantPrivate; guidePriceF
       </View>
       <View className='card'>
         <View className='field-label'>购买积分数量</View>
-        <Input className='input deposit-points' type='digit' value={pts} placeholder='最多两位小数' onInput={(e) => setPts(e.detail.value)} />
-        <View className='field-hint'>按今日指导价向平台购买，通过微信支付付款，金额以支付页面为准。</View>
-        <Button className='btn-block deposit-submit' type='primary' block disabled={!points} loading={busy} onClick={submit}>购买并支付</Button>
+        <NumberInput className='deposit-points' value={pts} placeholder='最多两位小数' onInput={setPts} error={check.error} />
+        <View className='row deposit-total'><Text className='label'>应付金额</Text><Text className='value price deposit-cash'>{cashFen !== null ? formatYuan(cashFen) : '—'}</Text></View>
+        <View className='field-hint'>按今日指导价向平台购买（{points ?? '—'} 积分 × {guidePriceFen !== undefined ? formatYuan(guidePriceFen) : '—'}），通过微信支付付款。</View>
+        {blocked && <View className='disabled-reason'>{blocked}</View>}
+        <Button className='btn-block deposit-submit' type='primary' block disabled={!points} loading={busy} onClick={submit}>{cashFen !== null ? `支付 ${formatYuan(cashFen)}` : '购买并支付'}</Button>
       </View>
       {sheet}
     </View>

@@ -63,7 +63,15 @@ function Dashboard({ m }: { m: MerchantPrivate }) {
             <Button className='btn-block' type='primary' block onClick={() => go('/merchant-center/apply')}>修改后重新申请</Button>
           </View>
         )}
-        {m.status !== 'pending' && m.status !== 'rejected' && !m.acceptingOrders && (
+        {m.status === 'suspended' && (
+          <View className='notice-bar mt merchant-suspension' style={{ borderRadius: px(8) }}>
+            平台已暂停本店接单：{m.suspension?.reason || '—'}。已有订单照常处理（发货、退款）。
+          </View>
+        )}
+        {m.status !== 'suspended' && m.reinstatement && (
+          <View className='muted mt merchant-reinstatement'>已恢复营业：{m.reinstatement.reason}</View>
+        )}
+        {m.status !== 'pending' && m.status !== 'rejected' && m.status !== 'suspended' && !m.acceptingOrders && (
           <View className='notice-bar mt' style={{ borderRadius: px(8) }}>
             {isNegative(m.pointsBalance) ? '积分余额低于 0，顾客暂时无法下单，请补充积分。' : `还需购买 ${formatPoints(m.depositPointsNeeded)} 积分作为保证金才能开始接单。`}
           </View>

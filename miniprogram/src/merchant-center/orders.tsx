@@ -7,6 +7,7 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import type { Order, OrderStatus } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
+import { followFilter, shipSummary } from '../utils/lists'
 import { formatPoints, formatShortTime, formatYuan, isZero } from '../utils/format'
 import { ORDER_STATUS_COLOR, orderStatusText } from '../utils/labels'
 import { px } from '../utils/px'
@@ -25,11 +26,12 @@ function Orders() {
   const [status, setStatus] = useState<OrderStatus | ''>('paid')
   const q = useQuery(() => call('merchant', 'orders', { status: status || undefined }), [status])
   const ship = async (o: Order) => {
-    const r = await Taro.showModal({ title: '确认发货', content: `确认订单 ${o.id} 的商品已经发出/交付给顾客？`, confirmText: '发货', cancelText: '取消' })
+    // the order's tail number and what it holds: a full id wrapped mid-word inside the dialog
+    const r = await Taro.showModal({ title: '确认发货', content: shipSummary(o), confirmText: '发货', cancelText: '取消' })
     if (!r.confirm) return
     try {
       const n = await call('merchant', 'ship', { orderId: o.id })
-      if (q.data) q.setData({ ...q.data, items: q.data.items.map((x) => (x.id === n.id ? n : x)) })
+      if (q.data) q.setData({ ...q.data, items: followFilter(q.data.items, n, status) })
       Taro.showToast({ title: '已发货', icon: 'success' })
     } catch (e) {
       showError(e)

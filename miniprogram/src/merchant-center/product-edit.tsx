@@ -7,7 +7,9 @@ import { Loading } from '../components/States'
 import { call, newRequestId } from '../services/cloud'
 import { chooseAndUploadImage } from '../services/upload'
 import { showError, useQuery } from '../utils/hooks'
-import { fenToYuanText, parseYuanToFen } from '../utils/format'
+import { fenToYuanText } from '../utils/format'
+import { checkInt, checkYuan } from '../utils/input'
+import NumberInput from '../components/NumberInput'
 import { px } from '../utils/px'
 
 export default function ProductEditPage() {
@@ -41,9 +43,12 @@ function Edit({ id }: { id: string }) {
     }
   }, [q.data, id])
   if (id && q.loading && !q.data) return <Loading />
-  const priceFen = parseYuanToFen(price)
-  const stockN = /^\d{1,7}$/.test(stock.trim()) ? parseInt(stock.trim(), 10) : null
-  const valid = title.trim() && priceFen && priceFen > 0 && stockN !== null
+  const priceCheck = checkYuan(price, { label: '价格' })
+  const stockCheck = checkInt(stock, { label: '库存', min: 0 })
+  const priceFen = priceCheck.value
+  const stockN = stockCheck.value
+  const blocked = !title.trim() ? '请填写商品名称' : !price.trim() ? '请填写价格' : priceCheck.error || stockCheck.error ? '请先修正标红的项' : ''
+  const valid = !blocked && priceFen !== null && stockN !== null
   const upload = async () => {
     try {
       const url = await chooseAndUploadImage('product')
@@ -81,10 +86,9 @@ function Edit({ id }: { id: string }) {
         <View className='field'><View className='field-label'>商品名称</View><Input className='input p-title' value={title} placeholder='如：拿铁咖啡' onInput={(e) => setTitle(e.detail.value)} /></View>
         <View className='field'>
           <View className='field-label'>价格（元）</View>
-          <Input className='input p-price' type='digit' value={price} placeholder='如：28.00' onInput={(e) => setPrice(e.detail.value)} />
-          {price && !priceFen && <View className='red small'>请输入正确的价格</View>}
+          <NumberInput className='p-price' value={price} placeholder='如：28.00' onInput={setPrice} error={priceCheck.error} />
         </View>
-        <View className='field'><View className='field-label'>库存</View><Input className='input p-stock' type='number' value={stock} onInput={(e) => setStock(e.detail.value)} /></View>
+        <View className='field'><View className='field-label'>库存</View><NumberInput className='p-stock' integer value={stock} onInput={setStock} error={stockCheck.error} /></View>
         <View className='field'><View className='field-label'>描述</View><Textarea className='textarea p-desc' value={desc} placeholder='介绍一下这个商品' onInput={(e) => setDesc(e.detail.value)} /></View>
         <View className='field'>
           <View className='field-label'>图片（可选）</View>
@@ -95,6 +99,7 @@ function Edit({ id }: { id: string }) {
           <Text>立即上架</Text>
           <Switch checked={onShelf} color='#07c160' onChange={(e) => setOnShelf(e.detail.value)} />
         </View>
+        {blocked && <View className='disabled-reason'>{blocked}</View>}
         <Button className='btn-block save-product' type='primary' block disabled={!valid} loading={busy} onClick={save}>保存</Button>
       </View>
     </View>

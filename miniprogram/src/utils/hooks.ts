@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { errorMessage } from '../services/cloud'
 import { onClockSync, serverNow, syncServerClock } from '../services/clock'
 
@@ -15,7 +15,7 @@ export interface Query<T> {
  * Loads on mount, reloads when the page is shown again and on pull-down. Keeps the last data while
  * reloading so a refresh does not flash a spinner.
  */
-export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = [], opts: { refreshOnShow?: boolean } = {}): Query<T> {
+export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = [], opts: { refreshOnShow?: boolean; pollMs?: number } = {}): Query<T> {
   const [data, setData] = useState<T | undefined>(undefined)
   const [error, setError] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
@@ -52,6 +52,22 @@ export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = [], opts: 
   useEffect(() => {
     mounted.current = true
   }, [])
+
+  // lists whose items change by someone else's action (a trade filling my order) refresh on their own
+  const shown = useRef(true)
+  useDidHide(() => {
+    shown.current = false
+  })
+  useDidShow(() => {
+    shown.current = true
+  })
+  useEffect(() => {
+    if (!opts.pollMs) return
+    const t = setInterval(() => {
+      if (shown.current) reload()
+    }, opts.pollMs)
+    return () => clearInterval(t)
+  }, [opts.pollMs, reload])
 
   usePullDownRefresh(() => {
     reload().finally(() => Taro.stopPullDownRefresh())

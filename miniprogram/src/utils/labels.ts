@@ -1,4 +1,4 @@
-import type { MarketOrderStatus, MerchantStatus, OrderKind, OrderStatus, Side, TradeStatus } from '../services/types'
+import type { MarketOrderStatus, MerchantStatus, Order, OrderKind, OrderStatus, Side, TradeStatus } from '../services/types'
 
 export const ORDER_STATUS: Record<OrderStatus, string> = {
   unpaid: '待支付',
@@ -61,4 +61,16 @@ export const LEDGER_KIND: Record<string, string> = {
   market_release: '解冻',
   market_trade: '市场成交',
   market_fee: '交易手续费',
+}
+
+/**
+ * The shared-value line of an order, only ever what is true: credited (completed), or what settlement
+ * will credit, said as such; nothing for a cancelled or refunded order, which never earns any.
+ */
+export function orderSvLine(o: Pick<Order, 'status' | 'kind' | 'userSv' | 'expectedUserSv'>): { label: string; value: string } | null {
+  const nonZero = (v: string | null | undefined): v is string => !!v && /[1-9]/.test(v)
+  if (o.status === 'completed') return nonZero(o.userSv) ? { label: '获得共享值', value: o.userSv } : null
+  if (o.status === 'cancelled' || o.status === 'refunded' || !nonZero(o.expectedUserSv)) return null
+  if (o.status === 'unpaid') return { label: '付款并完成后获得共享值', value: o.expectedUserSv }
+  return { label: o.kind === 'goods' ? '确认收货后获得共享值' : '订单完成后获得共享值', value: o.expectedUserSv }
 }

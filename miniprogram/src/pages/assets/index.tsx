@@ -2,7 +2,8 @@ import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import PageShell from '../../components/PageShell'
-import Chart, { plotNumber } from '../../components/Chart'
+import Chart from '../../components/Chart'
+import { chartHundredths } from '../../utils/chart'
 import { ErrorView, Loading, QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
 import { askConsent, H5_EXPLANATION } from '../../services/subscribe'
@@ -63,11 +64,7 @@ function Assets() {
         st.error ? <ErrorView message={st.error} onRetry={st.reload} /> : <Loading />
       ) : (
         <View className='card statements'>
-          <Chart
-            labels={[...st.data.items].reverse().map((s) => s.day.slice(5))}
-            series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: [...st.data.items].reverse().map((s) => plotNumber(s.pointsReceived)) }]}
-            format={(v) => v.toFixed(2)}
-          />
+          <Chart days={st.data.items.map((s) => s.day)} series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: st.data.items.map((s) => chartHundredths(s.pointsReceived)) }]} />
           {st.data.items.length === 0 ? (
             <View className='muted center mt'>还没有释放记录。消费产生共享值后，当晚 22:00 起每天释放积分。</View>
           ) : (

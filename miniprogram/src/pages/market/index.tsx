@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text } from '@tarojs/components'
+import NumberInput from '../../components/NumberInput'
 import { Button } from '@nutui/nutui-react-taro'
 import { useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
@@ -11,7 +12,9 @@ import { call, newRequestId } from '../../services/cloud'
 import { askConsent } from '../../services/subscribe'
 import type { MarketOrderStatus, Side, TradeStatus } from '../../services/types'
 import { showError, useQuery } from '../../utils/hooks'
-import { formatPoints, formatRate, formatShortTime, formatYuan, fenToYuanText, normalizePointsInput, parseYuanToFen } from '../../utils/format'
+import { formatPoints, formatRate, formatShortTime, formatYuan, fenToYuanText } from '../../utils/format'
+import { checkPoints, checkYuan } from '../../utils/input'
+import { maxSellable, placeSummary, placeTotal } from '../../utils/market'
 import { MARKET_ORDER_STATUS, SIDE } from '../../utils/labels'
 import { px } from '../../utils/px'
 
@@ -92,12 +95,11 @@ function Book({ onTrade }: { onTrade: () => void }) {
         {(s) => (
           <View className='card'>
             <Chart
-              labels={s.history.map((h) => h.day.slice(5))}
+              days={s.history.map((h) => h.day)}
               series={[
-                { name: '指导价', color: '#07c160', values: s.history.map((h) => h.guidePriceFen / 100) },
-                { name: '成交均价', color: '#fa9d3b', values: s.history.map((h) => (h.vwapFen === null ? null : h.vwapFen / 100)) },
+                { name: '指导价', color: '#07c160', values: s.history.map((h) => h.guidePriceFen) },
+                { name: '成交均价', color: '#fa9d3b', values: s.history.map((h) => h.vwapFen) },
               ]}
-              format={(v) => v.toFixed(2)}
             />
             <View className='muted small mt'>今日成交 {formatPoints(s.volume)} 积分 · {s.trades} 笔{s.vwapFen !== null ? ` · 均价 ${formatYuan(s.vwapFen)}` : ''}</View>
           </View>
@@ -127,19 +129,27 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
   const [qtyText, setQtyText] = useState('')
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('m'))
-  const priceFen = parseYuanToFen(priceText)
-  const qty = normalizePointsInput(qtyText)
-  const valid = !!priceFen && !!qty
+  const d = depth.data
+  const priceCheck = checkYuan(priceText, { label: '单价', minFen: d?.minPriceFen, maxFen: d?.maxPriceFen })
+  const feeRate = d?.feeRate ?? '0'
+  const available = assets.data?.available
+  const qtyCheck = checkPoints(qtyText, {
+    label: '数量',
+    min: '1',
+    // a sell order escrows quantity + fee at once: say so before the tap, not after
+    max: side === 'sell' && available !== undefined ? [{ value: maxSellable(available, feeRate), reason: `可用积分不足：卖出 ${qtyText.trim()} 积分另需手续费，最多可卖 ${formatPoints(maxSellable(available, feeRate))}` }] : [],
+  })
+  const priceFen = priceCheck.value
+  const qty = qtyCheck.value
   const noPayment = side === 'sell' && pd.data && !pd.data.accountText && !pd.data.qrImageUrl
+  const blocked = !priceText.trim() ? '请输入单价' : !qtyText.trim() ? '请输入数量' : priceCheck.error || qtyCheck.error ? '请先修正标红的项' : noPayment ? '请先设置收款方式' : ''
+  const valid = !blocked && !!priceFen && !!qty
 
   const submit = async () => {
     if (!valid || busy) return
     const ok = await Taro.showModal({
       title: side === 'buy' ? '确认买入' : '确认卖出',
-      content:
-        side === 'buy'
-          ? `以 ${formatYuan(priceFen!)} / 积分买入 ${qty} 积分。成交后请在 30 分钟内向卖家付款并点“我已付款”。`
-          : `以 ${formatYuan(priceFen!)} / 积分卖出 ${qty} 积分。积分和手续费将先冻结，买家付款后请确认收款再放行。`,
+      content: placeSummary(side, qty!, priceFen!, feeRate),
       confirmText: '确认',
       cancelText: '取消',
     })
@@ -193,7 +203,7 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
         </View>
         <View className='field'>
           <View className='field-label'>单价（元 / 积分）</View>
-          <Input className='input price-input' type='digit' placeholder={depth.data ? `指导价 ${fenToYuanText(depth.data.guidePriceFen)}` : '单价'} value={priceText} onInput={(e) => setPriceText(e.detail.value)} />
+          <NumberInput className='price-input' placeholder={depth.data ? `指导价 ${fenToYuanText(depth.data.guidePriceFen)}` : '单价'} value={priceText} onInput={setPriceText} error={priceCheck.error} />
           {depth.data && (
             <View className='field-hint'>
               可挂价格 {formatYuan(depth.data.minPriceFen)} ~ {formatYuan(depth.data.maxPriceFen)}{' '}
@@ -203,7 +213,7 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
         </View>
         <View className='field'>
           <View className='field-label'>数量（积分）</View>
-          <Input className='input qty-input' type='digit' placeholder='至少 1 积分，最多两位小数' value={qtyText} onInput={(e) => setQtyText(e.detail.value)} />
+          <NumberInput className='qty-input' placeholder='至少 1 积分，最多两位小数' value={qtyText} onInput={setQtyText} error={qtyCheck.error} />
           <View className='field-hint'>
             可用积分 {assets.data ? formatPoints(assets.data.available) : '…'}
             {side === 'sell' && depth.data ? ` · 卖方手续费 ${formatRate(depth.data.feeRate)}（以积分支付，挂单时一并冻结）` : ''}
@@ -215,6 +225,8 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
             <Text className='link-text' onClick={() => Taro.navigateTo({ url: '/pages/payment-details/index' })}>去设置 ›</Text>
           </View>
         )}
+        {priceFen && qty && <View className='field-hint place-total'>{placeTotal(side, qty, priceFen, feeRate)}</View>}
+        {blocked && <View className='disabled-reason place-blocked'>{blocked}</View>}
         <Button className='btn-block place-submit' type={side === 'buy' ? 'primary' : 'danger'} block disabled={!valid} loading={busy} onClick={submit}>
           {side === 'buy' ? '买入' : '卖出'}
         </Button>
@@ -228,7 +240,8 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
 
 function MyOrders() {
   const [status, setStatus] = useState<MarketOrderStatus | ''>('open')
-  const q = useQuery(() => call('market', 'myOrders', { status: status || undefined }), [status])
+  // refreshed on return (useDidShow), after each action, and every 15 s while shown: a fill happens on someone else's tap
+  const q = useQuery(() => call('market', 'myOrders', { status: status || undefined }), [status], { pollMs: 15_000 })
   const cancel = async (id: string) => {
     const ok = await Taro.showModal({ title: '撤单', content: '确定撤销这笔挂单吗？未成交部分的冻结积分会退回。', confirmText: '撤单', cancelText: '取消' })
     if (!ok.confirm) return
@@ -272,7 +285,7 @@ function MyOrders() {
 
 function MyTrades() {
   const [status, setStatus] = useState<TradeStatus | ''>('')
-  const q = useQuery(() => call('market', 'myTrades', { status: status || undefined }), [status])
+  const q = useQuery(() => call('market', 'myTrades', { status: status || undefined }), [status], { pollMs: 15_000 })
   return (
     <View>
       <View className='chip-bar'>

@@ -63,6 +63,7 @@ function Me() {
         {showRisk && (
           <View className='muted small' style={{ paddingBottom: px(16) }}>
             共享积分没有保证的现金价值，平台不承诺兑付；积分价格随市场变化，可能下跌。共享值不能转让或提现。C2C 交易的货款由买卖双方直接支付，平台不经手资金。
+            <View className='link-text me-explain' onClick={() => go('/pages/explain/index')}>共享值如何转换（模拟说明） ›</View>
           </View>
         )}
         {process.env.TARO_ENV === 'h5' && (

@@ -50,7 +50,12 @@ function Detail({ m }: { m: MerchantDetail }) {
   const shareH5 = () => {
     const url = `${window.location.origin}${window.location.pathname}#${merchantShareUrl(m.id)}`
     const done = () => Taro.showModal({ title: '分享链接已复制', content: url, showCancel: false, confirmText: '好的' })
-    Taro.setClipboardData({ data: url }).then(done, done)
+    // h5's setClipboardData shows its own "内容已复制" toast, which lay over this dialog: the dialog says it already
+    const copied = () => {
+      Taro.hideToast()
+      done()
+    }
+    Taro.setClipboardData({ data: url }).then(copied, done)
   }
   const instore = () => {
     if (!m.acceptingOrders) return toast('商家暂停接单，暂时无法付款')

@@ -8,7 +8,7 @@ import { call } from '../../services/cloud'
 import type { Order } from '../../services/types'
 import { useQuery } from '../../utils/hooks'
 import { formatDateTime, formatPoints, formatYuan, isZero } from '../../utils/format'
-import { ORDER_STATUS_COLOR, orderStatusText } from '../../utils/labels'
+import { ORDER_STATUS_COLOR, orderStatusText, orderSvLine } from '../../utils/labels'
 import { px } from '../../utils/px'
 
 export default function OrderPage() {
@@ -62,7 +62,10 @@ function OrderDetail({ id }: { id: string }) {
             {!isZero(o.pointsUsed) && <View className='row'><Text className='label'>积分抵扣</Text><Text className='value'>{formatPoints(o.pointsUsed)} 积分 = -{formatYuan(o.pointsFen)}</Text></View>}
             <View className='row'><Text className='label'>下单时指导价</Text><Text className='value'>{formatYuan(o.guidePriceFen)} / 积分</Text></View>
             <View className='row'><Text className='label'>微信支付</Text><Text className='value price'>{formatYuan(o.cashFen)}</Text></View>
-            {!isZero(o.userSv) && <View className='row'><Text className='label'>获得共享值</Text><Text className='value green order-sv'>{formatPoints(o.userSv)}</Text></View>}
+            {(() => {
+              const sv = orderSvLine(o)
+              return sv && <View className='row'><Text className='label order-sv-label'>{sv.label}</Text><Text className='value green order-sv'>{formatPoints(sv.value)}</Text></View>
+            })()}
             <OrderActions order={o} onChange={(n) => q.setData(n)} />
           </View>
           <View className='card'>

@@ -8,6 +8,7 @@ import { Empty, QueryView } from '../../components/States'
 import { call, errorMessage } from '../../services/cloud'
 import type { Order, OrderStatus } from '../../services/types'
 import { useQuery } from '../../utils/hooks'
+import { followFilter } from '../../utils/lists'
 import { formatShortTime, formatYuan, isZero } from '../../utils/format'
 import { ORDER_STATUS_COLOR, orderStatusText } from '../../utils/labels'
 import { px } from '../../utils/px'
@@ -51,8 +52,8 @@ function Orders({ initial }: { initial: OrderStatus | '' }) {
   }
   const replace = (o: Order) => {
     if (!q.data) return
-    q.setData({ ...q.data, items: q.data.items.map((x) => (x.id === o.id ? o : x)) })
-    setExtra((x) => ({ ...x, items: x.items.map((y) => (y.id === o.id ? o : y)) }))
+    q.setData({ ...q.data, items: followFilter(q.data.items, o, tab) })
+    setExtra((x) => ({ ...x, items: followFilter(x.items, o, tab) }))
   }
   return (
     <View className='page orders-page'>

@@ -6,6 +6,8 @@ import PageShell from '../../components/PageShell'
 import { QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
 import { chooseAndUploadImage } from '../../services/upload'
+import { getSession } from '../../services/session'
+import { paymentQrFolder } from '../../../../shared/uploads'
 import { showError, useQuery } from '../../utils/hooks'
 import { px } from '../../utils/px'
 
@@ -30,7 +32,10 @@ function PaymentDetailsView() {
   }, [q.data])
   const upload = async () => {
     try {
-      const url = await chooseAndUploadImage('payment-qr')
+      // the server accepts a QR file only from the user's own folder (shared/uploads.ts)
+      const me = getSession().me
+      if (!me) return
+      const url = await chooseAndUploadImage(paymentQrFolder(me.openid))
       if (url) setQr(url)
     } catch (e) {
       showError(e)

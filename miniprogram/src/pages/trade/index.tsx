@@ -9,6 +9,8 @@ import type { Trade } from '../../services/types'
 import { showError, useCountdown, useQuery } from '../../utils/hooks'
 import { formatCountdown, formatDateTime, formatPoints, formatYuan } from '../../utils/format'
 import { TRADE_STATUS } from '../../utils/labels'
+import { appealWait, tradeSummary } from '../../utils/market'
+import { chooseAndUploadImage } from '../../services/upload'
 import { px } from '../../utils/px'
 
 export default function TradePage() {
@@ -27,10 +29,15 @@ function TradeView({ id }: { id: string }) {
 
 function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) => void; reload: () => void }) {
   const left = useCountdown(t.status === 'awaiting_payment' ? t.payDeadline : null)
+  // 申诉 opens at appealableAt: until then the page says when, and offers no button that would only be refused
+  const untilAppeal = useCountdown(t.status === 'paid' ? t.appealableAt : null)
   const [busy, setBusy] = useState('')
   const [appealing, setAppealing] = useState(false)
   const [reason, setReason] = useState('')
+  const [proof, setProof] = useState<string | null>(null)
   const isBuyer = t.role === 'buyer'
+  const who = `${t.counterpartNickname}（用户号 ${t.counterpartUserNo}）`
+  const appealOpen = t.status === 'paid' && t.appealableAt !== null && untilAppeal <= 0
 
   const act = async (name: string, title: string, content: string, fn: () => Promise<Trade>, ok: string) => {
     const c = await Taro.showModal({ title, content, confirmText: '确定', cancelText: '取消' })
@@ -47,14 +54,38 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
     }
   }
   const markPaid = () =>
-    act('paid', '确认已付款', `请确认您已向卖家（用户号 ${t.counterpartUserNo}）支付 ${formatYuan(t.amountFen)}。未付款就标记已付款属于违规行为。`, () => call('market', 'markPaid', { tradeId: t.id }), '已标记付款')
+    act('paid', '确认已付款', `${tradeSummary(t, 'buyer')}\n请确认您已向卖家 ${who} 支付 ${formatYuan(t.amountFen)}。未付款就标记已付款属于违规行为。`, () => call('market', 'markPaid', { tradeId: t.id }), '已标记付款')
   const confirm = () =>
-    act('confirm', '确认收款并放行', `请确认您已收到买家支付的 ${formatYuan(t.amountFen)}。确认后 ${formatPoints(t.quantity)} 积分将转给买家，不能撤回。`, () => call('market', 'confirm', { tradeId: t.id }), '已放行')
+    act('confirm', '确认收款并放行', `${tradeSummary(t, 'seller')}\n请确认您已收到付款人 ${who} 支付的 ${formatYuan(t.amountFen)}。确认后积分将转给买家，不能撤回。`, () => call('market', 'confirm', { tradeId: t.id }), '已放行')
+  const cancel = () =>
+    act('cancel', '取消交易', `${tradeSummary(t, 'buyer')}\n取消后积分退回卖家挂单。取消计入未付款次数：24 小时内 3 次将暂停买入 24 小时。`, () => call('market', 'cancelTrade', { tradeId: t.id }), '已取消')
+  const pickProof = async () => {
+    try {
+      const url = await chooseAndUploadImage('appeal')
+      if (url) setProof(url)
+    } catch (e) {
+      showError(e)
+    }
+  }
+  const addProof = async () => {
+    try {
+      const url = await chooseAndUploadImage('appeal')
+      if (!url) return
+      setBusy('proof')
+      onChange(await call('market', 'addProof', { tradeId: t.id, proofImage: url }))
+      Taro.showToast({ title: '已补充凭证', icon: 'success' })
+    } catch (e) {
+      showError(e)
+    } finally {
+      setBusy('')
+    }
+  }
+  const appealBlocked = reason.trim().length < 4 ? '请写清申诉原因（至少 4 个字）' : !proof ? '请上传付款记录或聊天截图作为凭证' : ''
   const appeal = async () => {
-    if (reason.trim().length < 4) return Taro.showToast({ title: '请写清申诉原因（至少4个字）', icon: 'none' })
+    if (appealBlocked || !proof) return
     setBusy('appeal')
     try {
-      onChange(await call('market', 'appeal', { tradeId: t.id, reason: reason.trim() }))
+      onChange(await call('market', 'appeal', { tradeId: t.id, reason: reason.trim(), proofImage: proof }))
       setAppealing(false)
       Taro.showToast({ title: '已提交申诉', icon: 'success' })
     } catch (e) {
@@ -81,10 +112,17 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
         {t.status === 'paid' && (
           <View className='small mt'>
             {isBuyer ? '已通知卖家，等待卖家确认收款并放行积分。' : '买家已标记付款，请核实到账后确认放行。'}
-            {t.appealableAt && <View className='muted'>如对方 {formatDateTime(t.appealableAt)} 后仍未处理，可发起申诉</View>}
+            {appealWait(t.appealableAt, t.appealableAt !== null ? t.appealableAt - untilAppeal : 0, formatDateTime) && (
+              <View className='muted appeal-wait'>{appealWait(t.appealableAt, t.appealableAt! - untilAppeal, formatDateTime)}</View>
+            )}
           </View>
         )}
-        {t.status === 'cancelled' && <View className='small mt'>交易已取消{t.cancelledAt ? `（${formatDateTime(t.cancelledAt)}）` : ''}，积分已退回卖家挂单。</View>}
+        {t.status === 'cancelled' && (
+          <View className='small mt'>
+            {t.cancelReason === 'buyer_cancelled' ? '买家已取消交易' : t.cancelReason === 'appeal_return' ? '申诉裁决退回卖家' : '买家超时未付款，交易已取消'}
+            {t.cancelledAt ? `（${formatDateTime(t.cancelledAt)}）` : ''}，积分已退回卖家。
+          </View>
+        )}
         {t.status === 'completed' && <View className='small mt'>交易完成，{formatPoints(t.quantity)} 积分已转给买家。</View>}
       </View>
 
@@ -93,7 +131,15 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
         <View className='row'><Text className='label'>单价</Text><Text className='value'>{formatYuan(t.priceFen)} / 积分</Text></View>
         <View className='row'><Text className='label'>{isBuyer ? '应付金额' : '应收金额'}</Text><Text className='value price trade-amount'>{formatYuan(t.amountFen)}</Text></View>
         {!isBuyer && <View className='row'><Text className='label'>手续费（积分）</Text><Text className='value'>{formatPoints(t.fee)}</Text></View>}
-        <View className='row'><Text className='label'>对方用户号</Text><Text className='value'>{t.counterpartUserNo}</Text></View>
+        <View className='row'>
+          <Text className='label'>{isBuyer ? '卖家' : '付款人（买家）'}</Text>
+          <View className='value flex counterpart' style={{ gap: px(12), justifyContent: 'flex-end' }}>
+            {t.counterpartAvatarUrl ? <Image src={t.counterpartAvatarUrl} mode='aspectFill' style={{ width: px(44), height: px(44), borderRadius: '50%' }} /> : null}
+            <Text className='counterpart-name'>{t.counterpartNickname}</Text>
+            <Text className='muted'>{t.counterpartUserNo}</Text>
+          </View>
+        </View>
+        {!isBuyer && (t.status === 'paid' || t.status === 'awaiting_payment') && <View className='muted small'>请核对到账付款人是否为 {t.counterpartNickname}，金额是否为 {formatYuan(t.amountFen)}。</View>}
         <View className='row'><Text className='label'>成交时间</Text><Text className='value'>{formatDateTime(t.createdAt)}</Text></View>
         {t.paidAt && <View className='row'><Text className='label'>标记付款</Text><Text className='value'>{formatDateTime(t.paidAt)}</Text></View>}
         {t.completedAt && <View className='row'><Text className='label'>完成时间</Text><Text className='value'>{formatDateTime(t.completedAt)}</Text></View>}
@@ -118,13 +164,26 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
         <View className='card appeal-info'>
           <View className='card-title'>申诉</View>
           <View className='small'>{t.appeal.by === 'buyer' ? '买家' : '卖家'}于 {formatDateTime(t.appeal.at)} 申诉：{t.appeal.reason}</View>
+          {t.appeal.proofs.length > 0 && (
+            <View className='flex proofs' style={{ gap: px(12), flexWrap: 'wrap', marginTop: px(12) }}>
+              {t.appeal.proofs.map((p, i) => (
+                <View key={i} className='center small'>
+                  <Image src={p.imageUrl} mode='aspectFill' style={{ width: px(160), height: px(160), borderRadius: px(8) }} onClick={() => Taro.previewImage({ urls: [p.imageUrl] })} />
+                  <View className='muted'>{p.by === t.role ? '我的凭证' : '对方凭证'}</View>
+                </View>
+              ))}
+            </View>
+          )}
           {t.appeal.decision ? (
             <View className='small mt'>
               平台裁决：<Text className='strong'>{t.appeal.decision === 'release' ? '积分放行给买家' : '积分退回卖家'}</Text>
               {t.appeal.decisionReason ? `（${t.appeal.decisionReason}）` : ''}
             </View>
           ) : (
-            <View className='muted mt'>平台处理中，请耐心等待。</View>
+            <View className='mt'>
+              <View className='muted'>平台处理中，请耐心等待。双方都可以补充凭证（每方最多 3 张）。</View>
+              <Button className='btn-block add-proof' size='small' loading={busy === 'proof'} onClick={addProof}>补充凭证截图</Button>
+            </View>
           )}
         </View>
       )}
@@ -133,19 +192,26 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
         {isBuyer && t.status === 'awaiting_payment' && left > 0 && (
           <Button className='btn-block mark-paid' type='primary' block size='large' loading={busy === 'paid'} onClick={markPaid}>我已付款</Button>
         )}
+        {isBuyer && t.status === 'awaiting_payment' && left > 0 && (
+          <Button className='btn-block cancel-trade' block loading={busy === 'cancel'} onClick={cancel}>取消交易（未付款）</Button>
+        )}
         {!isBuyer && (t.status === 'paid' || t.status === 'awaiting_payment') && (
           <Button className='btn-block confirm-release' type='primary' block size='large' loading={busy === 'confirm'} onClick={confirm}>我已收到款项，放行积分</Button>
         )}
-        {t.status === 'paid' && !appealing && (
-          <Button className='btn-block' block onClick={() => setAppealing(true)}>申诉</Button>
+        {appealOpen && !appealing && (
+          <Button className='btn-block open-appeal' block onClick={() => setAppealing(true)}>申诉</Button>
         )}
         {appealing && (
           <View className='card' style={{ margin: `${px(20)} 0` }}>
             <View className='field-label'>申诉原因</View>
-            <Textarea className='textarea' placeholder='例如：已付款但卖家一直不放行 / 没有收到买家付款' value={reason} onInput={(e) => setReason(e.detail.value)} />
+            <Textarea className='textarea appeal-reason' placeholder='例如：已付款但卖家一直不放行 / 没有收到买家付款' value={reason} onInput={(e) => setReason(e.detail.value)} />
+            <View className='field-label mt'>凭证截图（必填）</View>
+            {proof && <Image src={proof} mode='aspectFill' style={{ width: px(200), height: px(200), borderRadius: px(8) }} />}
+            <Button size='small' className='pick-proof' onClick={pickProof}>{proof ? '更换截图' : '上传付款记录 / 聊天截图'}</Button>
+            {appealBlocked && <View className='disabled-reason'>{appealBlocked}</View>}
             <View className='btn-row'>
               <Button onClick={() => setAppealing(false)}>取消</Button>
-              <Button type='primary' loading={busy === 'appeal'} onClick={appeal}>提交申诉</Button>
+              <Button type='primary' className='submit-appeal' disabled={!!appealBlocked} loading={busy === 'appeal'} onClick={appeal}>提交申诉</Button>
             </View>
           </View>
         )}

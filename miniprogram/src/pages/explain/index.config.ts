@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '共享值如何转换' })
