@@ -44,6 +44,10 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await admin.tap('商家审核');
   const card = admin.cur().locator('.application', { hasText: shop });
   await card.waitFor();
+  // the admin checks the sub-merchant id with WeChat Pay (the local cloud binds every id by default)
+  await card.getByText('未检查').waitFor();
+  await card.locator('taro-button-core', { hasText: '检查' }).click();
+  await card.getByText('已绑定，可收款').waitFor();
   await admin.shot('04-admin-pending-application');
   await card.locator('taro-button-core', { hasText: '通过' }).click();
   await admin.confirmModal(shop);

@@ -158,12 +158,14 @@ function Application({ m: initial, onDone }: { m: MerchantPrivate; onDone: () =>
       <View className='row'><Text className='label'>子商户号</Text><Text className='value'>{m.subMchId}</Text></View>
       <View className='row sub-mch-check'>
         <Text className='label'>收款检查</Text>
-        {m.subMchCheck ? (
-          <Text className={`value ${CHECK_LABEL[m.subMchCheck.status].cls}`}>{CHECK_LABEL[m.subMchCheck.status].text}</Text>
-        ) : (
-          <Text className='value muted'>未检查</Text>
-        )}
-        <Button size='small' className='check-sub-mch' loading={checking} onClick={check}>检查</Button>
+        <View className='flex' style={{ alignItems: 'center', gap: px(16) }}>
+          {m.subMchCheck ? (
+            <Text className={`value ${CHECK_LABEL[m.subMchCheck.status].cls}`}>{CHECK_LABEL[m.subMchCheck.status].text}</Text>
+          ) : (
+            <Text className='value muted'>未检查</Text>
+          )}
+          <Button size='small' className='check-sub-mch' loading={checking} onClick={check}>检查</Button>
+        </View>
       </View>
       {m.subMchCheck && m.subMchCheck.status !== 'bound' && (
         <View className='small muted'>微信支付答复：{m.subMchCheck.detail}（{formatDateTime(m.subMchCheck.at)}）。未绑定的子商户号不能通过审核：请商家在「微信支付商家助手」确认授权，平台在云开发控制台 → 微信支付配置中绑定。</View>
