@@ -24,6 +24,15 @@ export const LEDGER_COLL = 'ledger';
 export const GENESIS = 'genesis';
 export const TREASURY = 'treasury';
 export const RELEASE_POOL = 'release:pool';
+/**
+ * The release pool is sharded (issue 12 §2: no document written by every claim): each day's release is credited
+ * to `release:pool`; a holder's claim (server/holders.ts) is debited from `release:pool:<k>`, k from the holder id.
+ * A claim shard goes below zero by what its holders claimed; the pool is the sum of `release:pool` and every
+ * shard, which is never below zero (verifyLedger checks it). Sum them with `releasePoolTotal`.
+ */
+export const RELEASE_POOL_SHARDS = 16;
+export const releasePoolShard = (k: number): string => `${RELEASE_POOL}:${k}`;
+export const isReleasePoolAccount = (id: string): boolean => id === RELEASE_POOL || id.startsWith(`${RELEASE_POOL}:`);
 export const RELEASE_UNISSUED = 'release:unissued';
 
 export type AccountKind =
@@ -104,7 +113,7 @@ export interface PostEntryInput {
 export function accountKindOf(id: string): AccountKind {
   if (id === TREASURY) return 'treasury';
   if (id.startsWith(TREASURY_INBOX_PREFIX)) return 'treasury_inbox';
-  if (id === RELEASE_POOL) return 'release_pool';
+  if (isReleasePoolAccount(id)) return 'release_pool';
   if (id === RELEASE_UNISSUED) return 'release_unissued';
   if (id.startsWith('user:') && id.endsWith(':available')) return 'user_available';
   if (id.startsWith('user:') && id.endsWith(':escrow')) return 'user_escrow';
@@ -343,7 +352,7 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (debit !== GENESIS) {
     const acc = dacc ?? newAccount(debit, input.owners?.[debit] ?? ownerFromId(debit), at);
     const after = dec(acc.balance).minus(amount);
-    if (after.lt(0) && !(input.allowNegative && acc.kind === 'merchant')) {
+    if (after.lt(0) && !(input.allowNegative && (acc.kind === 'merchant' || acc.kind === 'release_pool'))) {
       throw new DomainError('INSUFFICIENT_POINTS', '积分余额不足');
     }
     const next = withInboxFlag({ ...acc, balance: fmt(after), seq: takeSeq(tx, acc), updatedAt: at });
@@ -478,6 +487,13 @@ export async function getBalance(id: string): Promise<Decimal> {
   return dec(acc?.balance ?? '0');
 }
 
+/** The release pool's balance: `release:pool` plus every claim shard (released points not yet credited to holders). */
+export async function releasePoolTotal(): Promise<Decimal> {
+  let total = await getBalance(RELEASE_POOL);
+  for (let k = 0; k < RELEASE_POOL_SHARDS; k++) total = total.plus(await getBalance(releasePoolShard(k)));
+  return total;
+}
+
 export async function getAccount(id: string): Promise<Account | null> {
   return readDoc<Account>(getDb(), ACCOUNTS_COLL, id);
 }
@@ -607,7 +623,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
     if (!bal.eq(expect)) errors.push(`account ${a._id}: balance ${a.balance} but entries give ${expect.toFixed(2)}`);
     if (!isPointsAmount(bal)) errors.push(`account ${a._id}: balance ${a.balance} has more than 2 decimals`);
     const kind = accountKindOf(a._id);
-    if (bal.lt(0) && kind !== 'merchant') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
+    if (bal.lt(0) && kind !== 'merchant' && kind !== 'release_pool') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
     switch (kind) {
       case 'treasury': totals.treasury = totals.treasury.plus(bal); break;
       case 'treasury_inbox': totals.treasuryInbox = totals.treasuryInbox.plus(bal); break;
@@ -635,11 +651,13 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
       if (step.after === null || !dec(step.after).eq(running)) {
         errors.push(`account ${id}: after entry ${step.key} balance recorded ${step.after}, replay gives ${running.toFixed(2)}`);
       }
-      if (running.lt(0) && step.delta.lt(0) && !(accountKindOf(id) === 'merchant' && NEGATIVE_OK_KINDS.has(step.kind))) {
+      if (running.lt(0) && step.delta.lt(0) && !(accountKindOf(id) === 'merchant' && NEGATIVE_OK_KINDS.has(step.kind)) && !(accountKindOf(id) === 'release_pool' && step.kind === 'release_credit')) {
         errors.push(`account ${id}: entry ${step.key} (${step.kind}) took it below zero`);
       }
     }
   }
+  // a claim shard of the release pool may be below zero, the pool (all its accounts) never
+  if (totals.pool.lt(0)) errors.push(`release pool (release:pool and its claim shards) is below zero: ${totals.pool.toFixed(2)}`);
   if (!sum.eq(supply)) errors.push(`Σ balances ${sum.toFixed(2)} ≠ supply from genesis ${supply.toFixed(2)}`);
   if (entries.length > 0 || accounts.length > 0) {
     if (!supplyDoc) errors.push('config/supply missing');
