@@ -35,7 +35,7 @@ describe('round trips of the payment path', () => {
       return t.slice(0, t.findIndex((o) => o.op === 'commit') + 1);
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(19);
-    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(34);
+    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's
     const allowed = [
