@@ -101,6 +101,9 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await owner.tap('到店收款码');
   await owner.cur().locator('.paycode-img').waitFor();
   await owner.see('模拟顾客扫码付款');
+  // no raw page path or scene string for the merchant to puzzle over
+  const codeText = await owner.cur().innerText();
+  assert(!/scene=|pages\/pay/.test(codeText), `pay-code page shows no raw scene: ${codeText}`);
   await owner.shot('12-pay-code-to-print');
   const code = await local.api('merchant', ownerOpenid, { action: 'payCode' });
   await shopper.goto(`/${code.page}?scene=${encodeURIComponent(code.scene)}`);
