@@ -32,6 +32,8 @@ export interface Case {
   callerFor?: (f: Fixtures, role: Role) => Promise<string>;
   /** Changes state when allowed (the bad-input suite then uses fresh fixtures for each run). */
   mutating?: boolean;
+  /** A read that writes bookkeeping of its own (why): the role suite then checks only the ledger and pay orders. */
+  bookkeeping?: string;
 }
 
 let n = 0;
@@ -201,7 +203,7 @@ export const CASES: Case[] = [
     callerFor: async (f) => f.lastAddressOwner,
     mutating: true,
   },
-  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }) },
+  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }), bookkeeping: 'its rate-limit counter' },
   {
     fn: 'user',
     action: 'transfer',
@@ -248,7 +250,7 @@ export const CASES: Case[] = [
   },
   { fn: 'merchant', action: 'setOnShelf', allowed: ['owner'], payload: async (f) => ({ productId: f.M.productId, onShelf: true }), mutating: true },
   { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
-  { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none, bookkeeping: 'the generated code is stored once' },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
   { fn: 'merchant', action: 'dashboard', allowed: ['owner', 'other'], payload: none },
@@ -326,6 +328,7 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'farming', allowed: ['admin'], payload: async () => ({ days: 7 }) },
   { fn: 'admin', action: 'simulate', allowed: ['admin'], payload: async () => ({ assumptions: { days: 5, spending: { kind: 'constant', yuanPerDay: '5000' } } }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
@@ -348,4 +351,23 @@ export function apiActions(source: string): string[] {
     for (const a of m[2].matchAll(/^\s{2}(\w+): \{ req:/gm)) out.push(`${fn}.${a[1]}`);
   }
   return out;
+}
+
+/**
+ * Every action docs/api.md documents: the `### \`fn.action\`` headings (two on a line for a pair), the rows of the
+ * action tables of `admin` and `release` (\`| \`name\` |\``), and `timeouts.tick` ("Any event runs `tick`").
+ * The `payment` function has no actions (a WeChat Pay notification: proof suites test it apart).
+ */
+export function docActions(md: string): string[] {
+  const out = new Set<string>();
+  let section = '';
+  for (const line of md.split('\n')) {
+    const sec = /^## `(\w+)`/.exec(line);
+    if (sec) section = sec[1];
+    else if (/^## /.test(line)) section = '';
+    if (/^### /.test(line)) for (const m of line.matchAll(/`(\w+)\.(\w+)`/g)) out.add(`${m[1]}.${m[2]}`);
+    if ((section === 'admin' || section === 'release') && /^\| `\w+` \|/.test(line)) out.add(`${section}.${/^\| `(\w+)`/.exec(line)![1]}`);
+    if (section === 'timeouts' && /runs `tick`/.test(line)) out.add('timeouts.tick');
+  }
+  return [...out];
 }

@@ -12,7 +12,8 @@
  */
 import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
-import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
+import { svShown } from '../shared/release';
 import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
@@ -23,7 +24,7 @@ import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registe
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
-import { onHolderChanged } from './holders';
+import { onHolderChanged, readReleaseState, RELEASE_COLL } from './holders';
 import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
 import { USERS_COLL, UserDoc, requireUser } from './users';
 import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
@@ -223,7 +224,7 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
     depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
-    sharedValue: formatPoints(sv.sharedValue),
+    sharedValue: svShown(sv.sharedValue),
     salesFen: m.salesFen ?? 0,
     createdAt: m.createdAt,
   };
@@ -252,6 +253,38 @@ export async function maybeActivate(tx: Tx, merchantId: string): Promise<Merchan
 onHolderChanged('merchant', async (tx, merchantId) => {
   await maybeActivate(tx, merchantId);
 });
+
+/** Where the activation sweep stands (`release/activationSweep`): the release day it sweeps after, and its cursor. */
+const SWEEP = { coll: RELEASE_COLL, id: 'activationSweep' } as const;
+
+/**
+ * Every-minute job (cloudfunctions/timeouts): after each release, approved stores whose released points would
+ * bring them to the deposit are settled (which activates them), so they need not wait for their first order or
+ * for their owner to look. Bounded: `limit` stores a run, continued from a cursor; nothing once a release's
+ * sweep is done. Only stores with claimable points are written.
+ */
+export async function activateFundedStores(limit = 50): Promise<{ checked: number; activated: string[] }> {
+  const state = await readReleaseState(getDb());
+  const day = state?.lastReleasedDay ?? null;
+  if (!day) return { checked: 0, activated: [] };
+  const mark = await readDoc<{ day: string; cursor: string | null }>(getDb(), SWEEP.coll, SWEEP.id);
+  if (mark?.day === day && mark.cursor === null) return { checked: 0, activated: [] };
+  const cursor = mark?.day === day ? mark.cursor ?? '' : '';
+  const db = getDb();
+  const res = await db.collection(MERCHANTS_COLL).where({ status: 'approved', _id: db.command.gt(cursor) }).orderBy('_id', 'asc').limit(limit).get();
+  const list = (res.data ?? []) as MerchantDoc[];
+  const activated: string[] = [];
+  for (const m of list) {
+    if ((await pointsNow(merchantHolderId(m._id))).claimable.isZero()) continue;
+    const status = await runTx(async (tx) => {
+      await settleFirst(tx, merchantHolderId(m._id));
+      return (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id))?.status;
+    });
+    if (status === 'active') activated.push(m._id);
+  }
+  await writeDoc(db, SWEEP.coll, SWEEP.id, { day, cursor: list.length < limit ? null : list[list.length - 1]._id, at: now() });
+  return { checked: list.length, activated };
+}
 
 // ---------------------------------------------------------------- application
 
@@ -693,7 +726,7 @@ export async function movePoints(openid: string, p: Payload): Promise<MerchantPr
       const keep = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: '0' });
       const free = balance.minus(keep);
       if (free.lt(pts)) {
-        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ¥${(params.merchantDepositValueFen / 100).toFixed(2)} 的保证金积分（${toAmountString(keep)} 积分），目前最多可转出 ${toAmountString(free.gt(0) ? free : ZERO)} 积分`);
+        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ${formatYuan(params.merchantDepositValueFen)} 的保证金积分（${formatPointsText(keep)} 积分），目前最多可转出 ${formatPointsText(free.gt(0) ? free : ZERO)} 积分`);
       }
       await postEntry(tx, { key, kind: 'merchant_withdraw', debit: acc, credit: userAvailable(openid), amount: pts, ref: m._id });
     }

@@ -12,10 +12,10 @@
  * below zero); a refund returns it from there; once the order settles the sweep posts it on to `treasury`. No
  * payment writes a document that other stores' payments write (docs/architecture.md "The treasury").
  *
- * Creation is refused while the merchant is not active or its points balance is below zero. The check
- * reads the merchant's account document in the creating transaction and writes it (`touchAccount`), so a
- * concurrent payment's deduction on the same account conflicts and one of them retries: an order is
- * accepted exactly while the balance it saw is the balance of the moment it commits.
+ * Creation is refused while the merchant is not active or its points balance is below zero. The check reads
+ * the merchant's account as last committed, without locking it (`peekAccount`): the order is accepted on the
+ * balance of that moment, recorded on it (`merchantSeqAtCreate`, `merchantBalanceAtCreate`). Locking the account
+ * there would queue every order of a busy store behind its one account document (issue 18).
  *
  * Status: unpaid → paid → (goods) shipped → completed; in store: paid and completed together.
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
@@ -30,7 +30,7 @@ import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
-import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, treasuryInbox, userAvailable } from './ledger';
+import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -272,8 +272,9 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
     if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
-    // the check that must be exact under concurrency: read and write the merchant's account here
-    const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
+    // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
+    // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
+    const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
     const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
@@ -281,6 +282,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
     const stockTaken: StockTaken = {};
+    const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
     const productModes: (FulfilmentMode[] | undefined)[] = [];
@@ -289,7 +291,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
         if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
         if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
-        stockTaken[prod._id] = await takeStockInTx(tx, prod, it.quantity); // from the product's stock shards (server/stock.ts)
+        wanted.push({ prod, quantity: it.quantity });
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
         productModes.push(prod.fulfilmentModes);
         amountFen += prod.priceFen * it.quantity;
@@ -312,6 +314,9 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         knownNew: true, // a new order's id
       });
     }
+    // the stock last: a shard taken from is locked until the commit, so it is held for the last round trips only
+    // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
+    for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
     let o: OrderDoc = {
       _id: orderId,
@@ -357,8 +362,8 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       cancelReason: null,
     };
     if (o.cashFen === 0) o = await applyPaymentInTx(tx, o, null); // all paid with points
-    else await writeDoc(tx, ORDERS_COLL, orderId, o);
-    await req.record({ orderId });
+    else await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
+    if (o.cashFen === 0) await req.record({ orderId });
     return o;
   });
   if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
@@ -376,20 +381,20 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
   const inbox = treasuryInbox(`order:${order._id}`);
-  if (rebate.merchantDeduction.gt(0)) {
-    await postEntry(tx, {
-      key: `order:${order._id}:deduction`,
-      kind: 'order_deduction',
-      debit: merchantAccount(order.merchantId),
-      credit: inbox,
-      amount: rebate.merchantDeduction,
-      ref: order._id,
-      memo: `订单 ${order._id} 让利扣除`,
-      allowNegative: true,
-      creditDue: order.kind === 'instore', // settled in this same transaction: no refund can take it back
-      knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
-    });
-  }
+  const deduction: PostEntryInput | null = rebate.merchantDeduction.gt(0)
+    ? {
+        key: `order:${order._id}:deduction`,
+        kind: 'order_deduction',
+        debit: merchantAccount(order.merchantId),
+        credit: inbox,
+        amount: rebate.merchantDeduction,
+        ref: order._id,
+        memo: `订单 ${order._id} 让利扣除`,
+        allowNegative: true,
+        creditDue: settlesOnPayment(order.kind, order.fulfilment), // settled in this same transaction: no refund can take it back
+        knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
+      }
+    : null;
   let o: OrderDoc = {
     ...order,
     status: 'paid',
@@ -401,9 +406,10 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  // in store and dine-in: completed at once, in this transaction (same snapshot: same values)
-  if (settlesOnPayment(o.kind, o.fulfilment)) o = await settleInTx(tx, o, { params, guidePriceFen });
-  else await writeDoc(tx, ORDERS_COLL, o._id, o);
+  // same transaction: same values; the deduction is posted last, with the settlement's points (in store and dine-in), so the
+  // store's account — which all its payments lock — is held for the last few round trips only
+  if (settlesOnPayment(o.kind, o.fulfilment)) return settleInTx(tx, o, { params, guidePriceFen }, deduction);
+  await Promise.all([deduction ? postEntry(tx, deduction) : null, writeDoc(tx, ORDERS_COLL, o._id, o)]);
   return o;
 }
 
@@ -411,7 +417,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
  * Settlement (SPEC §4.4), once per order: the points offset goes from the hold to the merchant; the buyer
  * and the merchant are credited shared value at this moment's parameters; the merchant's settled sales grow.
  */
-export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }): Promise<OrderDoc> {
+export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }, deduction?: PostEntryInput | null): Promise<OrderDoc> {
   if (order.settled) return order;
   // the parameters and guide price in force: as this transaction reads them (the caller may pass what it read
   // in this same transaction — the same snapshot, so the same values)
@@ -419,23 +425,10 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
-  // in sequence, not together: a holder's settlement may post released points to the same merchant account
-  if (dec(order.pointsUsed).gt(0)) {
-    await postEntry(tx, {
-      key: `order:${order._id}:points`,
-      kind: 'order_points_pay',
-      debit: orderHold(order._id),
-      credit: merchantAccount(order.merchantId),
-      amount: order.pointsUsed,
-      ref: order._id,
-      memo: `订单 ${order._id} 顾客积分抵扣`,
-      knownNew: true, // the order, locked, is not settled
-    });
-  }
+  // the buyer's shared value first; the store's is credited last (below), with the store's postings: the store's
+  // documents, which all its payments lock, are then held for the last round trips only. The two credits stay one
+  // after the other (they may share a W shard).
   if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
-  if (rebate.merchantSv.gt(0)) await creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`);
-  // settled: the deduction can no longer be refunded, the sweep may post it to the treasury (in store: already due)
-  if (order.kind !== 'instore' && order.deductionAccount && dec(order.merchantDeduction).gt(0)) await markInboxDue(tx, `order:${order._id}`);
   // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
   // on the store's document (a lost increment, if the function dies right there, only understates the figure)
   if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
@@ -447,7 +440,29 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  await writeDoc(tx, ORDERS_COLL, o._id, o);
+  // then, last and together, what touches the store's account (the deduction of an in-store payment, the points
+  // the buyer paid with), the order itself and, for goods, the deduction's release to the sweep (settled: no
+  // refund can take it back any more)
+  const points: PostEntryInput | null = dec(order.pointsUsed).gt(0)
+    ? {
+        key: `order:${order._id}:points`,
+        kind: 'order_points_pay',
+        debit: orderHold(order._id),
+        credit: merchantAccount(order.merchantId),
+        amount: order.pointsUsed,
+        ref: order._id,
+        memo: `订单 ${order._id} 顾客积分抵扣`,
+        knownNew: true, // the order, locked, is not settled
+      }
+    : null;
+  // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
+  await Promise.all([
+    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
+    deduction ? postEntry(tx, deduction) : null,
+    points ? postEntry(tx, points) : null,
+    !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
+    writeDoc(tx, ORDERS_COLL, o._id, o),
+  ]);
   return o;
 }
 

@@ -392,6 +392,21 @@ export interface Dashboard {
   priceHistory: { day: string; guidePriceFen: number }[];
 }
 
+/** The admin's farming view (issue 14.9; rules in shared/farming.ts): user numbers only. */
+export interface FarmingView {
+  from: number;
+  to: number;
+  /** Orders and trades read (the newest of the window, at most 2,000 each); `truncated` when there were more. */
+  scanned: { orders: number; trades: number; truncated: boolean };
+  thresholds: { repeatPayerOrders: number; repeatPairTrades: number };
+  /** One payer at one store at least `repeatPayerOrders` times. */
+  repeatedPayers: { buyerUserNo: string; merchantId: string; orders: number; cashFen: number; userSv: string }[];
+  /** A store's owner and its customer linked: by referral, or each paying at the other's store. */
+  selfDealing: { kind: 'referral' | 'reciprocal'; buyerUserNo: string; ownerUserNo: string; merchantId: string; orders: number; cashFen: number; userSv: string }[];
+  /** Trades between linked users (referral, or at least `repeatPairTrades` between the same two): left out of the guide price. */
+  pairTrades: { aUserNo: string; bUserNo: string; link: 'referral' | 'repeat'; trades: number; volume: string; avgPriceFen: number }[];
+}
+
 export interface AdminApi {
   params: {
     req: Record<string, never>;
@@ -422,6 +437,7 @@ export interface AdminApi {
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
+  farming: { req: { days?: number }; res: FarmingView };
   /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
   simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }

@@ -135,6 +135,15 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   assert(/释放完成/.test(released), `release result: ${released}`);
   await admin.shot('12-admin-released');
   await admin.confirmModal();
+  // nothing due now: the page says so instead of offering 释放; the wording is the business's
+  await admin.see(/没有待释放的日子/);
+  assert((await admin.cur().locator('.release-now').count()) === 0, 'no 立即释放 button with nothing due');
+  await admin.see('全网共享值');
+  await admin.see('当日指导价');
+  await admin.see(/取整剩下的零头留在释放池里/);
+  const releaseText = await admin.cur().innerText();
+  assert(!/\bT \d|\bP ¥|舍入留存/.test(releaseText), `no T / P / 舍入留存 on the release page: ${releaseText.slice(0, 300)}`);
+  await admin.shot('12b-admin-nothing-due');
 
   // the user sees the points and the day's statement
   await nu.tapButton('我的资产');

@@ -14,7 +14,7 @@
  * A buy order holds nothing: the cash is paid to the seller outside the platform.
  */
 import Decimal from 'decimal.js';
-import { D } from '../../shared/decimal';
+import { D, formatPointsText } from '../../shared/decimal';
 import { DomainError } from '../../shared/errors';
 import { matchIncoming } from '../../shared/orderbook';
 import type { MarketOrder, Side, Trade } from '../../shared/api';
@@ -177,7 +177,7 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
         });
       } catch (e) {
         if ((e as DomainError)?.code === 'INSUFFICIENT_POINTS') {
-          throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：卖出 ${order.quantity} 需冻结 ${fmt2(need)}（含手续费 ${order.feeTotal}）`);
+          throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：卖出 ${formatPointsText(order.quantity)} 需冻结 ${formatPointsText(fmt2(need))}（含手续费 ${formatPointsText(order.feeTotal)}）`);
         }
         throw e;
       }

@@ -28,7 +28,7 @@ export type CheckoutMode = 'goods' | 'instore' | 'cart'
 
 export default function CheckoutLoader(props: { merchantId: string; mode: CheckoutMode; productId: string; qty: number }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId: props.merchantId }), [props.merchantId], { refreshOnShow: false })
-  if (!props.merchantId) return <Empty text='没有找到商家，请重新扫码或从商家页进入' />
+  if (!props.merchantId) return <Empty home text='没有找到商家，请重新扫码或从商家页进入' />
   return <QueryView q={q}>{(m) => <Checkout m={m} {...props} />}</QueryView>
 }
 
@@ -141,7 +141,7 @@ function Checkout({ m, mode: entry, productId, qty }: { m: MerchantDetail; mode:
     }
   }
 
-  if (mode === 'goods' && !product) return <Empty text={entry === 'cart' ? '购物车是空的' : '商品不存在或已下架'} />
+  if (mode === 'goods' && !product) return <Empty home text={entry === 'cart' ? '购物车是空的' : '商品不存在或已下架'} />
   if (!m.acceptingOrders) return <ErrorView message='该商家暂停接单（未营业或积分余额不足），暂时无法付款' />
 
   return (

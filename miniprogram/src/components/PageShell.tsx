@@ -21,7 +21,7 @@ export default function PageShell({ children }: { children: ReactNode }) {
   }, [])
   // the developer login exists only on h5 (local runtime); on weapp the identity is WeChat's
   if (process.env.TARO_ENV === 'h5' && s.status === 'needIdentity') return <DevLogin />
-  if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} />
+  if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} home={false} />
   if (s.status !== 'ready' || !s.me) return <Loading text='正在登录…' />
   return (
     <>
@@ -115,7 +115,7 @@ export function DevLogin() {
         <View className='muted'>在真实的微信里，身份来自微信登录；本地运行时请选择一个演示用户，或以新用户身份进入。</View>
       </View>
       <View className='section-title'>演示用户</View>
-      {err && <ErrorView message={err} />}
+      {err && <ErrorView message={err} home={false} />}
       {!users && !err && <Loading />}
       {users && (
         <ScrollView scrollY style={{ maxHeight: '60vh' }}>

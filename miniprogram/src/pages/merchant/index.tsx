@@ -44,7 +44,7 @@ function MerchantView({ id, onName }: { id: string; onName: (n: string) => void 
     Taro.setNavigationBarTitle({ title: m.name })
     return m
   }, [id])
-  if (!id) return <Empty text='链接不完整，找不到这个商家' />
+  if (!id) return <Empty home text='链接不完整，找不到这个商家' />
   return <QueryView q={q}>{(m) => <Detail m={m} />}</QueryView>
 }
 

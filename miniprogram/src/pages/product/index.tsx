@@ -30,7 +30,7 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
     <QueryView q={q}>
       {(m) => {
         const p = m.products.find((x) => x.id === productId)
-        if (!p) return <Empty text='商品不存在或已下架' />
+        if (!p) return <Empty home text='商品不存在或已下架' />
         const buy = () =>
           Taro.navigateTo({ url: `/pages/checkout/index?mode=goods&merchantId=${encodeURIComponent(m.id)}&productId=${encodeURIComponent(p.id)}&qty=${qty}` })
         const canBuy = m.acceptingOrders && p.onShelf && p.stock > 0
