@@ -218,6 +218,7 @@ export const CASES: Case[] = [
   { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'statements', allowed: ['owner', 'other'], payload: async () => ({ days: 7 }) },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
   {
     fn: 'merchant',
