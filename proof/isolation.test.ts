@@ -7,12 +7,9 @@
  * One user with 100.00 points sends twelve transfers of 30.00 at once: at most three may succeed, the sender keeps
  * 100 − 30 × that, the receivers get exactly what was sent, and the ledger verifies.
  *
- * KNOWN FAILURE of today's server (found 2026-11-28, posted on the board for hotdocs, the owner of server/ledger.ts):
- * postEntry reads the debit account and then `set`s the balance it computed, so under weak isolation five or six
- * of the twelve transfers succeed (overdraw) and balances lose updates. The test is marked `test.failing` so the
- * suite stays green while it documents the bug: it runs and its assertions hold only once the bug is gone — then
- * jest reports it, and `test.failing` must become `test` (the fix: write the account first, which takes its lock,
- * then read it).
+ * Found 2026-11-28 under the profile: postEntry read the debit account and then `set` the balance it computed, so
+ * five or six of the twelve transfers succeeded (overdraw) and balances lost updates. The ledger now writes (locks)
+ * each account before reading it (server/ledger.ts lockAccount), and this test holds.
  */
 import { startTestCloud, TestCloud } from '../localcloud/testing';
 import { checkWorld } from './checks';
@@ -33,7 +30,7 @@ afterAll(async () => {
 
 const available = async (openid: string) => (await gw.ok('user', openid, { action: 'assets' })).available as string;
 
-test.failing('concurrent transfers from one account: no overdraw, no lost update, the ledger verifies', async () => {
+test('concurrent transfers from one account: no overdraw, no lost update, the ledger verifies', async () => {
   const world = await buildWorld(gw, { prefix: 'iso', merchants: 2, users: 13, depositPoints: '1500', userPoints: 100 });
   const [sender, ...receivers] = world.users;
   expect(await available(sender.openid)).toBe('100.00');

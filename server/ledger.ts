@@ -136,12 +136,14 @@ interface TxState {
   docs: Map<string, AnyDoc | null>;
   /** account id → whether the lock's seq increment is still unused by a write of this transaction */
   locked: Map<string, { banked: boolean }>;
+  /** locks on their way (two postings of one transaction may go out together and name the same account) */
+  pending: Map<string, Promise<Account | null>>;
 }
 const txStates = new WeakMap<object, TxState>();
 function stateOf(tx: Tx): TxState {
   let s = txStates.get(tx);
   if (!s) {
-    s = { docs: new Map(), locked: new Map() };
+    s = { docs: new Map(), locked: new Map(), pending: new Map() };
     txStates.set(tx, s);
   }
   return s;
@@ -156,9 +158,10 @@ async function txRead(tx: Tx, coll: string, id: string): Promise<AnyDoc | null> 
   return doc;
 }
 
+/** Write, remembering it at once (before the round trip): a posting going out alongside sees it. */
 async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  await writeDoc(tx, coll, id, data);
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
+  await writeDoc(tx, coll, id, data);
 }
 
 /**
@@ -166,8 +169,8 @@ async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<
  * transaction run again), and remember it.
  */
 async function txCreate(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  await createDoc(tx, coll, id, data);
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
+  await createDoc(tx, coll, id, data);
 }
 
 export function isPointsAmount(v: Decimal): boolean {
@@ -198,12 +201,22 @@ export async function lockAccount(tx: Tx, id: string): Promise<Account | null> {
   const st = stateOf(tx);
   const k = `${ACCOUNTS_COLL}/${id}`;
   if (st.locked.has(id)) return (st.docs.get(k) ?? null) as Account | null;
-  const res = (await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { seq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
-  const found = (res?.stats?.updated ?? 0) > 0;
-  const acc = found ? ((await readDoc(tx, ACCOUNTS_COLL, id)) as Account | null) : null;
-  st.docs.set(k, acc);
-  st.locked.set(id, { banked: !!acc });
-  return acc;
+  const inFlight = st.pending.get(id);
+  if (inFlight) return inFlight;
+  const p = (async () => {
+    const res = (await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { seq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
+    const found = (res?.stats?.updated ?? 0) > 0;
+    const acc = found ? ((await readDoc(tx, ACCOUNTS_COLL, id)) as Account | null) : null;
+    st.docs.set(k, acc);
+    st.locked.set(id, { banked: !!acc });
+    return acc;
+  })();
+  st.pending.set(id, p);
+  try {
+    return await p;
+  } finally {
+    st.pending.delete(id);
+  }
 }
 
 /** The seq the next write of a locked account carries (the lock's increment, once; then one more each). */
@@ -223,6 +236,16 @@ async function writeAccount(tx: Tx, existed: boolean, next: Account): Promise<vo
   const lock = stateOf(tx).locked.get(next._id);
   if (lock) lock.banked = false;
   else stateOf(tx).locked.set(next._id, { banked: false });
+}
+
+/**
+ * Read an account in a transaction *without* locking it: the balance as last committed. For a check whose
+ * moment is the read itself — an order creation refusing a store that is below zero (SPEC §4.2) sees the balance
+ * of that moment, and the store's account stays free for its payments: locking it would queue every order of a
+ * busy store behind one document. Never for a balance this transaction then changes (use `lockAccount`).
+ */
+export async function peekAccount(tx: Tx, id: string): Promise<Account | null> {
+  return (await txRead(tx, ACCOUNTS_COLL, id)) as Account | null;
 }
 
 /** Read an account in a transaction, locked first (null if it has never been written). */
@@ -309,12 +332,17 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (!isPointsAmount(amount) || amount.lte(0)) throw new Error(`postEntry: bad amount ${String(input.amount)} for ${key}`);
   if (debit === GENESIS && kind !== 'genesis' && kind !== 'supply') throw new Error('postEntry: only genesis/supply entries come from genesis');
 
-  const [existing, dacc, cacc] = await Promise.all([
+  const [existing] = await Promise.all([
     input.knownNew ? Promise.resolve(null) : txRead(tx, LEDGER_COLL, key),
     debit !== GENESIS ? lockAccount(tx, debit) : Promise.resolve(null),
     lockAccount(tx, credit),
   ]);
   if (existing) return 'duplicate';
+  // the accounts as this transaction has them now (another posting going out alongside may have moved one):
+  // from here to the writes nothing awaits, so no other posting of this transaction interleaves
+  const cached = (id: string) => (stateOf(tx).docs.get(`${ACCOUNTS_COLL}/${id}`) ?? null) as Account | null;
+  const dacc = debit !== GENESIS ? cached(debit) : null;
+  const cacc = cached(credit);
 
   const at = now();
   const owners = new Set<string>();
@@ -368,7 +396,7 @@ export async function balanceIn(tx: Tx, id: string): Promise<Decimal> {
 // ---------------------------------------------------------------- the treasury inbox sweep
 
 /** Entries of one sweep transaction: bounded, so a transaction stays short whatever the backlog. */
-export const SWEEP_BATCH = 50;
+export const SWEEP_BATCH = 100;
 
 /**
  * Post due treasury inboxes on to `treasury`, a batch per transaction (the `timeouts` timer, every minute).

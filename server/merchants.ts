@@ -10,8 +10,9 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, ReleaseStatement, SubMchCheck } from '../shared/api';
-import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, ReleaseStatement, SubMchCheck } from '../shared/api';
+import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
+import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
 import { svShown } from '../shared/release';
 import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
@@ -64,6 +65,8 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** Issue 15: what the store offers for goods; absent = DEFAULT_STORE_MODES (shipping, as before). */
+  fulfilmentModes?: FulfilmentMode[];
   /** Set while an admin has suspended the store: why, when, by whom, and the status to go back to. */
   suspension?: { reason: string; at: number; by: string; from: MerchantStatus } | null;
   reinstatement?: { reason: string; at: number; by: string } | null;
@@ -85,6 +88,12 @@ export interface ProductDoc {
   images: string[];
   description: string;
   onShelf: boolean;
+  /** Issue 15: narrows the store's modes for this product; absent or empty = all the store's. */
+  fulfilmentModes?: FulfilmentMode[];
+  /** Issue 15: descriptive specifications (规格), e.g. { name: '份量', value: '大碗' }. */
+  specs?: ProductSpec[];
+  /** Issue 15: deleted by the store: kept (orders name it) but off shelf and out of every list. */
+  deleted?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -149,7 +158,20 @@ export function summaryOf(m: MerchantDoc, balance: Dec): MerchantSummary {
     logoUrl: m.logoUrl ?? '',
     status: m.status,
     acceptingOrders: acceptsOrders(m, balance),
+    fulfilmentModes: storeModesOf(m),
   };
+}
+
+export const storeModesOf = (m: Pick<MerchantDoc, 'fulfilmentModes'>): FulfilmentMode[] => (m.fulfilmentModes?.length ? m.fulfilmentModes : [...DEFAULT_STORE_MODES]);
+
+/** Reads an optional list of fulfilment modes (`fulfilmentModes`); `[]` allowed only when `allowEmpty`. */
+export function readModes(p: Payload, name: string, allowEmpty: boolean): FulfilmentMode[] | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (allowEmpty && Array.isArray(v) && v.length === 0) return [];
+  const modes = normalizeModes(v);
+  if (!modes) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 中的一种或几种，不能重复');
+  return modes;
 }
 
 export function productOf(p: ProductDoc): Product {
@@ -162,6 +184,8 @@ export function productOf(p: ProductDoc): Product {
     images: p.images ?? [],
     description: p.description ?? '',
     onShelf: !!p.onShelf,
+    fulfilmentModes: p.fulfilmentModes ?? [],
+    specs: p.specs ?? [],
   };
 }
 
@@ -170,7 +194,7 @@ async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Pro
   const where: AnyDoc = { merchantId };
   if (onShelfOnly) where.onShelf = true;
   const list = await readAll<ProductDoc>(db.collection(PRODUCTS_COLL).where(where).orderBy('createdAt', 'asc'));
-  return list.map(productOf);
+  return list.filter((x) => !x.deleted).map(productOf);
 }
 
 /** A store's points as orders see them: booked + released to it (SPEC §5), read-only. */
@@ -433,6 +457,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
     onShelf: optBool(p, 'onShelf', '上架状态'),
+    fulfilmentModes: readModes(p, 'fulfilmentModes', true),
+    specs: readSpecs(p),
   };
   return runTx(async (tx) => {
     const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
@@ -442,7 +468,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     let doc: ProductDoc;
     if (productId) {
       const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-      if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+      if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
       doc = {
         ...old,
         title: fields.title,
@@ -451,6 +477,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? old.images,
         description: fields.description ?? old.description,
         onShelf: fields.onShelf ?? old.onShelf,
+        fulfilmentModes: fields.fulfilmentModes ?? old.fulfilmentModes ?? [],
+        specs: fields.specs ?? old.specs ?? [],
         updatedAt: at,
       };
     } else {
@@ -463,6 +491,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? [],
         description: fields.description ?? '',
         onShelf: fields.onShelf ?? true,
+        fulfilmentModes: fields.fulfilmentModes ?? [],
+        specs: fields.specs ?? [],
         createdAt: at,
         updatedAt: at,
       };
@@ -480,10 +510,36 @@ export async function setOnShelf(openid: string, productId: string, onShelf: boo
   return runTx(async (tx) => {
     const m = await requireMyMerchant(openid, tx);
     const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
     const doc = { ...old, onShelf, updatedAt: now() };
     await writeDoc(tx, PRODUCTS_COLL, productId, doc);
     return productOf(doc);
+  });
+}
+
+/**
+ * Issue 15: the store deletes a product. The document stays (its orders name it, and a refund returns stock
+ * to it) but it is off shelf, out of every list, and can no longer be edited or ordered. Repeating is harmless.
+ */
+export async function deleteProduct(openid: string, productId: string): Promise<{ ok: true }> {
+  return runTx(async (tx) => {
+    const m = await requireMyMerchant(openid, tx);
+    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old.deleted) await writeDoc(tx, PRODUCTS_COLL, productId, { ...old, onShelf: false, deleted: true, updatedAt: now() });
+    return { ok: true as const };
+  });
+}
+
+const MAX_SPECS = 10;
+
+/** Specifications: at most 10 pairs of a name (1–10) and a value (1–30). */
+function readSpecs(p: Payload): ProductSpec[] | undefined {
+  if (p.specs === undefined || p.specs === null) return undefined;
+  if (!Array.isArray(p.specs) || p.specs.length > MAX_SPECS) throw new DomainError('INVALID_INPUT', `商品规格最多 ${MAX_SPECS} 项`);
+  return (p.specs as unknown[]).map((raw, i) => {
+    const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Payload;
+    return { name: str(r, 'name', { label: `第 ${i + 1} 项规格名称`, min: 1, max: 10 }), value: str(r, 'value', { label: `第 ${i + 1} 项规格内容`, min: 1, max: 30 }) };
   });
 }
 
@@ -671,7 +727,7 @@ export async function movePoints(openid: string, p: Payload): Promise<MerchantPr
       const keep = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: '0' });
       const free = balance.minus(keep);
       if (free.lt(pts)) {
-        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ¥${(params.merchantDepositValueFen / 100).toFixed(2)} 的保证金积分（${toAmountString(keep)} 积分），目前最多可转出 ${toAmountString(free.gt(0) ? free : ZERO)} 积分`);
+        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ${formatYuan(params.merchantDepositValueFen)} 的保证金积分（${formatPointsText(keep)} 积分），目前最多可转出 ${formatPointsText(free.gt(0) ? free : ZERO)} 积分`);
       }
       await postEntry(tx, { key, kind: 'merchant_withdraw', debit: acc, credit: userAvailable(openid), amount: pts, ref: m._id });
     }
@@ -777,5 +833,20 @@ export const merchantActions = {
     const m = await requireMyMerchant(caller.openid);
     const days = optInt(p, 'days', { min: 1, max: 100, label: '天数' }) ?? 30;
     return { items: await statementsOf(merchantHolderId(m._id), days) };
+  },
+  async deleteProduct(p: Payload, caller: { openid: string }): Promise<{ ok: true }> {
+    return deleteProduct(caller.openid, idOf(p, 'productId', '商品'));
+  },
+  /** Issue 15: the fulfilment modes the store offers (a state change: repeating it changes nothing). */
+  async setFulfilment(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    const modes = readModes(p, 'modes', false);
+    if (!modes) throw new DomainError('INVALID_INPUT', '请选择至少一种配送方式');
+    const m = await runTx(async (tx) => {
+      const cur = await requireMyMerchant(caller.openid, tx);
+      const next: MerchantDoc = { ...cur, fulfilmentModes: modes, updatedAt: now() };
+      await writeDoc(tx, MERCHANTS_COLL, cur._id, next);
+      return next;
+    });
+    return privateOf(m);
   },
 };

@@ -45,6 +45,7 @@ import {
 } from './holders';
 import { balanceIn, postEntry, RELEASE_POOL, RELEASE_UNISSUED } from './ledger';
 import { TRADES as MARKET_TRADES_COLL } from './market/model';
+import { guidePriceTrades } from './farming';
 
 export const RELEASE_DAYS_COLL = RELEASE_DAYS;
 export const GUIDE_PRICE_HISTORY_COLL = 'guidePriceHistory';
@@ -102,14 +103,18 @@ export interface TradeWindow {
 
 /**
  * The C2C trades completed in [from, to) (collection of the market, issue 6), paged by 100: SPEC §9's
- * "trades completed since the last release" for the day whose 22:00 is `to`.
+ * "trades completed since the last release" for the day whose 22:00 is `to`, less the trades between linked
+ * accounts (`guidePriceTrades`).
  */
 export async function tradesIn(from: number, to: number): Promise<TradeWindow> {
   const db = getDb();
   const _ = db.command;
-  const list = await readAll<{ priceFen: number; quantity: string }>(
+  const all = await readAll<{ priceFen: number; quantity: string; buyer: string; seller: string }>(
     db.collection(MARKET_TRADES_COLL).where({ status: 'completed', completedAt: _.gte(from).and(_.lt(to)) }).orderBy('completedAt', 'asc').orderBy('_id', 'asc'),
   );
+  // trades between linked accounts (referral, or the same two trading again and again) do not move the price
+  // (issue 14.9, shared/farming.ts)
+  const list = await guidePriceTrades(all);
   const trades: CompletedTrade[] = [];
   let volume = ZERO;
   let value = ZERO;

@@ -14,6 +14,7 @@ import cloud from 'wx-server-sdk';
 import { DomainError } from '../../shared/errors';
 import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler } from '../../server/handler';
+import { checkEventShape } from '../../server/validate';
 import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources';
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
@@ -62,8 +63,14 @@ const inner = handler(
 );
 
 export const main = async (event: unknown) => {
-  void event;
   void cloud;
-  // whatever the event says, it only ever means `tick`: nothing of it is read
+  // whatever the event says, it only ever means `tick`: nothing of it is read, but an event no timer sends (too
+  // deep or too large) is refused like everywhere else
+  try {
+    checkEventShape(event);
+  } catch (e) {
+    const err = e as { code: string; message: string };
+    return { ok: false, error: { code: err.code, message: err.message } };
+  }
   return inner({ action: 'tick' });
 };
