@@ -13,7 +13,8 @@
  * 2. per function: createFunction with force (creates or updates code and configuration: timeout, memory,
  *    runtime, variables, and its timer trigger; the cloud runs npm install for wx-server-sdk);
  *    the folder carries config.json with permissions.openapi (the cloud-call permissions);
- * 3. per collection: create it if missing, add the missing indexes, set the ADMINONLY rule;
+ * 3. per collection: create it if missing, add the missing indexes, set the ADMINONLY rule; then the storage
+ *    bucket's rule (deploy/collections.ts STORAGE_RULE);
  * 4. the mini-program: the appid goes into project.config.json and build/weapp is built with the env id and
  *    the template ids; uploading it (DevTools or miniprogram-ci with the upload key) stays a step for a person,
  *    as does submitting it for review.
@@ -80,7 +81,7 @@ export async function applyPlan(plan: Plan, values: Record<string, string>, opts
     print(`  ${f.name}: deployed (${f.timeout} s${f.triggers.length ? `, timer ${f.triggers[0].config}` : ''})`);
   }
 
-  print('3/4 collections');
+  print('3/4 collections and storage');
   const acl = app.commonService('tcb', '2018-06-08');
   for (const c of plan.collections) {
     await app.database.createCollectionIfNotExists(c.name);
@@ -90,6 +91,10 @@ export async function applyPlan(plan: Plan, values: Record<string, string>, opts
     await acl.call({ Action: 'ModifyDatabaseACL', Param: { EnvId: plan.env, CollectionName: c.name, AclTag: c.rule } });
     print(`  ${c.name}: ${missing.length} index(es) added, rule ${c.rule}`);
   }
+
+  // the storage bucket's rule (manager-node storage.setStorageAcl; CUSTOM takes { read, write })
+  await app.storage.setStorageAcl(plan.storage.acl, plan.storage.rule);
+  print(`  storage: rule ${plan.storage.acl} read "${plan.storage.rule.read}", write "${plan.storage.rule.write}"`);
 
   print('4/4 mini-program');
   const projectPath = path.join(root, 'project.config.json');

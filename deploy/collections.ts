@@ -30,6 +30,15 @@ export const SECURITY_RULE = 'ADMINONLY' as const;
 export const SECURITY_RULE_JSON = { read: false, write: false };
 
 /**
+ * The cloud storage rule (one per bucket). Unlike the database, the app does use storage directly: it uploads
+ * images (Taro.cloud.uploadFile: product images, payment-detail QR codes under payment-qr/<openid>/, the
+ * business licence) and shows cloud:// images. So: a logged-in user may read (a buyer sees the seller's QR
+ * code), and only a file's creator may write or delete it. Which file a user may *use* (e.g. a QR code only from
+ * their own folder) is checked by the functions (shared/uploads.ts).
+ */
+export const STORAGE_RULE = { acl: 'CUSTOM' as const, rule: { read: 'auth != null', write: 'resource.openid == auth.openid' } };
+
+/**
  * Collections that stay small by construction, so a query on them may sort or filter without an index (the
  * check in deploy/deploy.test.ts accepts them): why each is bounded.
  */

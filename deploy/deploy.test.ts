@@ -206,6 +206,7 @@ describe('npm run deploy', () => {
     const indexes = JSON.parse(fs.readFileSync(path.join(root, 'localcloud', 'indexes.json'), 'utf8'));
     expect(plan.collections.map((c: { name: string }) => c.name).sort()).toEqual(Object.keys(indexes).filter((k) => !k.startsWith('$')).sort());
     expect(new Set(plan.collections.map((c: { rule: string }) => c.rule))).toEqual(new Set(['ADMINONLY']));
+    expect(plan.storage).toEqual({ acl: 'CUSTOM', rule: { read: 'auth != null', write: 'resource.openid == auth.openid' } });
     expect(plan.collections.find((c: { name: string }) => c.name === 'holderHistory').indexes).toEqual([
       { name: 'holderId_seq0', keys: ['holderId', 'seq0'], unique: false },
       { name: 'holderId_n', keys: ['holderId', 'n'], unique: false },

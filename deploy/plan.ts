@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CollectionDecl, readCollections } from './collections';
+import { CollectionDecl, readCollections, STORAGE_RULE } from './collections';
 import { FUNCTION_NAMES, FunctionName, VARIABLES, VariableDecl, variablesOf } from './variables';
 import { TEMPLATES } from '../shared/templates';
 
@@ -42,6 +42,8 @@ export interface Plan {
   env: string;
   functions: FunctionPlan[];
   collections: CollectionDecl[];
+  /** The cloud storage security rule (deploy/collections.ts). */
+  storage: typeof STORAGE_RULE;
   miniprogram: {
     envId: string;
     appid: string | null;
@@ -156,6 +158,7 @@ export function buildPlan(input: PlanInput): Plan {
     env,
     functions,
     collections: readCollections(root),
+    storage: STORAGE_RULE,
     miniprogram: {
       envId: env,
       appid: appid && APPID.test(appid) ? appid : null,
@@ -221,6 +224,7 @@ export function planSummary(plan: Plan): Record<string, unknown> {
     env: plan.env,
     functions: plan.functions.map((f) => ({ name: f.name, timeout: f.timeout, memorySize: f.memorySize, runtime: f.runtime, triggers: f.triggers, openapi: f.openapi, envVars: f.envVars })),
     collections: plan.collections.map((c) => ({ name: c.name, indexes: c.indexes, rule: c.rule })),
+    storage: plan.storage,
     miniprogram: plan.miniprogram,
     variables: plan.variables,
     problems: plan.problems,

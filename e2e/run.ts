@@ -16,6 +16,9 @@ import { c2cJourney } from './journeys/c2c';
 import { merchantOnboardingJourney } from './journeys/merchantOnboarding';
 import { simulatorJourney } from './journeys/simulator';
 import { badInputJourney } from './journeys/badInput';
+import { fulfilmentJourney } from './journeys/fulfilment';
+import { messagesJourney } from './journeys/messages';
+import { merchantCentreJourney } from './journeys/merchantCentre';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -52,6 +55,9 @@ const JOURNEYS = [
   { name: '3-merchant-onboarding: apply, approve, deposit, list a product', fn: merchantOnboardingJourney },
   { name: '4-simulator: the explanation from the risk notice; the admin runs 模拟沙盘', fn: simulatorJourney },
   { name: '5-bad-input: every number field refuses what it cannot submit, with the reason beside it', fn: badInputJourney },
+  { name: '6-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
+  { name: '7-messages: unread badge on the tab bar and 我的, a message opened, all read', fn: messagesJourney },
+  { name: '8-merchant-centre: sales figures, orders to handle, charts; a product with images and specs, deleted', fn: merchantCentreJourney },
 ];
 
 async function main() {

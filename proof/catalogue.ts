@@ -32,6 +32,8 @@ export interface Case {
   callerFor?: (f: Fixtures, role: Role) => Promise<string>;
   /** Changes state when allowed (the bad-input suite then uses fresh fixtures for each run). */
   mutating?: boolean;
+  /** A read that writes bookkeeping of its own (why): the role suite then checks only the ledger and pay orders. */
+  bookkeeping?: string;
 }
 
 let n = 0;
@@ -121,6 +123,24 @@ export class Fixtures {
     return c.order.id;
   }
 
+  lastAddressOwner = '';
+
+  /** A fresh user with one saved address (remembered as `lastAddressOwner`): the address id. */
+  async freshAddress(): Promise<{ id: string }> {
+    const o = await this.freshUser();
+    const r = await this.gw.ok('user', o, { action: 'saveAddress', name: '李四', phone: '13900139000', region: '北京市 朝阳区', detail: '建国路 1 号' });
+    this.lastAddressOwner = o;
+    return { id: r.saved.id };
+  }
+
+  /** A paid pickup order of the user at M (M then offers pickup as well as shipping): its id and code. */
+  async pickupOrder(): Promise<{ orderId: string; code: string }> {
+    await this.gw.ok('merchant', this.ids.owner, { action: 'setFulfilment', modes: ['delivery', 'pickup'] });
+    const c = await this.gw.ok('order', this.ids.user, { action: 'create', requestId: rid('fx'), merchantId: this.M.id, items: [{ productId: this.M.productId, quantity: 1 }], fulfilment: 'pickup' });
+    await this.tc.pay(c.pay.outTradeNo);
+    return { orderId: c.order.id, code: c.order.pickupCode };
+  }
+
   /** An open buy order of the user at the bottom of the band (crosses nothing). */
   async openBuy(): Promise<string> {
     const band = await this.gw.ok('market', this.ids.user, { action: 'depth' });
@@ -169,7 +189,21 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'ledger', allowed: ID, payload: async () => ({ limit: 5 }) },
   { fn: 'user', action: 'statements', allowed: ID, payload: async () => ({ days: 7 }) },
   { fn: 'user', action: 'subscribeRelease', allowed: ID, payload: async () => ({ accepted: true }), mutating: true },
-  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }) },
+  { fn: 'user', action: 'addresses', allowed: ID, payload: none },
+  { fn: 'user', action: 'messages', allowed: ID, payload: none },
+  { fn: 'user', action: 'unread', allowed: ID, payload: none },
+  { fn: 'user', action: 'readMessages', allowed: ID, payload: async () => ({ all: true }), mutating: true },
+  { fn: 'user', action: 'saveAddress', allowed: ID, payload: async () => ({ name: '张三', phone: '13800138000', region: '上海市 浦东新区', detail: '世纪大道 1 号' }), mutating: true },
+  {
+    fn: 'user',
+    action: 'deleteAddress',
+    allowed: ID,
+    // each caller deletes an address of their own book: a fresh user who has just saved one
+    payload: async (f) => f.freshAddress(),
+    callerFor: async (f) => f.lastAddressOwner,
+    mutating: true,
+  },
+  { fn: 'user', action: 'lookup', allowed: ID, payload: async (f) => ({ userNo: f.userNo.owner }), bookkeeping: 'its rate-limit counter' },
   {
     fn: 'user',
     action: 'transfer',
@@ -216,9 +250,20 @@ export const CASES: Case[] = [
   },
   { fn: 'merchant', action: 'setOnShelf', allowed: ['owner'], payload: async (f) => ({ productId: f.M.productId, onShelf: true }), mutating: true },
   { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
-  { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none, bookkeeping: 'the generated code is stored once' },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
+  { fn: 'merchant', action: 'dashboard', allowed: ['owner', 'other'], payload: none },
+  {
+    fn: 'merchant',
+    action: 'deleteProduct',
+    allowed: ['owner'],
+    // a product of M made for the occasion (M's own product stays for the other cases)
+    payload: async (f) => ({ productId: (await f.gw.ok('merchant', f.ids.owner, { action: 'saveProduct', requestId: rid('dp'), title: '待删除', priceFen: 100, stock: 1 })).id }),
+    mutating: true,
+  },
+  { fn: 'merchant', action: 'setFulfilment', allowed: ['owner', 'other'], payload: async () => ({ modes: ['delivery', 'pickup'] }), mutating: true },
+  { fn: 'merchant', action: 'verifyPickup', allowed: ['owner'], payload: async (f) => f.pickupOrder(), mutating: true },
   {
     fn: 'merchant',
     action: 'movePoints',
@@ -283,6 +328,7 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'releaseStatus', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'releaseNow', allowed: ['admin'], payload: none, mutating: true },
   { fn: 'admin', action: 'dashboard', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'farming', allowed: ['admin'], payload: async () => ({ days: 7 }) },
   { fn: 'admin', action: 'simulate', allowed: ['admin'], payload: async () => ({ assumptions: { days: 5, spending: { kind: 'constant', yuanPerDay: '5000' } } }) },
   // ---- the timer functions
   { fn: 'release', action: 'run', allowed: ['anon', 'admin'], payload: none, mutating: true },
@@ -305,4 +351,23 @@ export function apiActions(source: string): string[] {
     for (const a of m[2].matchAll(/^\s{2}(\w+): \{ req:/gm)) out.push(`${fn}.${a[1]}`);
   }
   return out;
+}
+
+/**
+ * Every action docs/api.md documents: the `### \`fn.action\`` headings (two on a line for a pair), the rows of the
+ * action tables of `admin` and `release` (\`| \`name\` |\``), and `timeouts.tick` ("Any event runs `tick`").
+ * The `payment` function has no actions (a WeChat Pay notification: proof suites test it apart).
+ */
+export function docActions(md: string): string[] {
+  const out = new Set<string>();
+  let section = '';
+  for (const line of md.split('\n')) {
+    const sec = /^## `(\w+)`/.exec(line);
+    if (sec) section = sec[1];
+    else if (/^## /.test(line)) section = '';
+    if (/^### /.test(line)) for (const m of line.matchAll(/`(\w+)\.(\w+)`/g)) out.add(`${m[1]}.${m[2]}`);
+    if ((section === 'admin' || section === 'release') && /^\| `\w+` \|/.test(line)) out.add(`${section}.${/^\| `(\w+)`/.exec(line)![1]}`);
+    if (section === 'timeouts' && /runs `tick`/.test(line)) out.add('timeouts.tick');
+  }
+  return [...out];
 }

@@ -10,6 +10,7 @@
  *   (a plain increment, so a double settlement would show), each WeChat Pay trade ↔ its order's state;
  * - market escrow: each user's escrow = open sell orders (remaining + fee) + live trades as seller (quantity + fee).
  */
+import { createHash } from 'crypto';
 import { D, Dec, DecInput } from '../shared/decimal';
 import { DEFAULT_PARAMS } from '../shared/params';
 import { verifyLedger } from '../server/ledger';
@@ -33,6 +34,30 @@ export async function all(db: Db, coll: string, where: Record<string, unknown> =
     if (list.length < 100) return out;
     last = list[list.length - 1]._id;
   }
+}
+
+/** What the proof suites compare before and after a refused call. */
+export interface StateFingerprint {
+  /** The database's commit counter: any write of any document moves it. */
+  commits: number;
+  /** WeChat Pay orders created (a refusal must not create one). */
+  payOrders: number;
+  /** Entries in the ledger. */
+  ledgerEntries: number;
+  /** sha256 of every account's `id=balance#seq`, in id order. */
+  accounts: string;
+}
+
+/**
+ * "Nothing changed": the commit counter and the pay orders of the local cloud, and the ledger read back — the
+ * number of entries and a digest of every balance. A refusal must leave every one of them as it was.
+ */
+export async function stateFingerprint(tc: { db: Db; cloud: { engine: { currentSeq(): number }; pay: { list(): unknown[] } } }): Promise<StateFingerprint> {
+  const commits = tc.cloud.engine.currentSeq();
+  const [accounts, count] = await Promise.all([all(tc.db, 'accounts'), tc.db.collection('ledger').count()]);
+  const h = createHash('sha256');
+  for (const a of accounts) h.update(`${a._id}=${a.balance}#${a.seq ?? 0}\n`);
+  return { commits, payOrders: tc.cloud.pay.list().length, ledgerEntries: Number(count?.total ?? 0), accounts: h.digest('hex').slice(0, 16) };
 }
 
 async function exists(db: Db, coll: string, id: string): Promise<any | null> {

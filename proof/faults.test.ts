@@ -298,5 +298,7 @@ test('a daily release interrupted half-way (three times: the timer and its two r
   expect((await balance('release:unissued')).toFixed(2)).toBe(D(972360).minus(days[0].released).toFixed(2));
   // everyone collects: the pool pays out at most what was released
   for (const u of world.users) await gw.ok('user', u.openid, { action: 'assets' });
-  expect((await balance('release:pool')).gte(0)).toBe(true);
+  // the pool (release:pool and its claim shards, server/ledger.ts) pays out at most what was released
+  const pool = (await all(tc.db, 'accounts')).filter((a: any) => String(a._id).startsWith('release:pool')).reduce((t: Dec, a: any) => t.plus(a.balance), D(0));
+  expect(pool.gte(0)).toBe(true);
 });

@@ -61,6 +61,7 @@ export function describePlan(plan: Plan): string[] {
   }
   lines.push(`Collections (${plan.collections.length}, every one ${plan.collections[0]?.rule}: only the functions read and write):`);
   for (const c of plan.collections) lines.push(`  ${c.name.padEnd(18)} ${c.indexes.length ? c.indexes.map((i) => `${i.keys.join('+')}${i.unique ? ' (unique)' : ''}`).join(', ') : '(no index)'}`);
+  lines.push(`Storage rule (${plan.storage.acl}): read "${plan.storage.rule.read}", write "${plan.storage.rule.write}"`);
   lines.push('Variables:');
   for (const v of plan.variables) lines.push(`  ${v.name.padEnd(38)} ${v.target === 'miniprogram' ? (v.set ? 'app build, from the deploy' : 'app build, MISSING (its TMPL_* is not set)') : v.set ? 'set' : v.required ? 'MISSING' : 'unset'}`);
   lines.push(`Mini-program: appid ${plan.miniprogram.appid ?? '(none)'}, built with TARO_APP_CLOUD_ENV=${plan.miniprogram.envId}`);

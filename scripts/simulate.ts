@@ -92,7 +92,7 @@ export function parseArgs(argv: string[]): Cli {
   for (const p of params) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(p);
     if (!m) usage(`--param must be name=value, got ${p}`);
-    cli.params[m[1]] = /^\d+$/.test(m[2]) && /Fen$|Hour$|Days$|Minutes$|Hours$|Limit$/.test(m[1]) ? Number(m[2]) : m[2];
+    cli.params[m[1]] = m[2]; // validateParams reads integer fields from numeric strings too
   }
   if (flags.size) usage(`unknown flag${flags.size > 1 ? 's' : ''}: ${[...flags.keys()].map((k) => `--${k}`).join(' ')}`);
   return cli;

@@ -27,6 +27,10 @@ import {
   HolderSnapshot,
   holderPosition,
   initialReleaseState,
+  JoinPoint,
+  joinSnapshot,
+  PendingSv,
+  settleComponents,
   neededSums,
   newHolderSnapshot,
   ReleaseState,
@@ -36,11 +40,11 @@ import {
   SumLookup,
   weightTerm,
 } from '../shared/release';
-import { businessDay, nextReleaseMoment } from '../shared/time';
+import { addDays, businessDay, nextReleaseMoment, releaseMoment } from '../shared/time';
 import { now } from './clock';
 import { getParams } from './config';
 import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
-import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
+import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL_SHARDS, releasePoolShard, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
 
 export const RELEASE_COLL = 'release';
 export const RELEASE_STATE_ID = 'state';
@@ -76,6 +80,12 @@ export interface ShardDoc {
   carry: string;
   /** seq of the last release that stamped it. */
   stampedSeq: number;
+  /**
+   * SV credited to this shard's holders after a day's release time and before that release ran, by the day
+   * it waits for (SPEC §5: it takes no part in that day). The day's release adds it to `weight` after
+   * releasing, and `holders` new holders (one per holder and day). Absent = none.
+   */
+  pending?: Record<string, { sv: string; holders: number }>;
   updatedAt: number;
 }
 
@@ -93,6 +103,8 @@ export interface HolderDoc extends Required<HolderSnapshot> {
   /** Lifetime totals: SV credited by orders, points credited from releases. */
   svCredited: string;
   pointsCredited: string;
+  /** SV waiting for a late release (see ShardDoc.pending), oldest day first; folded in at its next write. Absent = none. */
+  pending?: PendingSv[];
   createdAt: number;
   updatedAt: number;
 }
@@ -105,8 +117,10 @@ export interface HolderHistoryDoc extends Required<HolderSnapshot> {
   /** The caller's idempotency key (credit) or null. */
   key: string | null;
   svAdded: string;
-  /** Points credited from the release pool by this write. The SV right after it is sv0. */
+  /** Points credited from the release pool by this write. The SV right after it is sv0 (+ pending). */
   pointsCredited: string;
+  /** Pending credits the holder had after this write (absent = none). */
+  pending?: PendingSv[];
   at: number;
   /** Business day of the write. */
   day: string;
@@ -130,14 +144,23 @@ export function parseHolderId(holderId: string): { kind: HolderKind; owner: stri
   return { kind, owner, account: kind === 'user' ? userAvailable(owner) : merchantAccount(owner) };
 }
 
-/** FNV-1a: the shard a holder always writes. */
-export function shardOf(holderId: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < holderId.length; i++) {
-    h ^= holderId.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % SV_SHARDS;
+  return h;
+}
+
+/** FNV-1a: the W shard a holder always writes. */
+export function shardOf(holderId: string): number {
+  return fnv1a(holderId) % SV_SHARDS;
+}
+
+/** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
+export function poolShardOf(holderId: string): number {
+  return fnv1a(`pool:${holderId}`) % RELEASE_POOL_SHARDS;
 }
 
 export function shardId(k: number): string {
@@ -304,7 +327,8 @@ export interface HolderChange {
  */
 export async function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
   try {
-    const r = (await tx.collection(coll).doc(id).update({ data: { lockedAt: now() } })) as { stats?: { updated?: number } } | undefined;
+    // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
+    const r = (await tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
     return (r?.stats?.updated ?? 1) > 0;
   } catch (e) {
     if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
@@ -321,18 +345,66 @@ export function onHolderChanged(kind: HolderKind, hook: HolderHook): void {
   hooks[kind].push(hook);
 }
 
+/** The latest business day whose release time has passed at `at`. */
+export function lastDueDay(at: number, hour: number): string {
+  const today = businessDay(at);
+  return releaseMoment(today, hour) <= at ? today : addDays(today, -1);
+}
+
+/** The day a credit made now waits for, or null when every due release has run (the credit joins at once). */
+export function pendingDayFor(state: Pick<ReleaseStateDoc, 'lastReleasedDay' | 'firstDay'>, at: number, hour: number): string | null {
+  const last = lastDueDay(at, hour);
+  if (last < state.firstDay) return null;
+  return state.lastReleasedDay !== null && state.lastReleasedDay >= last ? null : last;
+}
+
+/** Where a released day left the global state (its day record): what a credit pending for it joins. */
+export async function joinPointOfDay(src: Src, day: string): Promise<JoinPoint> {
+  const rec = await readDoc<{ after?: JoinPoint }>(src, RELEASE_DAYS, day);
+  if (!rec?.after) throw new Error(`release: day record ${day} has no join point`);
+  return rec.after;
+}
+
+/** The day records collection (server/release.ts writes it; named here so holders need not import release.ts). */
+export const RELEASE_DAYS = 'releaseDays';
+
+interface Parts {
+  /** The holder's snapshot and its pending credits that have joined (released days), each with its lookup. */
+  parts: { snapshot: HolderSnapshot; sums: SumLookup }[];
+  /** Pending credits still waiting for their release. */
+  waiting: PendingSv[];
+}
+
+/** A holder's components as of `state`: its snapshot, the pending credits that joined since, those still waiting. */
+async function partsOf(src: Src, holder: HolderDoc, state: ReleaseStateDoc): Promise<Parts> {
+  const parts = [{ snapshot: holder as HolderSnapshot, sums: await sumLookupFor(src, holder, state) }];
+  const waiting: PendingSv[] = [];
+  for (const p of holder.pending ?? []) {
+    if (state.lastReleasedDay !== null && p.day <= state.lastReleasedDay) {
+      const j = joinSnapshot(p.sv, await joinPointOfDay(src, p.day));
+      parts.push({ snapshot: j, sums: await sumLookupFor(src, j, state) });
+    } else waiting.push(p);
+  }
+  return { parts, waiting };
+}
+
+function sumPending(list: PendingSv[]): Dec {
+  return list.reduce((t, p) => t.plus(p.sv), ZERO);
+}
+
 async function applyToHolder(
   tx: Tx,
   holderId: string,
   op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
 ): Promise<HolderChange> {
   if (op.what === 'settle') {
-    // A plain read first: most settlements find nothing to credit and write nothing. A stale read here
-    // only places this transaction before a release that commits meanwhile.
+    // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
+    // here only places this transaction before a release that commits meanwhile.
     const [s0, h0] = [await readReleaseState(tx), await readHolder(tx, holderId)];
     if (!s0 || !h0) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: h0 ? new D(h0.carry) : ZERO };
-    const r0 = settleHolder(h0, s0, await sumLookupFor(tx, h0, s0));
-    if (r0.credit.isZero()) return { status: 'unchanged', sv: r0.sv, credited: ZERO, carry: new D(r0.snapshot.carry) };
+    const p0 = await partsOf(tx, h0, s0);
+    const r0 = settleComponents(p0.parts, s0);
+    if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
   // Lock the W shard (which the release stamps first: a release in progress makes this conflict and retry)
   // and the holder, then read the state and the holder as last committed.
@@ -346,42 +418,66 @@ async function applyToHolder(
     // the caller's key makes a credit happen once, whatever retries the caller makes
     const seen = await readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key));
     if (seen) {
-      const lookup = await sumLookupFor(tx, holder, state);
-      const pos = holderPosition(holder, state, lookup);
-      return { status: 'duplicate', sv: pos.sv, credited: ZERO, carry: new D(holder.carry) };
+      const { parts, waiting } = await partsOf(tx, holder, state);
+      const pos = settleComponents(parts, state);
+      return { status: 'duplicate', sv: pos.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(holder.carry) };
     }
   }
-  const lookup = await sumLookupFor(tx, holder, state);
-  const r: Settlement = op.what === 'credit' ? addSv(holder, state, lookup, op.sv) : settleHolder(holder, state, lookup);
-  if (op.what === 'settle' && r.credit.isZero()) {
-    // nothing to credit: keep the snapshot (its fractions keep accruing), write nothing more
-    return { status: 'unchanged', sv: r.sv, credited: ZERO, carry: new D(r.snapshot.carry) };
+  const { parts, waiting } = await partsOf(tx, holder, state);
+  const settled = settleComponents(parts, state);
+  if (op.what === 'settle' && settled.credit.isZero() && parts.length === 1) {
+    // nothing to credit or fold: keep the snapshot (its fractions keep accruing), write nothing more
+    return { status: 'unchanged', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(settled.snapshot.carry) };
   }
+  // SV credited after a due release that has not run yet waits for it (SPEC §5)
+  const waitFor = op.what === 'credit' ? pendingDayFor(state, now(), (await getParams(tx)).releaseHour) : null;
+  let snapshot = settled.snapshot;
+  let sv = settled.sv;
+  let pending = waiting;
+  if (op.what === 'credit' && waitFor === null) {
+    sv = settled.sv.plus(op.sv);
+    snapshot = { ...snapshot, sv0: sv.toString() };
+  } else if (op.what === 'credit' && waitFor !== null) {
+    const had = pending.find((p) => p.day === waitFor);
+    pending = had
+      ? pending.map((p) => (p.day === waitFor ? { day: p.day, sv: new D(p.sv).plus(op.sv).toString() } : p))
+      : [...pending, { day: waitFor, sv: op.sv.toString() }];
+  }
+  const credit = settled.credit;
 
   const at = now();
   const n = holder.n + 1;
   const { account } = parseHolderId(holderId);
-  if (r.credit.gt(0)) {
+  if (credit.gt(0)) {
     await postEntry(tx, {
       key: `release-credit:${holderId}:${n}`,
       kind: RELEASE_CREDIT_KIND,
-      debit: RELEASE_POOL,
+      // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
+      debit: releasePoolShard(poolShardOf(holderId)),
+      allowNegative: true,
       credit: account,
-      amount: r.credit,
+      amount: credit,
       ref: holderId,
       memo: '每日释放到账',
     });
   }
 
-  // W, holder count and carries of the holder's shard (locked above)
+  // W, holder count, carries and pending SV of the holder's shard (locked above)
   const shard = shardInEpoch(await readShard(tx, k), state.epoch);
-  const before = weightTerm(holder, state);
-  const after = weightTerm(r.snapshot, state);
+  const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
+  const after = weightTerm(snapshot, state);
+  const shardPending = { ...(shard.pending ?? {}) };
+  if (op.what === 'credit' && waitFor !== null) {
+    const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
+    const newcomer = !(holder.pending ?? []).some((p) => p.day === waitFor);
+    shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
+  }
   const nextShard: ShardDoc = {
     ...shard,
-    weight: new D(shard.weight).plus(r.weightDelta).toString(),
-    holders: shard.holders + (after.gt(0) ? 1 : 0) - (before.gt(0) ? 1 : 0),
-    carry: new D(shard.carry).plus(r.snapshot.carry).minus(holder.carry).toString(),
+    weight: new D(shard.weight).plus(after.minus(before)).toString(),
+    holders: shard.holders + (after.gt(0) ? 1 : 0) - settled.counted,
+    carry: new D(shard.carry).plus(snapshot.carry).minus(holder.carry).toString(),
+    pending: shardPending,
     updatedAt: at,
   };
   await writeDoc(tx, SHARDS_COLL, shardId(k), nextShard);
@@ -389,30 +485,32 @@ async function applyToHolder(
   const svAdded = op.what === 'credit' ? op.sv : ZERO;
   const nextHolder: HolderDoc = {
     ...holder,
-    ...snapshotFields(r.snapshot),
+    ...snapshotFields(snapshot),
     n,
     svCredited: new D(holder.svCredited).plus(svAdded).toString(),
-    pointsCredited: new D(holder.pointsCredited).plus(r.credit).toFixed(2),
+    pointsCredited: new D(holder.pointsCredited).plus(credit).toFixed(2),
+    pending,
     updatedAt: at,
   };
   await writeDoc(tx, HOLDERS_COLL, holderId, nextHolder);
 
   const hist: HolderHistoryDoc = {
-    ...snapshotFields(r.snapshot),
+    ...snapshotFields(snapshot),
     holderId,
     n,
     what: op.what,
     key: op.what === 'credit' ? op.key : null,
     svAdded: svAdded.toString(),
-    pointsCredited: r.credit.toFixed(2),
+    pointsCredited: credit.toFixed(2),
+    pending,
     at,
     day: businessDay(at),
   };
   // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
   await writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist);
-  const change: HolderChange = { status: 'applied', sv: r.sv, credited: r.credit, carry: new D(r.snapshot.carry) };
+  const change: HolderChange = { status: 'applied', sv: sv.plus(sumPending(pending)), credited: credit, carry: new D(snapshot.carry) };
   // points arrived: what depends on a balance going up (a merchant's activation) follows in this transaction
-  if (r.credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
+  if (credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
   return change;
 }
 
@@ -458,9 +556,15 @@ export async function holderView(holderId: string, src: Src = getDb()): Promise<
   const state = await readReleaseState(src);
   const holder = await readHolder(src, holderId);
   if (!holder || !state) return { holderId, sv: ZERO, unclaimed: holder ? new D(holder.carry) : ZERO, holder, state };
-  const lookup = await sumLookupFor(src, holder, state);
-  const pos = holderPosition(holder, state, lookup);
-  return { holderId, sv: pos.sv, unclaimed: pos.unclaimed, holder, state };
+  const { parts, waiting } = await partsOf(src, holder, state);
+  let sv = sumPending(waiting); // credited, waiting for a late release: shown as credited
+  let unclaimed = ZERO;
+  for (const p of parts) {
+    const pos = holderPosition(p.snapshot, state, p.sums);
+    sv = sv.plus(pos.sv);
+    unclaimed = unclaimed.plus(pos.unclaimed);
+  }
+  return { holderId, sv, unclaimed, holder, state };
 }
 
 export interface HolderPoints {
@@ -486,6 +590,23 @@ export async function holderPoints(holderId: string, src: Src = getDb(), state?:
   const st = state === undefined ? await readReleaseState(src) : state;
   const holder = st ? await readHolder(src, holderId) : null;
   if (!st || !holder) return { booked, claimable: ZERO, points: booked, sv: ZERO };
-  const r = settleHolder(holder, st, await sumLookupFor(src, holder, st));
-  return { booked, claimable: r.credit, points: booked.plus(r.credit), sv: r.sv };
+  const { parts, waiting } = await partsOf(src, holder, st);
+  const r = settleComponents(parts, st);
+  return { booked, claimable: r.credit, points: booked.plus(r.credit), sv: r.sv.plus(sumPending(waiting)) };
+}
+
+/**
+ * For checks (tests, proof suites): a holder's part of the W shards — the terms of its snapshot and of its
+ * pending credits that have joined, how many of those the shards count, and the SV still waiting.
+ */
+export async function holderShardPart(src: Src, holder: HolderDoc, state: ReleaseStateDoc): Promise<{ weight: Dec; counted: number; waiting: Dec }> {
+  const { parts, waiting } = await partsOf(src, holder, state);
+  let weight = ZERO;
+  let counted = 0;
+  for (const p of parts) {
+    const t = weightTerm(p.snapshot, state);
+    weight = weight.plus(t);
+    if (t.gt(0)) counted++;
+  }
+  return { weight, counted, waiting: sumPending(waiting) };
 }

@@ -24,6 +24,15 @@ export const LEDGER_COLL = 'ledger';
 export const GENESIS = 'genesis';
 export const TREASURY = 'treasury';
 export const RELEASE_POOL = 'release:pool';
+/**
+ * The release pool is sharded (issue 12 §2: no document written by every claim): each day's release is credited
+ * to `release:pool`; a holder's claim (server/holders.ts) is debited from `release:pool:<k>`, k from the holder id.
+ * A claim shard goes below zero by what its holders claimed; the pool is the sum of `release:pool` and every
+ * shard, which is never below zero (verifyLedger checks it). Sum them with `releasePoolTotal`.
+ */
+export const RELEASE_POOL_SHARDS = 16;
+export const releasePoolShard = (k: number): string => `${RELEASE_POOL}:${k}`;
+export const isReleasePoolAccount = (id: string): boolean => id === RELEASE_POOL || id.startsWith(`${RELEASE_POOL}:`);
 export const RELEASE_UNISSUED = 'release:unissued';
 
 export type AccountKind =
@@ -104,7 +113,7 @@ export interface PostEntryInput {
 export function accountKindOf(id: string): AccountKind {
   if (id === TREASURY) return 'treasury';
   if (id.startsWith(TREASURY_INBOX_PREFIX)) return 'treasury_inbox';
-  if (id === RELEASE_POOL) return 'release_pool';
+  if (isReleasePoolAccount(id)) return 'release_pool';
   if (id === RELEASE_UNISSUED) return 'release_unissued';
   if (id.startsWith('user:') && id.endsWith(':available')) return 'user_available';
   if (id.startsWith('user:') && id.endsWith(':escrow')) return 'user_escrow';
@@ -127,12 +136,14 @@ interface TxState {
   docs: Map<string, AnyDoc | null>;
   /** account id → whether the lock's seq increment is still unused by a write of this transaction */
   locked: Map<string, { banked: boolean }>;
+  /** locks on their way (two postings of one transaction may go out together and name the same account) */
+  pending: Map<string, Promise<Account | null>>;
 }
 const txStates = new WeakMap<object, TxState>();
 function stateOf(tx: Tx): TxState {
   let s = txStates.get(tx);
   if (!s) {
-    s = { docs: new Map(), locked: new Map() };
+    s = { docs: new Map(), locked: new Map(), pending: new Map() };
     txStates.set(tx, s);
   }
   return s;
@@ -147,9 +158,10 @@ async function txRead(tx: Tx, coll: string, id: string): Promise<AnyDoc | null> 
   return doc;
 }
 
+/** Write, remembering it at once (before the round trip): a posting going out alongside sees it. */
 async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  await writeDoc(tx, coll, id, data);
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
+  await writeDoc(tx, coll, id, data);
 }
 
 /**
@@ -157,8 +169,8 @@ async function txWrite(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<
  * transaction run again), and remember it.
  */
 async function txCreate(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  await createDoc(tx, coll, id, data);
   stateOf(tx).docs.set(`${coll}/${id}`, { ...data, _id: id });
+  await createDoc(tx, coll, id, data);
 }
 
 export function isPointsAmount(v: Decimal): boolean {
@@ -189,12 +201,22 @@ export async function lockAccount(tx: Tx, id: string): Promise<Account | null> {
   const st = stateOf(tx);
   const k = `${ACCOUNTS_COLL}/${id}`;
   if (st.locked.has(id)) return (st.docs.get(k) ?? null) as Account | null;
-  const res = (await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { seq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
-  const found = (res?.stats?.updated ?? 0) > 0;
-  const acc = found ? ((await readDoc(tx, ACCOUNTS_COLL, id)) as Account | null) : null;
-  st.docs.set(k, acc);
-  st.locked.set(id, { banked: !!acc });
-  return acc;
+  const inFlight = st.pending.get(id);
+  if (inFlight) return inFlight;
+  const p = (async () => {
+    const res = (await tx.collection(ACCOUNTS_COLL).doc(id).update({ data: { seq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
+    const found = (res?.stats?.updated ?? 0) > 0;
+    const acc = found ? ((await readDoc(tx, ACCOUNTS_COLL, id)) as Account | null) : null;
+    st.docs.set(k, acc);
+    st.locked.set(id, { banked: !!acc });
+    return acc;
+  })();
+  st.pending.set(id, p);
+  try {
+    return await p;
+  } finally {
+    st.pending.delete(id);
+  }
 }
 
 /** The seq the next write of a locked account carries (the lock's increment, once; then one more each). */
@@ -214,6 +236,16 @@ async function writeAccount(tx: Tx, existed: boolean, next: Account): Promise<vo
   const lock = stateOf(tx).locked.get(next._id);
   if (lock) lock.banked = false;
   else stateOf(tx).locked.set(next._id, { banked: false });
+}
+
+/**
+ * Read an account in a transaction *without* locking it: the balance as last committed. For a check whose
+ * moment is the read itself — an order creation refusing a store that is below zero (SPEC §4.2) sees the balance
+ * of that moment, and the store's account stays free for its payments: locking it would queue every order of a
+ * busy store behind one document. Never for a balance this transaction then changes (use `lockAccount`).
+ */
+export async function peekAccount(tx: Tx, id: string): Promise<Account | null> {
+  return (await txRead(tx, ACCOUNTS_COLL, id)) as Account | null;
 }
 
 /** Read an account in a transaction, locked first (null if it has never been written). */
@@ -300,12 +332,17 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (!isPointsAmount(amount) || amount.lte(0)) throw new Error(`postEntry: bad amount ${String(input.amount)} for ${key}`);
   if (debit === GENESIS && kind !== 'genesis' && kind !== 'supply') throw new Error('postEntry: only genesis/supply entries come from genesis');
 
-  const [existing, dacc, cacc] = await Promise.all([
+  const [existing] = await Promise.all([
     input.knownNew ? Promise.resolve(null) : txRead(tx, LEDGER_COLL, key),
     debit !== GENESIS ? lockAccount(tx, debit) : Promise.resolve(null),
     lockAccount(tx, credit),
   ]);
   if (existing) return 'duplicate';
+  // the accounts as this transaction has them now (another posting going out alongside may have moved one):
+  // from here to the writes nothing awaits, so no other posting of this transaction interleaves
+  const cached = (id: string) => (stateOf(tx).docs.get(`${ACCOUNTS_COLL}/${id}`) ?? null) as Account | null;
+  const dacc = debit !== GENESIS ? cached(debit) : null;
+  const cacc = cached(credit);
 
   const at = now();
   const owners = new Set<string>();
@@ -315,7 +352,7 @@ export async function postEntry(tx: Tx, input: PostEntryInput): Promise<'posted'
   if (debit !== GENESIS) {
     const acc = dacc ?? newAccount(debit, input.owners?.[debit] ?? ownerFromId(debit), at);
     const after = dec(acc.balance).minus(amount);
-    if (after.lt(0) && !(input.allowNegative && acc.kind === 'merchant')) {
+    if (after.lt(0) && !(input.allowNegative && (acc.kind === 'merchant' || acc.kind === 'release_pool'))) {
       throw new DomainError('INSUFFICIENT_POINTS', '积分余额不足');
     }
     const next = withInboxFlag({ ...acc, balance: fmt(after), seq: takeSeq(tx, acc), updatedAt: at });
@@ -359,7 +396,7 @@ export async function balanceIn(tx: Tx, id: string): Promise<Decimal> {
 // ---------------------------------------------------------------- the treasury inbox sweep
 
 /** Entries of one sweep transaction: bounded, so a transaction stays short whatever the backlog. */
-export const SWEEP_BATCH = 50;
+export const SWEEP_BATCH = 100;
 
 /**
  * Post due treasury inboxes on to `treasury`, a batch per transaction (the `timeouts` timer, every minute).
@@ -448,6 +485,13 @@ export async function treasuryTotal(): Promise<{ treasury: Decimal; inbox: Decim
 export async function getBalance(id: string): Promise<Decimal> {
   const acc = await readDoc<Account>(getDb(), ACCOUNTS_COLL, id);
   return dec(acc?.balance ?? '0');
+}
+
+/** The release pool's balance: `release:pool` plus every claim shard (released points not yet credited to holders). */
+export async function releasePoolTotal(): Promise<Decimal> {
+  let total = await getBalance(RELEASE_POOL);
+  for (let k = 0; k < RELEASE_POOL_SHARDS; k++) total = total.plus(await getBalance(releasePoolShard(k)));
+  return total;
 }
 
 export async function getAccount(id: string): Promise<Account | null> {
@@ -579,7 +623,7 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
     if (!bal.eq(expect)) errors.push(`account ${a._id}: balance ${a.balance} but entries give ${expect.toFixed(2)}`);
     if (!isPointsAmount(bal)) errors.push(`account ${a._id}: balance ${a.balance} has more than 2 decimals`);
     const kind = accountKindOf(a._id);
-    if (bal.lt(0) && kind !== 'merchant') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
+    if (bal.lt(0) && kind !== 'merchant' && kind !== 'release_pool') errors.push(`account ${a._id} (${kind}) is below zero: ${a.balance}`);
     switch (kind) {
       case 'treasury': totals.treasury = totals.treasury.plus(bal); break;
       case 'treasury_inbox': totals.treasuryInbox = totals.treasuryInbox.plus(bal); break;
@@ -607,11 +651,13 @@ export async function verifyLedger(db?: unknown): Promise<LedgerReport> {
       if (step.after === null || !dec(step.after).eq(running)) {
         errors.push(`account ${id}: after entry ${step.key} balance recorded ${step.after}, replay gives ${running.toFixed(2)}`);
       }
-      if (running.lt(0) && step.delta.lt(0) && !(accountKindOf(id) === 'merchant' && NEGATIVE_OK_KINDS.has(step.kind))) {
+      if (running.lt(0) && step.delta.lt(0) && !(accountKindOf(id) === 'merchant' && NEGATIVE_OK_KINDS.has(step.kind)) && !(accountKindOf(id) === 'release_pool' && step.kind === 'release_credit')) {
         errors.push(`account ${id}: entry ${step.key} (${step.kind}) took it below zero`);
       }
     }
   }
+  // a claim shard of the release pool may be below zero, the pool (all its accounts) never
+  if (totals.pool.lt(0)) errors.push(`release pool (release:pool and its claim shards) is below zero: ${totals.pool.toFixed(2)}`);
   if (!sum.eq(supply)) errors.push(`Σ balances ${sum.toFixed(2)} ≠ supply from genesis ${supply.toFixed(2)}`);
   if (entries.length > 0 || accounts.length > 0) {
     if (!supplyDoc) errors.push('config/supply missing');

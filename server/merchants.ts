@@ -10,8 +10,10 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
-import { Dec, ZERO, dec, toAmountString, formatPoints } from '../shared/decimal';
+import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
+import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
+import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
+import { svShown } from '../shared/release';
 import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
@@ -22,7 +24,7 @@ import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registe
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
-import { onHolderChanged } from './holders';
+import { onHolderChanged, readReleaseState, RELEASE_COLL } from './holders';
 import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
 import { USERS_COLL, UserDoc, requireUser } from './users';
 import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
@@ -62,6 +64,8 @@ export interface MerchantDoc {
   reviewedBy: string | null;
   activatedAt: number | null;
   payCode?: { imageUrl: string; fileId: string | null; at: number } | null;
+  /** Issue 15: what the store offers for goods; absent = DEFAULT_STORE_MODES (shipping, as before). */
+  fulfilmentModes?: FulfilmentMode[];
   /** Set while an admin has suspended the store: why, when, by whom, and the status to go back to. */
   suspension?: { reason: string; at: number; by: string; from: MerchantStatus } | null;
   reinstatement?: { reason: string; at: number; by: string } | null;
@@ -83,6 +87,12 @@ export interface ProductDoc {
   images: string[];
   description: string;
   onShelf: boolean;
+  /** Issue 15: narrows the store's modes for this product; absent or empty = all the store's. */
+  fulfilmentModes?: FulfilmentMode[];
+  /** Issue 15: descriptive specifications (规格), e.g. { name: '份量', value: '大碗' }. */
+  specs?: ProductSpec[];
+  /** Issue 15: deleted by the store: kept (orders name it) but off shelf and out of every list. */
+  deleted?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -147,7 +157,20 @@ export function summaryOf(m: MerchantDoc, balance: Dec): MerchantSummary {
     logoUrl: m.logoUrl ?? '',
     status: m.status,
     acceptingOrders: acceptsOrders(m, balance),
+    fulfilmentModes: storeModesOf(m),
   };
+}
+
+export const storeModesOf = (m: Pick<MerchantDoc, 'fulfilmentModes'>): FulfilmentMode[] => (m.fulfilmentModes?.length ? m.fulfilmentModes : [...DEFAULT_STORE_MODES]);
+
+/** Reads an optional list of fulfilment modes (`fulfilmentModes`); `[]` allowed only when `allowEmpty`. */
+export function readModes(p: Payload, name: string, allowEmpty: boolean): FulfilmentMode[] | undefined {
+  const v = p[name];
+  if (v === undefined || v === null) return undefined;
+  if (allowEmpty && Array.isArray(v) && v.length === 0) return [];
+  const modes = normalizeModes(v);
+  if (!modes) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 中的一种或几种，不能重复');
+  return modes;
 }
 
 export function productOf(p: ProductDoc): Product {
@@ -160,6 +183,8 @@ export function productOf(p: ProductDoc): Product {
     images: p.images ?? [],
     description: p.description ?? '',
     onShelf: !!p.onShelf,
+    fulfilmentModes: p.fulfilmentModes ?? [],
+    specs: p.specs ?? [],
   };
 }
 
@@ -168,7 +193,7 @@ async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Pro
   const where: AnyDoc = { merchantId };
   if (onShelfOnly) where.onShelf = true;
   const list = await readAll<ProductDoc>(db.collection(PRODUCTS_COLL).where(where).orderBy('createdAt', 'asc'));
-  return list.map(productOf);
+  return list.filter((x) => !x.deleted).map(productOf);
 }
 
 /** A store's points as orders see them: booked + released to it (SPEC §5), read-only. */
@@ -199,7 +224,7 @@ export async function privateOf(m: MerchantDoc): Promise<MerchantPrivate> {
     pointsBalance: toAmountString(balance),
     depositValueFen: params.merchantDepositValueFen,
     depositPointsNeeded: toAmountString(depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) })),
-    sharedValue: formatPoints(sv.sharedValue),
+    sharedValue: svShown(sv.sharedValue),
     salesFen: m.salesFen ?? 0,
     createdAt: m.createdAt,
   };
@@ -228,6 +253,38 @@ export async function maybeActivate(tx: Tx, merchantId: string): Promise<Merchan
 onHolderChanged('merchant', async (tx, merchantId) => {
   await maybeActivate(tx, merchantId);
 });
+
+/** Where the activation sweep stands (`release/activationSweep`): the release day it sweeps after, and its cursor. */
+const SWEEP = { coll: RELEASE_COLL, id: 'activationSweep' } as const;
+
+/**
+ * Every-minute job (cloudfunctions/timeouts): after each release, approved stores whose released points would
+ * bring them to the deposit are settled (which activates them), so they need not wait for their first order or
+ * for their owner to look. Bounded: `limit` stores a run, continued from a cursor; nothing once a release's
+ * sweep is done. Only stores with claimable points are written.
+ */
+export async function activateFundedStores(limit = 50): Promise<{ checked: number; activated: string[] }> {
+  const state = await readReleaseState(getDb());
+  const day = state?.lastReleasedDay ?? null;
+  if (!day) return { checked: 0, activated: [] };
+  const mark = await readDoc<{ day: string; cursor: string | null }>(getDb(), SWEEP.coll, SWEEP.id);
+  if (mark?.day === day && mark.cursor === null) return { checked: 0, activated: [] };
+  const cursor = mark?.day === day ? mark.cursor ?? '' : '';
+  const db = getDb();
+  const res = await db.collection(MERCHANTS_COLL).where({ status: 'approved', _id: db.command.gt(cursor) }).orderBy('_id', 'asc').limit(limit).get();
+  const list = (res.data ?? []) as MerchantDoc[];
+  const activated: string[] = [];
+  for (const m of list) {
+    if ((await pointsNow(merchantHolderId(m._id))).claimable.isZero()) continue;
+    const status = await runTx(async (tx) => {
+      await settleFirst(tx, merchantHolderId(m._id));
+      return (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id))?.status;
+    });
+    if (status === 'active') activated.push(m._id);
+  }
+  await writeDoc(db, SWEEP.coll, SWEEP.id, { day, cursor: list.length < limit ? null : list[list.length - 1]._id, at: now() });
+  return { checked: list.length, activated };
+}
 
 // ---------------------------------------------------------------- application
 
@@ -399,6 +456,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     images: readImages(p),
     description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
     onShelf: optBool(p, 'onShelf', '上架状态'),
+    fulfilmentModes: readModes(p, 'fulfilmentModes', true),
+    specs: readSpecs(p),
   };
   return runTx(async (tx) => {
     const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
@@ -408,7 +467,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
     let doc: ProductDoc;
     if (productId) {
       const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-      if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+      if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
       doc = {
         ...old,
         title: fields.title,
@@ -417,6 +476,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? old.images,
         description: fields.description ?? old.description,
         onShelf: fields.onShelf ?? old.onShelf,
+        fulfilmentModes: fields.fulfilmentModes ?? old.fulfilmentModes ?? [],
+        specs: fields.specs ?? old.specs ?? [],
         updatedAt: at,
       };
     } else {
@@ -429,6 +490,8 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         images: fields.images ?? [],
         description: fields.description ?? '',
         onShelf: fields.onShelf ?? true,
+        fulfilmentModes: fields.fulfilmentModes ?? [],
+        specs: fields.specs ?? [],
         createdAt: at,
         updatedAt: at,
       };
@@ -446,10 +509,36 @@ export async function setOnShelf(openid: string, productId: string, onShelf: boo
   return runTx(async (tx) => {
     const m = await requireMyMerchant(openid, tx);
     const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
     const doc = { ...old, onShelf, updatedAt: now() };
     await writeDoc(tx, PRODUCTS_COLL, productId, doc);
     return productOf(doc);
+  });
+}
+
+/**
+ * Issue 15: the store deletes a product. The document stays (its orders name it, and a refund returns stock
+ * to it) but it is off shelf, out of every list, and can no longer be edited or ordered. Repeating is harmless.
+ */
+export async function deleteProduct(openid: string, productId: string): Promise<{ ok: true }> {
+  return runTx(async (tx) => {
+    const m = await requireMyMerchant(openid, tx);
+    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
+    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+    if (!old.deleted) await writeDoc(tx, PRODUCTS_COLL, productId, { ...old, onShelf: false, deleted: true, updatedAt: now() });
+    return { ok: true as const };
+  });
+}
+
+const MAX_SPECS = 10;
+
+/** Specifications: at most 10 pairs of a name (1–10) and a value (1–30). */
+function readSpecs(p: Payload): ProductSpec[] | undefined {
+  if (p.specs === undefined || p.specs === null) return undefined;
+  if (!Array.isArray(p.specs) || p.specs.length > MAX_SPECS) throw new DomainError('INVALID_INPUT', `商品规格最多 ${MAX_SPECS} 项`);
+  return (p.specs as unknown[]).map((raw, i) => {
+    const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Payload;
+    return { name: str(r, 'name', { label: `第 ${i + 1} 项规格名称`, min: 1, max: 10 }), value: str(r, 'value', { label: `第 ${i + 1} 项规格内容`, min: 1, max: 30 }) };
   });
 }
 
@@ -637,7 +726,7 @@ export async function movePoints(openid: string, p: Payload): Promise<MerchantPr
       const keep = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: '0' });
       const free = balance.minus(keep);
       if (free.lt(pts)) {
-        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ¥${(params.merchantDepositValueFen / 100).toFixed(2)} 的保证金积分（${toAmountString(keep)} 积分），目前最多可转出 ${toAmountString(free.gt(0) ? free : ZERO)} 积分`);
+        throw new DomainError('DEPOSIT_REQUIRED', `店铺需保留价值 ${formatYuan(params.merchantDepositValueFen)} 的保证金积分（${formatPointsText(keep)} 积分），目前最多可转出 ${formatPointsText(free.gt(0) ? free : ZERO)} 积分`);
       }
       await postEntry(tx, { key, kind: 'merchant_withdraw', debit: acc, credit: userAvailable(openid), amount: pts, ref: m._id });
     }
@@ -737,5 +826,20 @@ export const merchantActions = {
   },
   async movePoints(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     return movePoints(caller.openid, p);
+  },
+  async deleteProduct(p: Payload, caller: { openid: string }): Promise<{ ok: true }> {
+    return deleteProduct(caller.openid, idOf(p, 'productId', '商品'));
+  },
+  /** Issue 15: the fulfilment modes the store offers (a state change: repeating it changes nothing). */
+  async setFulfilment(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
+    const modes = readModes(p, 'modes', false);
+    if (!modes) throw new DomainError('INVALID_INPUT', '请选择至少一种配送方式');
+    const m = await runTx(async (tx) => {
+      const cur = await requireMyMerchant(caller.openid, tx);
+      const next: MerchantDoc = { ...cur, fulfilmentModes: modes, updatedAt: now() };
+      await writeDoc(tx, MERCHANTS_COLL, cur._id, next);
+      return next;
+    });
+    return privateOf(m);
   },
 };

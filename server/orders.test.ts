@@ -547,9 +547,10 @@ describe('orders through the gateway', () => {
       .map((e) => ({ seq: e.debitSeq, after: Number(e.debitAfter) }))
       .concat(((await tc.db.collection('ledger').where({ credit: acc }).limit(100).get()).data as any[]).map((e) => ({ seq: e.creditSeq, after: Number(e.creditAfter) })))
       .sort((x, y) => x.seq - y.seq);
-    const balanceBefore = (seq: number) => {
+    // an order records the account as it read it (seq and balance, without a lock: the moment of its check)
+    const balanceAt = (seq: number) => {
       let b = 0;
-      for (const e of entries) if (e.seq < seq) b = e.after;
+      for (const e of entries) if (e.seq <= seq) b = e.after;
       return b;
     };
     const firstNegative = entries.find((e) => e.after < 0)!;
@@ -557,7 +558,7 @@ describe('orders through the gateway', () => {
     for (const a of accepted) {
       const o = await orderDoc(tc, a.orderId);
       expect(o.status).toBe('completed');
-      expect(Number(o.merchantBalanceAtCreate)).toBe(balanceBefore(o.merchantSeqAtCreate));
+      expect(Number(o.merchantBalanceAtCreate)).toBe(balanceAt(o.merchantSeqAtCreate));
       expect(Number(o.merchantBalanceAtCreate)).toBeGreaterThanOrEqual(0);
       expect(o.merchantSeqAtCreate).toBeLessThan(firstNegative.seq);
     }

@@ -12,15 +12,17 @@
  * below zero); a refund returns it from there; once the order settles the sweep posts it on to `treasury`. No
  * payment writes a document that other stores' payments write (docs/architecture.md "The treasury").
  *
- * Creation is refused while the merchant is not active or its points balance is below zero. The check
- * reads the merchant's account document in the creating transaction and writes it (`touchAccount`), so a
- * concurrent payment's deduction on the same account conflicts and one of them retries: an order is
- * accepted exactly while the balance it saw is the balance of the moment it commits.
+ * Creation is refused while the merchant is not active or its points balance is below zero. The check reads
+ * the merchant's account as last committed, without locking it (`peekAccount`): the order is accepted on the
+ * balance of that moment, recorded on it (`merchantSeqAtCreate`, `merchantBalanceAtCreate`). Locking the account
+ * there would queue every order of a busy store behind its one account document (issue 18).
  *
  * Status: unpaid → paid → (goods) shipped → completed; in store: paid and completed together.
  * unpaid → cancelled (buyer, or 30 min timeout); paid | shipped → refunded (before settlement).
  */
-import type { Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { randomInt } from 'crypto';
+import type { Address, FulfilmentMode, Order, OrderKind, OrderLine, OrderStatus, Page, PaymentRequest } from '../shared/api';
+import { FULFILMENT_LABELS, PICKUP_CODE_RE, allowedModes, isFulfilmentMode, needsShipping, normalizeAddress, pickupCodeOf, settlesOnPayment } from '../shared/fulfilment';
 import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
@@ -28,14 +30,15 @@ import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
-import { TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, postEntry, registerLedgerKind, touchAccount, treasuryInbox, userAvailable } from './ledger';
-import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant } from './merchants';
+import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
+import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
 import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
-import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optPoints, optStr, requestId as requestIdOf } from './validate';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
 export const ORDERS_COLL = 'orders';
 
@@ -66,7 +69,6 @@ export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expecte
   subMchId: string;
   outTradeNo: string;
   transactionId: string | null;
-  trackingNo: string | null;
   settled: boolean;
   guidePriceAtPayFen: number | null;
   /** Where the merchant's deduction went: the order's treasury inbox (absent on orders paid before it existed: `treasury`). */
@@ -82,7 +84,11 @@ export interface OrderDoc extends Omit<Order, 'id' | 'expectedUserSv' | 'expecte
 /** Orders that will still settle (and so still earn shared value). */
 const OPEN_STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped'];
 
-export function orderView(o: OrderDoc): Order {
+/**
+ * What a caller sees of an order. The pickup code is the buyer's proof of collection: the store's own views
+ * never carry it (the store gets it from the buyer, typed or scanned).
+ */
+export function orderView(o: OrderDoc, viewer: 'buyer' | 'merchant' = 'buyer'): Order {
   return {
     id: o._id,
     kind: o.kind,
@@ -110,6 +116,13 @@ export function orderView(o: OrderDoc): Order {
     refundedAt: o.refundedAt,
     autoConfirmAt: o.autoConfirmAt,
     payExpiresAt: o.payExpiresAt,
+    // orders made before fulfilment modes existed lack these fields
+    fulfilment: o.fulfilment ?? (o.kind === 'goods' ? 'delivery' : null),
+    address: o.address ?? null,
+    note: o.note ?? '',
+    carrier: o.carrier ?? null,
+    trackingNo: o.trackingNo ?? null,
+    pickupCode: viewer === 'buyer' ? (o.pickupCode ?? null) : null,
   };
 }
 
@@ -129,6 +142,10 @@ interface OrderInput {
   items: ItemInput[] | null;
   amountFen: number | null;
   points: Dec;
+  /** null: not sent (older clients; a goods order is then shipped, as before modes existed) */
+  fulfilment: FulfilmentMode | null;
+  address: Address | null;
+  note: string;
 }
 
 function readOrderInput(p: Payload): OrderInput {
@@ -155,7 +172,20 @@ function readOrderInput(p: Payload): OrderInput {
     amountFen = fen(p, 'amountFen', '支付金额', { max: MAX_ORDER_FEN });
   }
   const points = optPoints(p, 'points', { label: '抵扣积分', max: '100000000' }) ?? ZERO;
-  return { merchantId, items, amountFen, points };
+  let fulfilment: FulfilmentMode | null = null;
+  if (p.fulfilment !== undefined && p.fulfilment !== null) {
+    if (!isFulfilmentMode(p.fulfilment)) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 之一');
+    if (!items) throw new DomainError('INVALID_INPUT', '到店支付不需要选择配送方式');
+    fulfilment = p.fulfilment;
+  }
+  let address: Address | null = null;
+  if (fulfilment === 'delivery') {
+    const a = normalizeAddress(p.address);
+    if (!a.ok) throw new DomainError('ADDRESS_REQUIRED', a.message);
+    address = a.address;
+  }
+  const note = optStr(p, 'note', { label: '订单备注', min: 0, max: 100 }) ?? '';
+  return { merchantId, items, amountFen, points, fulfilment, address, note };
 }
 
 function ownOrder(o: OrderDoc | null, openid: string, as: 'buyer' | 'merchant' | 'either' = 'buyer'): OrderDoc {
@@ -201,6 +231,20 @@ export async function quote(openid: string, p: Payload) {
   return { amountFen, maxPoints: toAmountString(maxPoints), pointsFen: split.pointsFen, cashFen: split.cashFen, guidePriceFen };
 }
 
+/**
+ * The order's fulfilment mode: the one asked for, which the store and every product must offer. A request
+ * without one (an older client) gets shipping when it is offered, else the first mode offered.
+ */
+function chooseMode(input: OrderInput, storeModes: FulfilmentMode[], productModes: (FulfilmentMode[] | undefined)[]): FulfilmentMode {
+  const allowed = allowedModes(storeModes, productModes);
+  if (allowed.length === 0) throw new DomainError('FULFILMENT_UNAVAILABLE', '这些商品没有共同的配送方式，请分开下单');
+  if (input.fulfilment === null) return allowed.includes('delivery') ? 'delivery' : allowed[0];
+  if (!allowed.includes(input.fulfilment)) {
+    throw new DomainError('FULFILMENT_UNAVAILABLE', `该商家（或商品）不支持${FULFILMENT_LABELS[input.fulfilment]}，可选：${allowed.map((x) => FULFILMENT_LABELS[x]).join('、')}`);
+  }
+  return input.fulfilment;
+}
+
 function Dec_min(a: Dec, b: Dec): Dec {
   return a.lte(b) ? a : b;
 }
@@ -228,8 +272,9 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
     if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
-    // the check that must be exact under concurrency: read and write the merchant's account here
-    const acc = await touchAccount(tx, merchantAccount(m._id), m.ownerOpenid);
+    // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
+    // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
+    const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
     const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
@@ -237,19 +282,23 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
     const stockTaken: StockTaken = {};
+    const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
     let amountFen = input.amountFen ?? 0;
     const kind: OrderKind = input.items ? 'goods' : 'instore';
+    const productModes: (FulfilmentMode[] | undefined)[] = [];
     if (input.items) {
       for (const it of input.items) {
         const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
         if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
         if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
-        stockTaken[prod._id] = await takeStockInTx(tx, prod, it.quantity); // from the product's stock shards (server/stock.ts)
+        wanted.push({ prod, quantity: it.quantity });
         lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
+        productModes.push(prod.fulfilmentModes);
         amountFen += prod.priceFen * it.quantity;
       }
       if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
     }
+    const fulfilment = kind === 'goods' ? chooseMode(input, storeModesOf(m), productModes) : null;
     const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
     if (split.points.gt(0)) {
       await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
@@ -265,6 +314,9 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         knownNew: true, // a new order's id
       });
     }
+    // the stock last: a shard taken from is locked until the commit, so it is held for the last round trips only
+    // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
+    for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
     let o: OrderDoc = {
       _id: orderId,
@@ -296,6 +348,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       outTradeNo: orderId,
       transactionId: null,
       trackingNo: null,
+      carrier: null,
+      fulfilment,
+      address: input.address,
+      note: input.note,
+      pickupCode: fulfilment === 'pickup' ? pickupCodeOf(randomInt(0, 1_000_000)) : null,
       settled: false,
       guidePriceAtPayFen: null,
       stockTaken,
@@ -305,10 +362,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       cancelReason: null,
     };
     if (o.cashFen === 0) o = await applyPaymentInTx(tx, o, null); // all paid with points
-    else await writeDoc(tx, ORDERS_COLL, orderId, o);
-    await req.record({ orderId });
+    else await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
+    if (o.cashFen === 0) await req.record({ orderId });
     return o;
   });
+  if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
   return { order: orderView(order), pay: await payRequestFor(order) };
 }
 
@@ -323,20 +381,20 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
   const inbox = treasuryInbox(`order:${order._id}`);
-  if (rebate.merchantDeduction.gt(0)) {
-    await postEntry(tx, {
-      key: `order:${order._id}:deduction`,
-      kind: 'order_deduction',
-      debit: merchantAccount(order.merchantId),
-      credit: inbox,
-      amount: rebate.merchantDeduction,
-      ref: order._id,
-      memo: `订单 ${order._id} 让利扣除`,
-      allowNegative: true,
-      creditDue: order.kind === 'instore', // settled in this same transaction: no refund can take it back
-      knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
-    });
-  }
+  const deduction: PostEntryInput | null = rebate.merchantDeduction.gt(0)
+    ? {
+        key: `order:${order._id}:deduction`,
+        kind: 'order_deduction',
+        debit: merchantAccount(order.merchantId),
+        credit: inbox,
+        amount: rebate.merchantDeduction,
+        ref: order._id,
+        memo: `订单 ${order._id} 让利扣除`,
+        allowNegative: true,
+        creditDue: settlesOnPayment(order.kind, order.fulfilment), // settled in this same transaction: no refund can take it back
+        knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
+      }
+    : null;
   let o: OrderDoc = {
     ...order,
     status: 'paid',
@@ -348,8 +406,10 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  if (o.kind === 'instore') o = await settleInTx(tx, o, { params, guidePriceFen }); // same transaction: same values
-  else await writeDoc(tx, ORDERS_COLL, o._id, o);
+  // same transaction: same values; the deduction is posted last, with the settlement's points (in store and dine-in), so the
+  // store's account — which all its payments lock — is held for the last few round trips only
+  if (settlesOnPayment(o.kind, o.fulfilment)) return settleInTx(tx, o, { params, guidePriceFen }, deduction);
+  await Promise.all([deduction ? postEntry(tx, deduction) : null, writeDoc(tx, ORDERS_COLL, o._id, o)]);
   return o;
 }
 
@@ -357,7 +417,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
  * Settlement (SPEC §4.4), once per order: the points offset goes from the hold to the merchant; the buyer
  * and the merchant are credited shared value at this moment's parameters; the merchant's settled sales grow.
  */
-export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }): Promise<OrderDoc> {
+export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }, deduction?: PostEntryInput | null): Promise<OrderDoc> {
   if (order.settled) return order;
   // the parameters and guide price in force: as this transaction reads them (the caller may pass what it read
   // in this same transaction — the same snapshot, so the same values)
@@ -365,23 +425,10 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
-  // in sequence, not together: a holder's settlement may post released points to the same merchant account
-  if (dec(order.pointsUsed).gt(0)) {
-    await postEntry(tx, {
-      key: `order:${order._id}:points`,
-      kind: 'order_points_pay',
-      debit: orderHold(order._id),
-      credit: merchantAccount(order.merchantId),
-      amount: order.pointsUsed,
-      ref: order._id,
-      memo: `订单 ${order._id} 顾客积分抵扣`,
-      knownNew: true, // the order, locked, is not settled
-    });
-  }
+  // the buyer's shared value first; the store's is credited last (below), with the store's postings: the store's
+  // documents, which all its payments lock, are then held for the last round trips only. The two credits stay one
+  // after the other (they may share a W shard).
   if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
-  if (rebate.merchantSv.gt(0)) await creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`);
-  // settled: the deduction can no longer be refunded, the sweep may post it to the treasury (in store: already due)
-  if (order.kind !== 'instore' && order.deductionAccount && dec(order.merchantDeduction).gt(0)) await markInboxDue(tx, `order:${order._id}`);
   // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
   // on the store's document (a lost increment, if the function dies right there, only understates the figure)
   if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
@@ -393,7 +440,29 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     userSv: rebate.userSv.toFixed(2),
     merchantSv: rebate.merchantSv.toFixed(2),
   };
-  await writeDoc(tx, ORDERS_COLL, o._id, o);
+  // then, last and together, what touches the store's account (the deduction of an in-store payment, the points
+  // the buyer paid with), the order itself and, for goods, the deduction's release to the sweep (settled: no
+  // refund can take it back any more)
+  const points: PostEntryInput | null = dec(order.pointsUsed).gt(0)
+    ? {
+        key: `order:${order._id}:points`,
+        kind: 'order_points_pay',
+        debit: orderHold(order._id),
+        credit: merchantAccount(order.merchantId),
+        amount: order.pointsUsed,
+        ref: order._id,
+        memo: `订单 ${order._id} 顾客积分抵扣`,
+        knownNew: true, // the order, locked, is not settled
+      }
+    : null;
+  // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
+  await Promise.all([
+    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
+    deduction ? postEntry(tx, deduction) : null,
+    points ? postEntry(tx, points) : null,
+    !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
+    writeDoc(tx, ORDERS_COLL, o._id, o),
+  ]);
   return o;
 }
 
@@ -431,6 +500,8 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
     return 'duplicate';
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
+  // after the payment's commit, never inside it
+  if (outcome === 'paid') await afterOrderEvent(await getOrder(outTradeNo), 'paid');
   return outcome;
 }
 
@@ -443,7 +514,7 @@ export async function payOrder(openid: string, orderId: string): Promise<{ order
   return { order: orderView(o), pay: await payRequestFor(o) };
 }
 
-export async function shipOrder(openid: string, orderId: string, trackingNo: string | null): Promise<Order> {
+export async function shipOrder(openid: string, orderId: string, carrier: string | null, trackingNo: string | null): Promise<Order> {
   const m = await requireMyMerchant(openid);
   return orderView(
     await runTx(async (tx) => {
@@ -451,19 +522,54 @@ export async function shipOrder(openid: string, orderId: string, trackingNo: str
       if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
       if (o.merchantId !== m._id) throw new DomainError('FORBIDDEN', '这不是你店铺的订单');
       if (o.kind !== 'goods') throw new DomainError('INVALID_STATE', '到店支付订单无需发货');
+      if (!needsShipping(o.kind, o.fulfilment)) throw new DomainError('INVALID_STATE', o.fulfilment === 'pickup' ? '自提订单请核销取货码' : '堂食订单无需发货');
       if (o.status !== 'paid') throw stateError(o, '发货');
+      // an order with an address goes by a carrier the buyer can follow
+      if (o.address && (!carrier || !trackingNo)) throw new DomainError('INVALID_INPUT', '请填写快递公司和快递单号');
       const params = await getParams(tx);
       const at = now();
-      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
+      // auto-confirm counts from shipping
+      const next: OrderDoc = { ...o, status: 'shipped', shippedAt: at, carrier, trackingNo, autoConfirmAt: at + params.autoConfirmDays * 86_400_000 };
       await writeDoc(tx, ORDERS_COLL, orderId, next);
       return next;
+    }).then(async (shipped) => {
+      await afterOrderEvent(shipped, 'shipped');
+      return shipped;
     }),
+    'merchant',
   );
+}
+
+/**
+ * The store completes a pickup order with the buyer's code (typed, or scanned with the order id). Handing the
+ * goods over in person is the buyer's receipt: the order settles (SPEC §4.4). A code alone must name one
+ * order of this store waiting for pickup; when two share it, the store is asked to scan the buyer's QR.
+ */
+export async function verifyPickup(openid: string, code: string, orderId: string | null): Promise<Order> {
+  const m = await requireMyMerchant(openid);
+  if (!PICKUP_CODE_RE.test(code)) throw new DomainError('INVALID_INPUT', '取货码是 6 位数字');
+  let id = orderId;
+  if (!id) {
+    const res = await getDb().collection(ORDERS_COLL).where({ merchantId: m._id, pickupCode: code, status: 'paid' }).limit(2).get();
+    const found = (res.data ?? []) as OrderDoc[];
+    if (found.length === 0) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (found.length > 1) throw new DomainError('PICKUP_CODE_AMBIGUOUS', '有两个订单使用这个取货码，请扫描顾客的取货二维码');
+    id = found[0]._id;
+  }
+  const o = await runTx(async (tx) => {
+    const cur = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, id!);
+    // another store's order or a wrong code: the same answer, so codes cannot be probed across stores
+    if (!cur || cur.merchantId !== m._id || cur.fulfilment !== 'pickup' || cur.pickupCode !== code) throw new DomainError('PICKUP_CODE_INVALID', '取货码不正确，或订单已取货/已退款');
+    if (cur.status !== 'paid') throw stateError(cur, '核销取货');
+    return settleInTx(tx, cur);
+  });
+  await afterOrderEvent(o, 'completed');
+  return orderView(o, 'merchant');
 }
 
 /** The buyer confirms receipt, or the timeout does it `autoConfirmDays` after shipping (`auto`). */
 export async function confirmOrder(openid: string | null, orderId: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'shipped' || (o.autoConfirmAt ?? Infinity) > now()) return o as OrderDoc;
@@ -473,11 +579,13 @@ export async function confirmOrder(openid: string | null, orderId: string): Prom
     }
     return settleInTx(tx, o!);
   });
+  if (o?.status === 'completed') await afterOrderEvent(o, 'completed');
+  return o;
 }
 
 /** The buyer cancels an unpaid order, or the timeout does (`openid` null): stock and points go back. */
 export async function cancelOrder(openid: string | null, orderId: string, reason: string): Promise<OrderDoc> {
-  return runTx(async (tx) => {
+  const o = await runTx(async (tx) => {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, orderId);
     if (openid === null) {
       if (!o || o.status !== 'unpaid' || o.payExpiresAt > now()) return o as OrderDoc;
@@ -491,6 +599,9 @@ export async function cancelOrder(openid: string | null, orderId: string, reason
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  // the timer's cancel is news to the buyer; their own is not
+  if (openid === null && o?.status === 'cancelled') await afterOrderEvent(o, 'cancelled');
+  return o;
 }
 
 async function returnStockAndPoints(tx: Tx, o: OrderDoc, kind: string, tag: string): Promise<void> {
@@ -551,6 +662,7 @@ export async function refundOrder(openid: string, orderId: string, reason: strin
     await writeDoc(tx, ORDERS_COLL, orderId, next);
     return next;
   });
+  await afterOrderEvent(o, 'refunded');
   if (o.refund?.status === 'pending') return (await pushRefund(orderId)) ?? o;
   return o;
 }
@@ -582,7 +694,7 @@ export async function pushRefund(orderId: string): Promise<OrderDoc | null> {
 
 const STATUSES: OrderStatus[] = ['unpaid', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'];
 
-export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20): Promise<Page<Order>> {
+export async function listOrders(by: { buyerOpenid?: string; merchantId?: string }, status: OrderStatus | undefined, cur: string | null, pageSize = 20, viewer: 'buyer' | 'merchant' = 'buyer'): Promise<Page<Order>> {
   const db = getDb();
   const _ = db.command;
   const base: AnyDoc = { ...by };
@@ -598,7 +710,7 @@ export async function listOrders(by: { buyerOpenid?: string; merchantId?: string
   const list = (res.data ?? []) as OrderDoc[];
   const page = list.slice(0, pageSize);
   const last = page[page.length - 1];
-  return { items: page.map(orderView), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
+  return { items: page.map((o) => orderView(o, viewer)), nextCursor: list.length > pageSize && last ? `${last.createdAt}|${last._id}` : null };
 }
 
 function readStatus(p: Payload): OrderStatus | undefined {
@@ -705,7 +817,8 @@ export const orderActions = {
     return listOrders({ buyerOpenid: caller.openid }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
   },
   async get(p: Payload, caller: { openid: string }): Promise<Order> {
-    return orderView(ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either'));
+    const o = ownOrder(await getOrder(idOf(p, 'orderId', '订单')), caller.openid, 'either');
+    return orderView(o, o.buyerOpenid === caller.openid ? 'buyer' : 'merchant');
   },
   async confirm(p: Payload, caller: { openid: string }): Promise<Order> {
     return orderView(await confirmOrder(caller.openid, idOf(p, 'orderId', '订单')));
@@ -726,10 +839,15 @@ export const orderActions = {
 export const merchantOrderActions = {
   async orders(p: Payload, caller: { openid: string }): Promise<Page<Order>> {
     const m = await requireMyMerchant(caller.openid);
-    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt));
+    return listOrders({ merchantId: m._id }, readStatus(p), cursorOf(p, CURSOR_SHAPES.orderAt), 20, 'merchant');
   },
   async ship(p: Payload, caller: { openid: string }): Promise<Order> {
+    const carrier = optStr(p, 'carrier', { label: '快递公司', min: 0, max: 20 }) || null;
     const trackingNo = optStr(p, 'trackingNo', { label: '物流单号', min: 0, max: 40 }) || null;
-    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), trackingNo);
+    return shipOrder(caller.openid, idOf(p, 'orderId', '订单'), carrier, trackingNo);
+  },
+  async verifyPickup(p: Payload, caller: { openid: string }): Promise<Order> {
+    const code = str(p, 'code', { label: '取货码', min: 1, max: 10 });
+    return verifyPickup(caller.openid, code, optId(p, 'orderId', '订单') ?? null);
   },
 };

@@ -30,6 +30,7 @@ import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config'
 import { AnyDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
 import {
   ensureReleaseState,
+  RELEASE_DAYS,
   readReleaseState,
   readShardTotals,
   RELEASE_COLL,
@@ -44,8 +45,9 @@ import {
 } from './holders';
 import { balanceIn, postEntry, RELEASE_POOL, RELEASE_UNISSUED } from './ledger';
 import { TRADES as MARKET_TRADES_COLL } from './market/model';
+import { guidePriceTrades } from './farming';
 
-export const RELEASE_DAYS_COLL = 'releaseDays';
+export const RELEASE_DAYS_COLL = RELEASE_DAYS;
 export const GUIDE_PRICE_HISTORY_COLL = 'guidePriceHistory';
 
 /** The stored record of one day's release (`releaseDays/<day>`): the API's record plus the maths. */
@@ -61,7 +63,7 @@ export interface ReleaseDayDoc extends ReleaseDay {
   holders: number;
   /** Points owed to holders below 0.01 (their carries) that rounding has left in the pool, as known at this release. */
   roundingLeft: string;
-  /** Pool balance after the release. */
+  /** Balance of `release:pool` (the account releases are credited to) after the release; claims are debited from its shards. */
   poolAfter: string;
   nextGuidePriceFen: number;
   trades: { count: number; volume: string; vwapFen: number | null; from: number; to: number };
@@ -101,14 +103,18 @@ export interface TradeWindow {
 
 /**
  * The C2C trades completed in [from, to) (collection of the market, issue 6), paged by 100: SPEC §9's
- * "trades completed since the last release" for the day whose 22:00 is `to`.
+ * "trades completed since the last release" for the day whose 22:00 is `to`, less the trades between linked
+ * accounts (`guidePriceTrades`).
  */
 export async function tradesIn(from: number, to: number): Promise<TradeWindow> {
   const db = getDb();
   const _ = db.command;
-  const list = await readAll<{ priceFen: number; quantity: string }>(
+  const all = await readAll<{ priceFen: number; quantity: string; buyer: string; seller: string }>(
     db.collection(MARKET_TRADES_COLL).where({ status: 'completed', completedAt: _.gte(from).and(_.lt(to)) }).orderBy('completedAt', 'asc').orderBy('_id', 'asc'),
   );
+  // trades between linked accounts (referral, or the same two trading again and again) do not move the price
+  // (issue 14.9, shared/farming.ts)
+  const list = await guidePriceTrades(all);
   const trades: CompletedTrade[] = [];
   let volume = ZERO;
   let value = ZERO;
@@ -161,11 +167,38 @@ export async function releaseDay(day: string, by: string): Promise<DayResult> {
   });
 }
 
+type PriceEntry = NonNullable<GuidePriceDoc['history']>[number];
+
+/**
+ * When a guide price took effect: a release's price for day X at the release of X−1 (whenever that ran); an
+ * admin's (or the initial) price when it was set.
+ */
+function effectiveAt(e: PriceEntry, hour: number): number {
+  return e.day && !e.reason ? releaseMoment(addDays(e.day, -1), hour) : e.at;
+}
+
+/**
+ * The guide price in force at `moment` (SPEC §5: day d's release uses day d's P): the history entry that took
+ * effect last at or before it. A catch-up of day d thus ignores an admin's change made after d's release
+ * time. Without history, the document's price.
+ */
+export function guidePriceAt(guide: GuidePriceDoc | null, moment: number, hour: number, fallbackFen: number): number {
+  const current = guide && Number.isSafeInteger(guide.priceFen) && guide.priceFen > 0 ? guide.priceFen : fallbackFen;
+  let best: { t: number; fen: number } | null = null;
+  for (const e of guide?.history ?? []) {
+    if (!Number.isSafeInteger(e.priceFen) || e.priceFen <= 0) continue;
+    const t = effectiveAt(e, hour);
+    if (t <= moment && (best === null || t >= best.t)) best = { t, fen: e.priceFen };
+  }
+  return best?.fen ?? current;
+}
+
 async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: string, window: TradeWindow): Promise<DayResult> {
   const at = now();
   const params = await getParams(tx);
   const guide = await readDoc<GuidePriceDoc>(tx, CONFIG_COLL, GUIDE_PRICE_ID);
-  const P = guide && Number.isSafeInteger(guide.priceFen) && guide.priceFen > 0 ? guide.priceFen : params.initialGuidePriceFen;
+  const dueAt = releaseMoment(day, params.releaseHour);
+  const P = guidePriceAt(guide, dueAt, params.releaseHour, params.initialGuidePriceFen);
 
   // W from every shard (read here, and rewritten below, so a concurrent credit conflicts)
   const totals = await readShardTotals(tx, state.epoch);
@@ -174,14 +207,26 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   const R = minDec(scheduled, unissued.isNegative() ? ZERO : unissued);
   const { state: next, day: rel } = applyRelease({ ...state, weight: totals.weight.toString() }, { R, P });
 
-  // Stamp every shard first: a new epoch empties them; otherwise they only record this release. Written
-  // before anything else, they are locked for the rest of the transaction: an order settling now
-  // conflicts and retries after the release, instead of the release retrying behind a stream of orders.
+  // Stamp every shard first: a new epoch empties them; SV credited late for this day (pending, SPEC §5) joins
+  // now, after the release, at Π after it. Written before anything else, they are locked for the rest of the
+  // transaction: an order settling now conflicts and retries after the release, instead of the release
+  // retrying behind a stream of orders.
+  let weightAfter = rel.newEpoch ? ZERO : totals.weight;
   for (let k = 0; k < SV_SHARDS; k++) {
     const s = shardInEpoch(totals.shards[k], state.epoch);
-    const stamped: ShardDoc = rel.newEpoch
-      ? { ...s, epoch: next.epoch, weight: '0', holders: 0, stampedSeq: next.seq, updatedAt: at }
-      : { ...s, stampedSeq: next.seq, updatedAt: at };
+    const base: ShardDoc = rel.newEpoch ? { ...s, epoch: next.epoch, weight: '0', holders: 0 } : s;
+    let weight = D(base.weight);
+    let holders = base.holders;
+    const pending = { ...(s.pending ?? {}) };
+    for (const [d, p] of Object.entries(pending)) {
+      if (d > day) continue;
+      const joined = D(p.sv).div(next.product);
+      weight = weight.plus(joined);
+      weightAfter = weightAfter.plus(joined);
+      holders += p.holders;
+      delete pending[d];
+    }
+    const stamped: ShardDoc = { ...base, weight: weight.toString(), holders, pending, stampedSeq: next.seq, updatedAt: at };
     await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
   }
 
@@ -206,7 +251,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   // the next day's guide price (SPEC §9)
   const nextDay = addDays(day, 1);
   const nextPriceFen = nextGuidePrice({ currentFen: P, trades: window.trades, priceBand: params.priceBand });
-  await writeGuidePrice(tx, guide, { priceFen: nextPriceFen, day: nextDay, at, by, reason: null });
+  await writeGuidePrice(tx, guide, { priceFen: nextPriceFen, day: nextDay, at, by, reason: null }, params.releaseHour);
   const hist: GuidePriceHistoryDoc = {
     day: nextDay,
     priceFen: nextPriceFen,
@@ -238,7 +283,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   };
   await writeDoc(tx, RELEASE_DAYS_COLL, day, record);
 
-  const nextState: ReleaseStateDoc = { ...next, firstDay: state.firstDay, lastReleasedDay: day, updatedAt: at };
+  const nextState: ReleaseStateDoc = { ...next, weight: weightAfter.toString(), firstDay: state.firstDay, lastReleasedDay: day, updatedAt: at };
   await writeDoc(tx, RELEASE_COLL, RELEASE_STATE_ID, nextState);
   return { record, fresh: true };
 }
@@ -251,9 +296,12 @@ export async function writeGuidePrice(
   tx: Tx,
   current: GuidePriceDoc | null,
   change: { priceFen: number; day: string; at: number; by: string; reason: string | null },
+  releaseHour?: number,
 ): Promise<void> {
   const history = [...(current?.history ?? []), { day: change.day, priceFen: change.priceFen, at: change.at, by: change.by, ...(change.reason ? { reason: change.reason } : {}) }];
-  const doc: AnyDoc = { ...(current ?? {}), priceFen: change.priceFen, day: change.day, updatedAt: change.at, updatedBy: change.by, history: history.slice(-GUIDE_HISTORY_KEEP) };
+  // a late release's price for the next day gives way to an admin's price set after that release was due
+  const inForce = releaseHour === undefined ? change.priceFen : guidePriceAt({ ...(current ?? { day: null, updatedAt: 0 }), priceFen: change.priceFen, history }, change.at, releaseHour, change.priceFen);
+  const doc: AnyDoc = { ...(current ?? {}), priceFen: inForce, day: change.day, updatedAt: change.at, updatedBy: change.by, history: history.slice(-GUIDE_HISTORY_KEEP) };
   delete doc._id;
   await writeDoc(tx, CONFIG_COLL, GUIDE_PRICE_ID, doc);
 }
@@ -293,6 +341,23 @@ export async function runDueReleases(opts: RunOptions): Promise<RunResult> {
     if (r.fresh) released.push(r.record);
   }
   throw new Error('runDueReleases: no progress');
+}
+
+/**
+ * The every-minute `timeouts` job's part (SPEC §5: a missed day is released as soon as anything notices it
+ * is due): one read of the state when nothing is due; otherwise a short run (a few days, a budget that fits
+ * the job's minute), so a timer that fired early, failed after its retries or was killed by a timeout costs
+ * a minute, not a day. The release time follows the `releaseHour` parameter; the 22:00 timer stays as well.
+ */
+export async function releaseIfDue(opts: { by?: string; maxDays?: number; budgetMs?: number } = {}): Promise<{ due: number; released: string[]; stillDue: string[] }> {
+  const state = await readReleaseState(getDb());
+  const params = await getParams();
+  if (state) {
+    const due = dueReleaseDays({ lastReleasedDay: state.lastReleasedDay, firstDay: state.firstDay, now: now(), hour: params.releaseHour, limit: 1 });
+    if (due.length === 0) return { due: 0, released: [], stillDue: [] };
+  }
+  const run = await runDueReleases({ by: opts.by ?? 'timeouts', maxDays: opts.maxDays ?? 5, budgetMs: opts.budgetMs ?? 15_000 });
+  return { due: run.released.length + run.stillDue.length, released: run.released.map((d) => d.day), stillDue: run.stillDue };
 }
 
 // ------------------------------------------------------------------ reads

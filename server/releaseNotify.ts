@@ -48,7 +48,7 @@ export interface NoticeResult {
 }
 
 /** Points the release of `rec` gave the holder, read-only (no settlement). */
-async function pointsOfDay(holderId: string, rec: ReleaseDayDoc) {
+export async function pointsOfDay(holderId: string, rec: ReleaseDayDoc) {
   const holder = await readHolder(getDb(), holderId);
   if (!holder) return null;
   let snap: HolderHistoryDoc | (typeof holder) | null = holder;

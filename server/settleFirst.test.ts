@@ -5,6 +5,7 @@
  * the timer, then acts through the gateway BEFORE anything reads the holder (no user.assets, no merchant.mine).
  */
 import type { TestCloud } from '../localcloud/testing';
+import { D } from '../shared/decimal';
 import { releaseMoment } from '../shared/time';
 import { runTx } from './db';
 import { creditSv } from './holders';
@@ -95,6 +96,15 @@ describe('released points are usable before anything reads the holder (SPEC §5,
     expect((await ok(tc, 'user', 'o_u1', { action: 'assets' })).available).toBe('0.00');
     expect((await ok(tc, 'user', 'o_u3', { action: 'assets' })).available).toBe('0.48');
     expect((await ok(tc, 'user', 'o_dave', { action: 'assets' })).available).toBe('8.88');
+    // issue 12 §2: no claim wrote `release:pool` (only the release did); claims come from the holders' shards
+    const credits = (await tc.db.collection('ledger').where({ kind: 'release_credit' }).get()).data as { debit: string; amount: string }[];
+    expect(credits.length).toBe(3);
+    for (const e of credits) expect(e.debit).toMatch(/^release:pool:\d+$/);
+    expect(await balanceOf(tc, 'release:pool')).toBe('888.00');
+    const shards = new Set(credits.map((e) => e.debit));
+    let shardSum = D(0);
+    for (const id of shards) shardSum = shardSum.plus(await balanceOf(tc, id));
+    expect(shardSum.toFixed(2)).toBe('-26.64'); // 3 × 8.88 over the claim shards; the pool as a whole: 861.36
   });
 });
 
@@ -115,7 +125,7 @@ describe('a store sees its released points for taking orders and for activation 
     expect(await balanceOf(tc, 'merchant:' + n)).toBe('98.00');
   });
 
-  test('a store that reaches its deposit by the release is active for the first order, and for the minute job', async () => {
+  test('a store that reaches its deposit by the release is active for its first order and for its owner', async () => {
     await login(tc, 'o_nina');
     const m = await ok(tc, 'merchant', 'o_nina', { action: 'apply', requestId: rid('apply'), ...application('小店') });
     await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });

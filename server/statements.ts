@@ -12,11 +12,11 @@
 import type { ReleaseStatement } from '../shared/api';
 import { ceil2, dec, formatPoints, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
-import { HolderSnapshot, holderStatement, StatementDay } from '../shared/release';
+import { HolderSnapshot, holderStatement, JoinPoint, joinSnapshot, StatementDay, StatementSnapshot, svShown } from '../shared/release';
 import { now } from './clock';
 import { getDb, readDoc, runTx, writeDoc } from './db';
 import { HOLDER_HISTORY_COLL, HolderHistoryDoc, userHolderId } from './holders';
-import { recentReleaseDays, ReleaseDayDoc } from './release';
+import { recentReleaseDays, RELEASE_DAYS_COLL, ReleaseDayDoc } from './release';
 import { Payload, optInt, bool } from './validate';
 import { requireUser } from './users';
 
@@ -80,10 +80,27 @@ export async function snapshotsFor(holderId: string, days: ReleaseDayDoc[]): Pro
   return [...(first ? [first] : []), ...later.sort((x, y) => x.n - y.n)];
 }
 
+/** Each snapshot's pending credits (SV credited while a release was late) as the snapshots they join as. */
+async function withJoins(snaps: HolderSnapshot[]): Promise<StatementSnapshot[]> {
+  const points = new Map<string, JoinPoint | null>();
+  const out: StatementSnapshot[] = [];
+  for (const s of snaps) {
+    const pending = (s as HolderHistoryDoc).pending ?? [];
+    const joins: HolderSnapshot[] = [];
+    for (const p of pending) {
+      if (!points.has(p.day)) points.set(p.day, (await readDoc<ReleaseDayDoc>(getDb(), RELEASE_DAYS_COLL, p.day))?.after ?? null);
+      const at = points.get(p.day);
+      if (at) joins.push(joinSnapshot(p.sv, at)); // not released yet: no statement line needs it
+    }
+    out.push(joins.length ? { ...s, joins } : s);
+  }
+  return out;
+}
+
 /** A holder's statement for the last `days` releases, newest first; days it held no SV are left out. */
 export async function statementsOf(holderId: string, days = 30): Promise<ReleaseStatement[]> {
   const recs = await recentReleaseDays(days);
-  const snaps = await snapshotsFor(holderId, recs);
+  const snaps = await withJoins(await snapshotsFor(holderId, recs));
   const lines = holderStatement(snaps, recs.map(statementDay));
   const byDay = new Map(recs.map((r) => [r.seq, r]));
   return lines
@@ -97,7 +114,7 @@ export async function statementsOf(holderId: string, days = 30): Promise<Release
         pointsReceived: formatPoints(l.points),
         // consumed is a charge: shown rounded up; what is left is shown rounded down
         svConsumed: toAmountString(ceil2(l.svConsumed)),
-        svAfter: formatPoints(l.svAfter),
+        svAfter: svShown(l.svAfter),
         totalSv: formatPoints(rec.T),
         released: dec(rec.released).toFixed(2),
         guidePriceFen: rec.guidePriceFen,

@@ -3,8 +3,9 @@
  * limited offer shared in a group of 500).
  *
  * The stock of a product is split over up to STOCK_SHARDS documents `stockShards/<productId>:<k>`
- * (`{ productId, k, stock }`), k < the product's `stockShards`. An order takes its quantity from a shard chosen
- * at random, moving on to the next while it is short; concurrent orders for one product thus lock different
+ * (`{ productId, k, stock }`), k < the product's `stockShards`. An order first reads every shard (one wave, no
+ * lock: a sold-out product is refused at once, locking nothing), then takes its quantity from a shard that had
+ * some, chosen at random, moving on to the next while it is short; concurrent orders for one product thus lock different
  * documents, and one locked shard costs another order a retry on one of eight, not a queue on one document.
  * A take is an `inc(-quantity)` (it takes the shard's lock) followed by a read: a shard that went below zero
  * gives back what it did not have (lock, then read; no read-then-write that a concurrent order could slip into).
@@ -79,25 +80,33 @@ export async function takeStockInTx(tx: Tx, product: StockProduct, quantity: num
     return taken;
   }
   const db = getDb();
-  const start = randomInt(0, n);
+  // first a look at every shard (one wave of reads, no lock): a sold-out product is refused without locking
+  // anything, and the takes below go only to shards that had some, starting at a random one
+  const ids = Array.from({ length: n }, (_, k) => stockShardId(product._id, k));
+  const looks = await Promise.all(ids.map((id) => readDoc<{ stock: number }>(tx, STOCK_COLL, id)));
+  const had = looks.map((d) => Math.max(0, d?.stock ?? 0));
+  const total = had.reduce((a, b) => a + b, 0);
+  if (total < quantity) throw outOfStock(product.title, total);
+  const withStock = had.map((h, k) => (h > 0 ? k : -1)).filter((k) => k >= 0);
+  const start = randomInt(0, withStock.length);
   let left = quantity;
-  let seen = 0; // what the shards held, for the refusal's message
-  for (let i = 0; i < n && left > 0; i++) {
-    const k = (start + i) % n;
-    const id = stockShardId(product._id, k);
+  let seen = 0; // what the shards held when taken from, for the refusal's message
+  for (let i = 0; i < withStock.length && left > 0; i++) {
+    const k = withStock[(start + i) % withStock.length];
+    const id = ids[k];
     // take all that is still wanted (this locks the shard), then see what it had
     const res = (await tx.collection(STOCK_COLL).doc(id).update({ data: { stock: db.command.inc(-left), updatedAt: now() } })) as { stats?: { updated?: number } };
     if ((res?.stats?.updated ?? 0) === 0) continue;
-    const after = ((await readDoc<{ stock: number }>(tx, STOCK_COLL, id))?.stock ?? 0);
-    const had = after + left;
-    seen += Math.max(0, had);
+    const after = (await readDoc<{ stock: number }>(tx, STOCK_COLL, id))?.stock ?? 0;
+    const before = after + left;
+    seen += Math.max(0, before);
     if (after >= 0) {
       taken[String(k)] = left;
       left = 0;
     } else {
-      // short: keep what it had, give back the rest
-      if (had > 0) taken[String(k)] = had;
-      left -= Math.max(0, had);
+      // short (taken meanwhile): keep what it had, give back the rest
+      if (before > 0) taken[String(k)] = before;
+      left -= Math.max(0, before);
       await tx.collection(STOCK_COLL).doc(id).update({ data: { stock: db.command.inc(-after) } });
     }
   }

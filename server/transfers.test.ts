@@ -123,6 +123,8 @@ describe('transfers', () => {
     await refused(tc, 'user', 'o_tr_c', t('-1'), 'INVALID_POINTS');
     await refused(tc, 'user', 'o_tr_c', t('1e2'), 'INVALID_POINTS');
     expect(await refused(tc, 'user', 'o_tr_c', t('5.01'), 'INSUFFICIENT_POINTS')).toMatch(/5.00/);
+    // figures in messages are grouped (issue 16: "104998.95")
+    expect(await refused(tc, 'user', 'o_tr_c', t('104998.95'), 'INSUFFICIENT_POINTS')).toBe('可用积分不足：可用 5.00，转赠 104,998.95');
     await refused(tc, 'user', 'o_tr_c', { action: 'transfer', toUserNo: bNo, points: '1', requestId: req }, 'REQUEST_ID_REUSED');
     await refused(tc, 'user', 'o_tr_c', { action: 'transfer', toUserNo: aNo, points: '0.5', requestId: req }, 'REQUEST_ID_REUSED');
     await refused(tc, 'user', 'o_tr_c', { action: 'transfer', toUserNo: bNo, points: '1', requestId: 'short' }, 'INVALID_REQUEST_ID');

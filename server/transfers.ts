@@ -6,7 +6,7 @@
  * the same id the entry has in both users' ledger history (server/users.ts), and the memo names user numbers only.
  * Refused: ≤ 0 or more than 2 decimals, an unknown number, oneself, more than one's available points.
  */
-import { D, parseAmount } from '../shared/decimal';
+import { D, formatPointsText, parseAmount } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
 import type { UserApi } from '../shared/api';
 import type { Caller } from './handler';
@@ -65,7 +65,7 @@ export async function transfer(payload: Record<string, unknown>, caller: Caller)
     await settleFirst(tx, userHolderId(openid)); // released points are transferable at once (SPEC §5)
     const available = await balanceIn(tx, userAvailable(openid));
     if (available.lt(amount)) {
-      throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：可用 ${available.toFixed(2)}，转赠 ${amount.toFixed(2)}`);
+      throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：可用 ${formatPointsText(available)}，转赠 ${formatPointsText(amount)}`);
     }
     await postEntry(tx, {
       key,

@@ -13,6 +13,7 @@ import type { Assets, LedgerItem, Me, Page, Role } from '../shared/api';
 import { DomainError } from '../shared/errors';
 import { nextReleaseMoment, businessDay } from '../shared/time';
 import { toAmountString, formatPoints } from '../shared/decimal';
+import { svShown } from '../shared/release';
 import { now } from './clock';
 import { getGuidePriceFen, getParams, isAdmin } from './config';
 import { AnyDoc, Tx, createDoc, getDb, readDoc, runTx, writeDoc } from './db';
@@ -194,7 +195,7 @@ export async function assetsOf(openid: string): Promise<Assets> {
   ]);
   const t = now();
   return {
-    sharedValue: formatPoints(sv.sharedValue),
+    sharedValue: svShown(sv.sharedValue),
     available: toAmountString(available),
     escrow: toAmountString(escrow),
     unsettled: formatPoints(sv.unsettled),

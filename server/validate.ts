@@ -122,6 +122,8 @@ export const CURSOR_SHAPES = {
   orderAt: /^\d{1,15}\|O[0-9A-Za-z]{1,40}$/,
   /** admin.audit: `<at>|<audit id>`. */
   auditAt: /^\d{1,15}\|A[0-9A-Za-z]{1,40}$/,
+  /** user.messages: `<at>|<event key>` (e.g. `order:O…:shipped`, `release:2026-03-02`). */
+  messageAt: /^\d{1,15}\|[A-Za-z0-9:_-]{1,120}$/,
 } as const;
 
 /**

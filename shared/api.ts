@@ -68,7 +68,31 @@ export interface UserApi {
   lookup: { req: { userNo: string }; res: { userNo: string; nickname: string; avatarUrl: string } };
   /** After wx.requestSubscribeMessage: whether to send this user the daily release notice. */
   subscribeRelease: { req: { accepted: boolean }; res: { enabled: boolean; credits: number } };
+  /** The address book (issue 15): at most 20 addresses; the default first. */
+  addresses: { req: Record<string, never>; res: { items: SavedAddress[] } };
+  saveAddress: { req: Address & { id?: string; isDefault?: boolean }; res: { items: SavedAddress[]; saved: SavedAddress } };
+  deleteAddress: { req: { id: string }; res: { items: SavedAddress[] } };
+  /** The message centre (issue 15): newest first, 20 a page. */
+  messages: { req: { kind?: MessageKind; cursor?: string | null }; res: Page<Message> };
+  unread: { req: Record<string, never>; res: UnreadCounts };
+  readMessages: { req: { ids?: string[]; all?: boolean; kind?: MessageKind }; res: UnreadCounts };
 }
+
+export type MessageKind = 'order' | 'trade' | 'release' | 'appeal' | 'approval';
+export interface Message {
+  id: string;
+  kind: MessageKind;
+  title: string;
+  body: string;
+  link: string; // the page that shows what it is about
+  at: number;
+  read: boolean;
+}
+export interface UnreadCounts { total: number; byKind: Record<MessageKind, number> }
+
+/** A delivery address (from WeChat's address picker on weapp, or the form on h5). */
+export interface Address { name: string; phone: string; region: string; detail: string }
+export interface SavedAddress extends Address { id: string; isDefault: boolean; updatedAt: number }
 
 // ---------- merchant ----------
 export type MerchantStatus = 'pending' | 'rejected' | 'approved' | 'active' | 'suspended';
@@ -81,6 +105,7 @@ export interface MerchantSummary {
   logoUrl: string;
   status: MerchantStatus;
   acceptingOrders: boolean; // active and points balance ≥ 0
+  fulfilmentModes: FulfilmentMode[]; // what the store offers for goods (issue 15)
 }
 
 export interface MerchantDetail extends MerchantSummary {
@@ -128,6 +153,24 @@ export interface Product {
   images: string[];
   description: string;
   onShelf: boolean;
+  /** Narrows the store's modes for this product; empty = all the store's modes. */
+  fulfilmentModes: FulfilmentMode[];
+  /** Descriptive specifications (规格), at most 10. */
+  specs: ProductSpec[];
+}
+
+export interface ProductSpec { name: string; value: string }
+
+/** The merchant centre's figures (server/storeStats.ts). */
+export interface StoreDay { day: string; orders: number; amountFen: number; cashFen: number; refunds: number; refundFen: number }
+export interface StoreDashboard {
+  today: StoreDay;
+  month: StoreDay & { days: number };
+  recent: StoreDay[]; // the last 14 business days, oldest first
+  toHandle: number; // paid goods orders to ship or to hand over
+  pointsBalance: string;
+  sharedValue: string;
+  svHistory: { day: string; svAfter: string; pointsReceived: string }[]; // oldest first
 }
 
 export interface MerchantApplication {
@@ -158,7 +201,15 @@ export interface MerchantApi {
   products: { req: Record<string, never>; res: { items: Product[] } }; // my catalogue, on and off shelf
   payCode: { req: Record<string, never>; res: { page: string; scene: string; imageUrl: string } };
   orders: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
-  ship: { req: { orderId: string; trackingNo?: string }; res: Order };
+  ship: { req: { orderId: string; carrier?: string; trackingNo?: string }; res: Order };
+  /** Issue 15: the modes the store offers for goods. */
+  setFulfilment: { req: { modes: FulfilmentMode[] }; res: MerchantPrivate };
+  /** Issue 15: complete a pickup order with the code the buyer shows (typed, or scanned as `pickup:<orderId>:<code>`). */
+  verifyPickup: { req: { code: string; orderId?: string }; res: Order };
+  /** Issue 15: the merchant centre's figures. */
+  dashboard: { req: Record<string, never>; res: StoreDashboard };
+  /** Issue 15: delete a product (kept for its orders, gone from every list). */
+  deleteProduct: { req: { productId: string }; res: { ok: true } };
   /** Added (issue 4): move points between the owner's available points and the store (in: e.g. bought on the
    * C2C market for the deposit; out: only what is above the deposit requirement). */
   movePoints: { req: { direction: 'toMerchant' | 'toAvailable'; points: string; requestId: string }; res: MerchantPrivate };
@@ -167,6 +218,8 @@ export interface MerchantApi {
 // ---------- order ----------
 export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
 export type OrderKind = 'goods' | 'instore';
+/** How goods reach the buyer (shared/fulfilment.ts). */
+export type FulfilmentMode = 'delivery' | 'pickup' | 'dinein';
 
 export interface OrderLine { productId: string; title: string; priceFen: number; quantity: number }
 
@@ -196,11 +249,18 @@ export interface Order {
   refundedAt: number | null;
   autoConfirmAt: number | null;
   payExpiresAt: number;
+  fulfilment: FulfilmentMode | null; // null for an in-store payment
+  address: Address | null; // delivery orders
+  note: string; // the buyer's note to the store
+  carrier: string | null; // set when shipped
+  trackingNo: string | null;
+  /** Pickup orders, shown to the buyer only (the store types or scans it to complete the order). */
+  pickupCode: string | null;
 }
 
 export interface OrderApi {
   quote: { req: { merchantId: string; items?: { productId: string; quantity: number }[]; amountFen?: number; points?: string }; res: { amountFen: number; maxPoints: string; pointsFen: number; cashFen: number; guidePriceFen: number } };
-  create: { req: { merchantId: string; items?: { productId: string; quantity: number }[]; amountFen?: number; points?: string; requestId: string }; res: { order: Order; pay: PaymentRequest | null } };
+  create: { req: { merchantId: string; items?: { productId: string; quantity: number }[]; amountFen?: number; points?: string; fulfilment?: FulfilmentMode; address?: Address; note?: string; requestId: string }; res: { order: Order; pay: PaymentRequest | null } };
   pay: { req: { orderId: string }; res: { order: Order; pay: PaymentRequest | null } };
   list: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
   get: { req: { orderId: string }; res: Order };
@@ -332,6 +392,21 @@ export interface Dashboard {
   priceHistory: { day: string; guidePriceFen: number }[];
 }
 
+/** The admin's farming view (issue 14.9; rules in shared/farming.ts): user numbers only. */
+export interface FarmingView {
+  from: number;
+  to: number;
+  /** Orders and trades read (the newest of the window, at most 2,000 each); `truncated` when there were more. */
+  scanned: { orders: number; trades: number; truncated: boolean };
+  thresholds: { repeatPayerOrders: number; repeatPairTrades: number };
+  /** One payer at one store at least `repeatPayerOrders` times. */
+  repeatedPayers: { buyerUserNo: string; merchantId: string; orders: number; cashFen: number; userSv: string }[];
+  /** A store's owner and its customer linked: by referral, or each paying at the other's store. */
+  selfDealing: { kind: 'referral' | 'reciprocal'; buyerUserNo: string; ownerUserNo: string; merchantId: string; orders: number; cashFen: number; userSv: string }[];
+  /** Trades between linked users (referral, or at least `repeatPairTrades` between the same two): left out of the guide price. */
+  pairTrades: { aUserNo: string; bUserNo: string; link: 'referral' | 'repeat'; trades: number; volume: string; avgPriceFen: number }[];
+}
+
 export interface AdminApi {
   params: {
     req: Record<string, never>;
@@ -362,6 +437,7 @@ export interface AdminApi {
   releaseStatus: { req: Record<string, never>; res: { lastReleasedDay: string | null; dueDays: string[]; nextReleaseAt: number; released: string; remaining: string; recent: ReleaseDayRecord[] } };
   releaseNow: { req: Record<string, never>; res: { released: ReleaseDayRecord[] } };
   dashboard: { req: Record<string, never>; res: Dashboard };
+  farming: { req: { days?: number }; res: FarmingView };
   /** The economy sandbox (shared/simulate.ts on the live parameters with these changes); writes nothing. */
   simulate: { req: { params?: Partial<Record<ParamName, string | number>>; assumptions?: Partial<SimAssumptions> }; res: { params: Params; assumptions: SimAssumptions; summary: SimSummary; series: SimSeries; ms: number } };
 }

@@ -26,7 +26,7 @@
  * is carried in its snapshot and paid at a later settlement, so rounding costs a holder at most
  * 0.01 in total, and the pool always holds at least what is owed.
  */
-import { D, Dec, DecInput, dec, floor2, minDec, parseAmount, ZERO } from './decimal';
+import { D, Dec, DecInput, dec, floor2, formatPoints, minDec, parseAmount, ZERO } from './decimal';
 import type { Params } from './params';
 
 /** Π below this power of ten starts a new Σ segment. */
@@ -43,6 +43,15 @@ const ONE: Dec = new D(1);
 
 function snap(x: Dec): Dec {
   return x.toDecimalPlaces(SNAP_DECIMALS, D.ROUND_HALF_EVEN);
+}
+
+/**
+ * Shared value as a holder is shown it (SPEC §2: what is held is shown rounded down to 0.01), after the same
+ * snap as T: sv0·Π/Π0 at 60 digits can come out as 982.2399…9 for an exact 982.24, which a plain floor would
+ * show as 982.23. The stored figures stay exact; only the display is snapped.
+ */
+export function svShown(x: DecInput): string {
+  return formatPoints(snap(dec(x)));
 }
 
 /** Global release state, one document. Decimals as full-precision strings. */
@@ -141,6 +150,37 @@ export interface ReleaseDay {
   endedEpochSum?: string;
   /** Segments closed by this release: store every one under segmentKey. */
   closedSums: ClosedSum[];
+  /** The global state right after this release: where SV credited late for this day joins (`joinSnapshot`). */
+  after: JoinPoint;
+}
+
+/** Where the global state stood right after a release. */
+export interface JoinPoint {
+  epoch: number;
+  product: string;
+  sum: string;
+  scale: number;
+  seq: number;
+}
+
+function joinPointOf(s: Required<ReleaseState>): JoinPoint {
+  return { epoch: s.epoch, product: s.product, sum: s.sum, scale: s.scale, seq: s.seq };
+}
+
+/**
+ * SV credited after a day's release time but before that release ran (a late or missed timer): SPEC §5 says it
+ * takes no part in that day, so it waits here and joins the holder's SV right after the day's release.
+ */
+export interface PendingSv {
+  /** The business day whose release it waits for. */
+  day: string;
+  /** Exact SV. */
+  sv: string;
+}
+
+/** A pending credit as a snapshot taken right after the release it waited for. */
+export function joinSnapshot(sv: DecInput, at: JoinPoint): Required<HolderSnapshot> {
+  return { sv0: dec(sv).toString(), product0: at.product, sum0: at.sum, epoch0: at.epoch, scale0: at.scale, seq0: at.seq, carry: '0' };
 }
 
 /**
@@ -175,7 +215,7 @@ export function applyRelease(state: ReleaseState, input: { R: DecInput; P: numbe
     const next = { epoch, product: state.product, sum: state.sum, weight: state.weight, released: state.released, scale, seq };
     return {
       state: next,
-      day: { ...base, released: '0', svConsumed: '0', releasedTotal: released.toString(), productAfter: state.product, sumAfter: state.sum, newEpoch: false, closedSums: [] },
+      day: { ...base, released: '0', svConsumed: '0', releasedTotal: released.toString(), productAfter: state.product, sumAfter: state.sum, newEpoch: false, closedSums: [], after: joinPointOf(next) },
     };
   }
 
@@ -186,9 +226,11 @@ export function applyRelease(state: ReleaseState, input: { R: DecInput; P: numbe
     const sumAfter = sum.plus(out.div(T).times(product));
     const ended: ClosedSum = { epoch, scale, sum: sumAfter.toString() };
     const releasedTotal = released.plus(out);
+    const nextState = { epoch: epoch + 1, product: '1', sum: '0', weight: '0', released: releasedTotal.toString(), scale: 0, seq };
     return {
-      state: { epoch: epoch + 1, product: '1', sum: '0', weight: '0', released: releasedTotal.toString(), scale: 0, seq },
+      state: nextState,
       day: {
+        after: joinPointOf(nextState),
         ...base,
         released: out.toString(),
         svConsumed: T.toString(),
@@ -219,9 +261,11 @@ export function applyRelease(state: ReleaseState, input: { R: DecInput; P: numbe
     nextSum = ZERO;
   }
   const releasedTotal = released.plus(R);
+  const nextState = { epoch, product: productAfter.toString(), sum: nextSum.toString(), weight: state.weight, released: releasedTotal.toString(), scale: nextScale, seq };
   return {
-    state: { epoch, product: productAfter.toString(), sum: nextSum.toString(), weight: state.weight, released: releasedTotal.toString(), scale: nextScale, seq },
+    state: nextState,
     day: {
+      after: joinPointOf(nextState),
       ...base,
       released: R.toString(),
       svConsumed: worth.toString(),
@@ -263,6 +307,10 @@ export function holderPosition(snapshot: HolderSnapshot, state: ReleaseState, su
   const scale = state.scale ?? 0;
   const sameEpoch = snapshot.epoch0 === state.epoch;
 
+  if (sameEpoch && (snapshot.seq0 ?? 0) === (state.seq ?? 0)) {
+    // no release since the snapshot: the SV is exactly what was credited (sv0·Π/Π0 could drift by 1e-60)
+    return { sv: sv0, unclaimed: carry };
+  }
   if (sameEpoch && s0 === scale) {
     return {
       sv: sv0.times(state.product).div(product0),
@@ -330,6 +378,31 @@ export function settleHolder(snapshot: HolderSnapshot, state: ReleaseState, sums
   return { snapshot: next, credit, sv: pos.sv, weightDelta: weightDelta(snapshot, next, state) };
 }
 
+/**
+ * A holder made of several snapshots: its own, plus pending credits that have joined since (each a
+ * `joinSnapshot`, with its own lookup). Credits what they are owed together (one floor, the carry is the
+ * holder's) and folds them into one snapshot. `weightDelta` replaces every component's term of W; `counted`
+ * is how many of them the W shards count as a holder with SV (to take off before counting the result).
+ */
+export function settleComponents(parts: { snapshot: HolderSnapshot; sums: SumLookup }[], state: ReleaseState): Settlement & { counted: number } {
+  let sv = ZERO;
+  let unclaimed = ZERO;
+  let before = ZERO;
+  let counted = 0;
+  for (const p of parts) {
+    const pos = holderPosition(p.snapshot, state, p.sums);
+    sv = sv.plus(pos.sv);
+    unclaimed = unclaimed.plus(pos.unclaimed);
+    const term = weightTerm(p.snapshot, state);
+    before = before.plus(term);
+    if (term.gt(0)) counted++;
+  }
+  const owed = snap(unclaimed);
+  const credit = floor2(owed);
+  const next = snapshotOf(state, sv, owed.minus(credit));
+  return { snapshot: next, credit, sv, weightDelta: weightTerm(next, state).minus(before), counted };
+}
+
 /** Settles the holder, then adds `sv` to its shared value (an order's settlement, SPEC §4). */
 export function addSv(snapshot: HolderSnapshot, state: ReleaseState, sums: SumLookup, sv: DecInput): Settlement {
   const add = dec(sv);
@@ -357,30 +430,30 @@ export interface StatementLine {
 
 export type StatementDay = Pick<ReleaseDay, 'seq' | 'T' | 'R' | 'P' | 'released' | 'epochBefore' | 'productBefore' | 'productAfter' | 'newEpoch'> & { day?: string };
 
+/** A snapshot from a holder's history with the pending credits that join after it (each a `joinSnapshot`). */
+export type StatementSnapshot = HolderSnapshot & { joins?: HolderSnapshot[] };
+
 /**
  * A holder's statement day by day (SPEC §5: what it received, the SV that consumed, T, R and P),
  * from the release days (any order) and the holder's snapshots in the order they were taken. The
  * snapshot in force for a release is the latest with seq0 < the release's seq (several snapshots
- * between two releases share a seq0: the last given wins, so keep them in order). Days before the
- * first snapshot are omitted.
+ * between two releases share a seq0: the last given wins, so keep them in order); its pending credits
+ * count from the release after the one they waited for. Days before the first snapshot are omitted.
  */
-export function holderStatement(snapshots: HolderSnapshot[], days: StatementDay[]): StatementLine[] {
+export function holderStatement(snapshots: StatementSnapshot[], days: StatementDay[]): StatementLine[] {
   const history = [...snapshots].sort((a, b) => (a.seq0 ?? 0) - (b.seq0 ?? 0));
   const ordered = [...days].sort((a, b) => a.seq - b.seq);
   const lines: StatementLine[] = [];
   let i = -1;
-  // sv0/Π0 of the snapshot in force: SV before and after each release is that times Π.
-  let perProduct: Dec = ZERO;
   for (const d of ordered) {
-    let moved = false;
-    while (i + 1 < history.length && (history[i + 1].seq0 ?? 0) < d.seq) {
-      i++;
-      moved = true;
-    }
+    while (i + 1 < history.length && (history[i + 1].seq0 ?? 0) < d.seq) i++;
     if (i < 0) continue;
     const s = history[i];
-    if (moved) perProduct = new D(s.sv0).isZero() ? ZERO : new D(s.sv0).div(s.product0);
-    const live = s.epoch0 === d.epochBefore && !perProduct.isZero();
+    // the components in force: SV before and after each release is sv0/Π0 times Π, summed
+    const parts = [s, ...(s.joins ?? []).filter((j) => (j.seq0 ?? 0) < d.seq)];
+    let perProduct = ZERO;
+    for (const c of parts) if (c.epoch0 === d.epochBefore && !new D(c.sv0).isZero()) perProduct = perProduct.plus(new D(c.sv0).div(c.product0));
+    const live = !perProduct.isZero();
     const svBefore = live ? perProduct.times(d.productBefore) : ZERO;
     let points = ZERO;
     let svAfter = svBefore;

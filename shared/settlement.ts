@@ -2,7 +2,7 @@
  * What an order is worth in shared value and points (SPEC §4, §6, §7). Prices are fen per point;
  * points and shared value are decimals. Credits round down, charges round up (SPEC §2).
  */
-import { ceil2, D, Dec, DecInput, floor2, parseAmount, toSafeInteger, ZERO } from './decimal';
+import { ceil2, D, Dec, DecInput, floor2, formatPointsText, parseAmount, toSafeInteger, ZERO } from './decimal';
 import { DomainError } from './errors';
 import type { Params } from './params';
 
@@ -82,7 +82,7 @@ export function splitPayment(input: { amountFen: number; points: DecInput; guide
   const n = points(input.points, '抵扣积分');
   const max = maxPointsForAmount(amountFen, guidePriceFen);
   if (n.gt(max)) {
-    throw new DomainError('POINTS_EXCEED_AMOUNT', `本单最多可用 ${max.toFixed(2)} 积分抵扣，你填写了 ${n.toFixed(2)}`);
+    throw new DomainError('POINTS_EXCEED_AMOUNT', `本单最多可用 ${formatPointsText(max)} 积分抵扣，你填写了 ${formatPointsText(n)}`);
   }
   const pointsFen = pointsOffsetFen(n, guidePriceFen);
   return { points: n, pointsFen, cashFen: toSafeInteger(new D(amountFen).minus(pointsFen)) };

@@ -174,6 +174,7 @@ describe('the simulator against hand-computed cases', () => {
     expect(bad({ price: { kind: 'moon' } })).toMatch(/价格假设/);
     expect(bad({ startDay: '2026-02-30' })).toMatch(/开始日期/);
     expect(() => validateSimInput({ params: { rebateRate: '2' } })).toThrow(/平台让利比例/);
+    expect(() => validateSimInput({ params: { rebateRat: '0.2' } })).toThrow(/未知参数 rebateRat/);
     expect(validateSimInput({ assumptions: { days: 1095 } }, 1095).assumptions.days).toBe(1095);
     expect(() => validateSimInput({ assumptions: { days: 1096 } }, 1095)).toThrow(/模拟天数/);
   });

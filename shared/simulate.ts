@@ -26,7 +26,7 @@
 import { D, Dec, DecInput, dec, floor2, formatPoints, minDec, toAmountString, ZERO } from './decimal';
 import { DomainError } from './errors';
 import { nextGuidePrice, priceBandFen, CompletedTrade } from './guidePrice';
-import { Params, validateParams, DEFAULT_PARAMS } from './params';
+import { Params, validateParamPatch, validateParams, DEFAULT_PARAMS } from './params';
 import {
   addSv,
   applyRelease,
@@ -252,7 +252,9 @@ export function validateAssumptions(input: unknown, maxDays = SIM_MAX_DAYS): Sim
 
 /** A whole simulation input: parameters (absent = the defaults) and assumptions. */
 export function validateSimInput(input: { params?: unknown; assumptions?: unknown }, maxDays = SIM_MAX_DAYS): SimInput {
-  const params = validateParams({ ...DEFAULT_PARAMS, ...(input.params === undefined ? {} : obj(input.params, '参数')) });
+  const patch = input.params === undefined ? {} : obj(input.params, '参数');
+  // unknown names are refused (a typo must not pass silently), as an admin's change is
+  const params = Object.keys(patch).length ? validateParamPatch(DEFAULT_PARAMS, patch) : validateParams(DEFAULT_PARAMS);
   return { params, assumptions: validateAssumptions(input.assumptions, maxDays) };
 }
 

@@ -5,12 +5,14 @@ import { adminMerchantActions } from '../../server/admin/merchants';
 import { adminParamActions } from '../../server/admin/params';
 import { adminReleaseActions } from '../../server/admin/release';
 import { decideAppeal, listAppeals } from '../../server/admin/appeals';
+import { farmingActions } from '../../server/farming';
 import { adminSimulateActions } from '../../server/admin/simulate';
 
 const actions: Record<string, Action> = {
   ...adminParamActions,
   ...adminMerchantActions,
   ...adminReleaseActions,
+  ...farmingActions,
   ...adminSimulateActions,
   appeals: listAppeals,
   decideAppeal,

@@ -3,10 +3,12 @@ import { withBootstrap } from '../../server/config';
 import { Action, handler } from '../../server/handler';
 import { merchantActions } from '../../server/merchants';
 import { merchantOrderActions } from '../../server/orders';
+import { storeStatsActions } from '../../server/storeStats';
 
 const actions: Record<string, Action> = {
   ...merchantActions,
   ...merchantOrderActions,
+  ...storeStatsActions,
 };
 
 export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get'] });

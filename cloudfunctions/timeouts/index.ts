@@ -6,20 +6,28 @@
  * The jobs share TICK_BUDGET_MS, so a run ends inside the function's timeout (config.json, deploy/bounds.ts).
  * A timer run has no OPENID (SOURCE wx_trigger); a user may run it only as an admin; a call without a user from
  * a source that is neither the timer nor another function is refused (WRONG_SOURCE).
+ * First of all, any due daily release (server/release.ts releaseIfDue: at most once a day, days in order,
+ * whatever else fires it; a day stops being started after the budget), then stores its released points bring
+ * to their deposit are activated.
  */
 import cloud from 'wx-server-sdk';
 import { DomainError } from '../../shared/errors';
 import { ensureBootstrap, isAdmin } from '../../server/config';
 import { handler } from '../../server/handler';
+import { checkEventShape } from '../../server/validate';
 import { isChainedCall, isTimerSource, wrongSource } from '../../server/sources';
 import { runOrderTimeouts } from '../../server/orders';
 import { sendReleaseNotices } from '../../server/releaseNotify';
+import { releaseIfDue } from '../../server/release';
+import { activateFundedStores } from '../../server/merchants';
 import { cancelLapsedTrades } from '../../server/market';
 import { sweepTreasuryInbox } from '../../server/ledger';
-import { TICK_BUDGET_MS } from '../../server/budgets';
+import { RELEASE_DAYS_BUDGET_MS, TICK_BUDGET_MS } from '../../server/budgets';
 
 /** The jobs, in order; each gets the part of TICK_BUDGET_MS the previous ones left (server/budgets.ts). */
 const jobs: Record<string, (budgetMs: number) => Promise<unknown>> = {
+  release: (budgetMs) => releaseIfDue({ budgetMs: Math.min(budgetMs, RELEASE_DAYS_BUDGET_MS) }),
+  activation: () => activateFundedStores(),
   orders: (budgetMs) => runOrderTimeouts(budgetMs),
   releaseNotices: (budgetMs) => sendReleaseNotices({ budgetMs }),
   market: (budgetMs) => cancelLapsedTrades(undefined, budgetMs),
@@ -55,8 +63,14 @@ const inner = handler(
 );
 
 export const main = async (event: unknown) => {
-  void event;
   void cloud;
-  // whatever the event says, it only ever means `tick`: nothing of it is read
+  // whatever the event says, it only ever means `tick`: nothing of it is read, but an event no timer sends (too
+  // deep or too large) is refused like everywhere else
+  try {
+    checkEventShape(event);
+  } catch (e) {
+    const err = e as { code: string; message: string };
+    return { ok: false, error: { code: err.code, message: err.message } };
+  }
   return inner({ action: 'tick' });
 };

@@ -2,13 +2,17 @@
 import { withBootstrap } from '../../server/config';
 import { Action, handler } from '../../server/handler';
 import { userActions } from '../../server/users';
+import { messageActions } from '../../server/messages';
 import { statementActions } from '../../server/statements';
 import { transfer } from '../../server/transfers';
+import { addressActions } from '../../server/addresses';
 
 const actions: Record<string, Action> = {
   ...userActions,
   ...statementActions,
   transfer,
+  ...addressActions,
+  ...messageActions,
   // statements (server/statements.ts) and transfer (server/transfers.ts) are added by their owners here
 };
 

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { assert, Local, Person } from '../lib';
 
 export async function badInputJourney(browser: Browser, base: string, local: Local) {
-  const J = '4-bad-input';
+  const J = '5-bad-input';
   // a new user: no points at all
   const openid = `e2e_bad_${Date.now().toString(36)}`;
   const carol = await new Person('新用户', base, J, openid).open(browser, '/pages/index/index');
@@ -70,6 +70,49 @@ export async function badInputJourney(browser: Browser, base: string, local: Loc
   await boss.see('请先修正标红的项');
   await boss.shot('06-product-too-large-negative-stock');
 
-  for (const p of [carol, boss]) await p.close();
-  return [carol, boss].flatMap((p) => p.errors);
+  // a not-found page offers the way home, not only 重试
+  await carol.goto('/pages/order/index?id=Onope123');
+  await carol.see('回首页');
+  await carol.shot('07-not-found-way-home');
+  await carol.tapSelector('.go-home');
+  await carol.see('老王拉面');
+
+  // the merchant application: every field's error beside it at once, not one per dialog
+  await carol.goto('/merchant-center/apply');
+  await carol.see('营业执照照片');
+  await carol.tapButton('提交申请');
+  for (const e of ['请填写店铺名称', '请选择经营类目', '请填写门店地址', '请填写联系方式', '请上传营业执照照片', '请填写微信支付子商户号']) await carol.see(e);
+  await carol.fill('.f-submch', '12ab');
+  await carol.see('子商户号是 8 到 12 位数字');
+  await carol.see(/还有 \d 项需要修改/);
+  await carol.shot('08-application-every-error-at-once');
+
+  // admin: a parameter change shows old → new, needs a reason and a confirmation; locked ones have no 修改
+  const admin = await new Person('管理员', base, J, 'demo_admin').open(browser, '/admin/params');
+  await admin.acceptRiskIfShown();
+  await admin.see('C2C交易手续费率');
+  assert((await admin.cur().locator('.param-releaseTotal .param-edit').count()) === 0, 'locked 积分总发行量 has no 修改');
+  await admin.see('972,360 积分');
+  await admin.see('¥500.00');
+  const paramsText = await admin.cur().innerText();
+  assert(!/marketFeeRate|merchantDepositValueFen|（分）/.test(paramsText), 'no English keys or fen on the parameters page');
+  await admin.cur().locator('.param-marketFeeRate .param-edit').click();
+  await admin.fill('.param-marketFeeRate .param-input', '12.3');
+  await admin.see('5% → 12.3%');
+  await admin.see('请写明修改原因');
+  await admin.fill('.param-marketFeeRate .param-reason', '测试确认流程');
+  await admin.tapButton('保存');
+  const dialog = await admin.modalText();
+  assert(dialog.includes('5% → 12.3%') && dialog.includes('测试确认流程'), `confirmation shows old → new and the reason: ${dialog}`);
+  await admin.shot('09-param-change-confirm');
+  await admin.confirmModal('确认修改');
+  await admin.see('修改参数：C2C交易手续费率');
+  const auditText = await admin.cur().innerText();
+  assert(!/demo_admin|param:|openid/.test(auditText), 'audit in Chinese, no openids or keys');
+  await admin.shot('10-audit-in-chinese');
+  // put the fee back for whatever runs next
+  await local.api('admin', 'demo_admin', { action: 'setParam', name: 'marketFeeRate', value: '0.05', reason: '恢复测试前的费率' });
+
+  for (const p of [carol, boss, admin]) await p.close();
+  return [carol, boss, admin].flatMap((p) => p.errors);
 }

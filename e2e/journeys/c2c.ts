@@ -154,7 +154,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await buyer.confirmModal('确认买入');
   await buyer.confirmModal('已成交');
   // the seller's 我的挂单 follows the fill by itself (it showed a filled order as 挂单中 for an hour)
-  await seller.see('没有挂单', 30_000);
+  await seller.notSee(/未成交 5\.00/, 30_000);
   await buyer.see('取消交易（未付款）');
   await buyer.tapButton('取消交易（未付款）');
   await buyer.confirmModal('取消交易');
@@ -197,6 +197,13 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await admin.see(/买家 小青 发起申诉：已付款两天，卖家一直不放行/);
   await admin.see(/买家 小青 标记已付款/);
   await admin.shot('14-admin-appeal-both-sides-timeline');
+
+  // the seller's history in business words: no "available→escrow"
+  await seller.goto('/pages/ledger/index');
+  await seller.see(/可用积分转入挂单冻结/);
+  const ledgerText = await seller.cur().innerText();
+  assert(!/available|escrow|→/.test(ledgerText), `ledger in Chinese: ${ledgerText.slice(0, 300)}`);
+  await seller.shot('15-ledger-business-words');
 
   for (const p of [seller, buyer, admin]) await p.close();
   return [seller, buyer, admin].flatMap((p) => p.errors);

@@ -44,6 +44,10 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await admin.tap('商家审核');
   const card = admin.cur().locator('.application', { hasText: shop });
   await card.waitFor();
+  // the admin checks the sub-merchant id with WeChat Pay (the local cloud binds every id by default)
+  await card.getByText('未检查').waitFor();
+  await card.locator('taro-button-core', { hasText: '检查' }).click();
+  await card.getByText('已绑定，可收款').waitFor();
   await admin.shot('04-admin-pending-application');
   await card.locator('taro-button-core', { hasText: '通过' }).click();
   await admin.confirmModal(shop);
@@ -101,6 +105,9 @@ export async function merchantOnboardingJourney(browser: Browser, base: string, 
   await owner.tap('到店收款码');
   await owner.cur().locator('.paycode-img').waitFor();
   await owner.see('模拟顾客扫码付款');
+  // no raw page path or scene string for the merchant to puzzle over
+  const codeText = await owner.cur().innerText();
+  assert(!/scene=|pages\/pay/.test(codeText), `pay-code page shows no raw scene: ${codeText}`);
   await owner.shot('12-pay-code-to-print');
   const code = await local.api('merchant', ownerOpenid, { action: 'payCode' });
   await shopper.goto(`/${code.page}?scene=${encodeURIComponent(code.scene)}`);

@@ -67,6 +67,14 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await nu.cur().locator('.quote-points-fen').getByText('-¥10.00').waitFor();
   const cash = await nu.text('.quote-cash');
   assert(cash === '¥8.00', `cash after 5 points at ¥2.00: ${cash}`);
+  // goods are shipped: an address (the h5 form; WeChat's own picker on weapp)
+  await nu.tapButton('填写地址');
+  await nu.fill('.addr-name', '阿新');
+  await nu.fill('.addr-phone', '13800001111');
+  await nu.fill('.addr-region', '广东省 东莞市 松山湖');
+  await nu.fill('.addr-detail', '大学路 9 号');
+  await nu.tapButton('保存并使用');
+  await nu.see('大学路 9 号');
   await nu.shot('06-checkout-points-offset');
   await nu.tapButton('提交并支付');
   await nu.cur().locator('.local-pay').waitFor();
@@ -92,11 +100,12 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await boss.shot('09-merchant-orders-to-ship');
   const card = boss.cur().locator('.mc-order', { hasText: decodeURIComponent(orderId) });
   await card.locator('taro-button-core', { hasText: '发货' }).click();
-  const shipText = await boss.modalText();
-  assert(shipText.includes('订单尾号') && !shipText.includes(decodeURIComponent(orderId)), `ship dialog without the long id: ${shipText}`);
-  await boss.shot('09b-ship-dialog');
-  await boss.confirmModal('确认');
-  // the list follows its filter: the shipped order leaves 待发货 at once (it stayed with its new tag)
+  await boss.cur().locator('.ship-summary').getByText(/订单尾号/).waitFor();
+  await boss.fill('.ship-carrier', '同城快送');
+  await boss.fill('.ship-no', 'TC0001');
+  await boss.shot('09b-ship-form');
+  await boss.tapButton('确认发货');
+  // the list follows its filter: the shipped order leaves 待处理 at once
   await card.waitFor({ state: 'detached', timeout: 5000 });
 
   // the user confirms receipt
@@ -126,6 +135,15 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   assert(/释放完成/.test(released), `release result: ${released}`);
   await admin.shot('12-admin-released');
   await admin.confirmModal();
+  // nothing due now: the page says so instead of offering 释放; the wording is the business's
+  await admin.see(/没有待释放的日子/);
+  assert((await admin.cur().locator('.release-now').count()) === 0, 'no 立即释放 button with nothing due');
+  await admin.see('全网共享值');
+  await admin.see('当日指导价');
+  await admin.see(/取整剩下的零头留在释放池里/);
+  const releaseText = await admin.cur().innerText();
+  assert(!/\bT \d|\bP ¥|舍入留存/.test(releaseText), `no T / P / 舍入留存 on the release page: ${releaseText.slice(0, 300)}`);
+  await admin.shot('12b-admin-nothing-due');
 
   // the user sees the points and the day's statement
   await nu.tapButton('我的资产');

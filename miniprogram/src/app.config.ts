@@ -14,6 +14,7 @@ export default defineAppConfig({
     'pages/payment-details/index',
     'pages/transfer/index',
     'pages/ledger/index',
+    'pages/messages/index',
     'pages/explain/index',
   ],
   subPackages: [

@@ -15,6 +15,7 @@ import { approve, MERCHANTS_COLL, MerchantDoc, pendingMerchants, privateOf, rein
 import { probeSubMerchant } from '../pay';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, id as idOf, str } from '../validate';
 import { requireAdmin } from './params';
+import { postMessages } from '../messages';
 
 /** Probe the merchant's sub-merchant id and keep the answer on its application. */
 async function checkSubMerchant(merchantId: string): Promise<{ m: MerchantDoc; check: SubMchCheck }> {
@@ -47,13 +48,17 @@ export const adminMerchantActions = {
         `子商户号 ${m.subMchId} 未绑定到本云环境（微信支付答复：${check.detail}）。请商家在微信支付商家助手确认授权、平台在云开发控制台的微信支付配置中绑定后再审核，或驳回申请。`,
       );
     }
-    return privateOf(await approve(caller.openid, merchantId));
+    const approved = await approve(caller.openid, merchantId);
+    await postMessages([{ openid: approved.ownerOpenid, key: `approval:${approved._id}:${approved.reviewedAt ?? 0}`, kind: 'approval', title: '商家入驻已通过', body: approved.status === 'active' ? `「${approved.name}」已开通，可以接单了` : `「${approved.name}」审核通过，缴纳保证金积分后即可接单`, link: '/merchant-center/index' }]);
+    return privateOf(approved);
   },
   async rejectMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     await requireAdmin(caller.openid);
     const merchantId = idOf(p, 'merchantId', '商家');
     const reason = str(p, 'reason', { label: '驳回原因', min: 2, max: 200 });
-    return privateOf(await reject(caller.openid, merchantId, reason));
+    const m = await reject(caller.openid, merchantId, reason);
+    await postMessages([{ openid: m.ownerOpenid, key: `approval:${m._id}:${m.reviewedAt ?? 0}`, kind: 'approval', title: '商家入驻未通过', body: `「${m.name}」：${reason}`, link: '/merchant-center/index' }]);
+    return privateOf(m);
   },
   async suspendMerchant(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     await requireAdmin(caller.openid);

@@ -15,7 +15,7 @@ import { now } from '../clock';
 import { CONFIG_COLL, getGuidePriceFen, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from '../config';
 import { getDb, readDoc, runTx, writeDoc } from '../db';
 import { ensureReleaseState, readShardTotals } from '../holders';
-import { getBalance, RELEASE_POOL, RELEASE_UNISSUED, TREASURY } from '../ledger';
+import { getBalance, releasePoolTotal, RELEASE_UNISSUED, TREASURY } from '../ledger';
 import { reservedForPurchases } from '../merchants';
 import { GUIDE_PRICE_HISTORY_COLL, GuidePriceHistoryDoc, recentReleaseDays, runDueReleases, toDayRecord, writeGuidePrice } from '../release';
 import { sendReleaseNotices } from '../releaseNotify';
@@ -95,7 +95,7 @@ export async function dashboard(): Promise<Dashboard> {
   const [totals, treasury, pool, unissued, guidePriceFen, recent, users, merchants, hist, reserved] = await Promise.all([
     readShardTotals(db, state.epoch),
     getBalance(TREASURY),
-    getBalance(RELEASE_POOL),
+    releasePoolTotal(),
     getBalance(RELEASE_UNISSUED),
     getGuidePriceFen(),
     recentReleaseDays(14),

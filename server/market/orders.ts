@@ -14,7 +14,7 @@
  * A buy order holds nothing: the cash is paid to the seller outside the platform.
  */
 import Decimal from 'decimal.js';
-import { D } from '../../shared/decimal';
+import { D, formatPointsText } from '../../shared/decimal';
 import { DomainError } from '../../shared/errors';
 import { matchIncoming } from '../../shared/orderbook';
 import type { MarketOrder, Side, Trade } from '../../shared/api';
@@ -47,6 +47,7 @@ import {
   tradeIdFor,
 } from './model';
 import { orderView, tradeView } from './views';
+import { notifyMatched } from './notify';
 
 registerLedgerKind('market_escrow', '挂单卖出，积分冻结');
 registerLedgerKind('market_unescrow', '撤单，冻结积分退回');
@@ -176,7 +177,7 @@ async function matchPass(tx: Tx, first: boolean, fresh: OrderDoc, candidates: Or
         });
       } catch (e) {
         if ((e as DomainError)?.code === 'INSUFFICIENT_POINTS') {
-          throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：卖出 ${order.quantity} 需冻结 ${fmt2(need)}（含手续费 ${order.feeTotal}）`);
+          throw new DomainError('INSUFFICIENT_POINTS', `可用积分不足：卖出 ${formatPointsText(order.quantity)} 需冻结 ${formatPointsText(fmt2(need))}（含手续费 ${formatPointsText(order.feeTotal)}）`);
         }
         throw e;
       }
@@ -363,6 +364,7 @@ export async function placeOrder(payload: Record<string, unknown>, caller: Calle
       return replayResult(r.replay, openid);
     }
     order = r.order;
+    await notifyMatched(r.newTrades); // after the commit
     if (order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) break;
   }
   return replayResult(order, openid);
@@ -379,6 +381,7 @@ export async function rematchOrder(orderId: string, at: number): Promise<void> {
     const candidates = await loadCandidates(o.side, o.priceFen, o.openid);
     if (candidates.length === 0) return;
     const r = await runTx((tx) => matchPass(tx, false, o, candidates, at));
+    await notifyMatched(r.newTrades);
     if (r.order.status !== 'open' || !r.matchedAny || (!r.more && candidates.length < PAGE)) return;
   }
 }

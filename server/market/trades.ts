@@ -20,7 +20,7 @@ import { now } from '../clock';
 import { Tx, getDb, lockAndRead, readDoc, runTx, writeDoc } from '../db';
 import { postEntry, treasuryInbox, registerLedgerKind, userAvailable, userEscrow } from '../ledger';
 import { marketParams, getParams } from './deps';
-import { notifyTrade } from './notify';
+import { notifyAppealed, notifyTrade } from './notify';
 import { ORDERS, OrderDoc, PENALTY, PenaltyDoc, TRADES, TradeDoc, fmt2, requireId, requireReason } from './model';
 import { tradeView } from './views';
 import { rematchOrder } from './orders';
@@ -171,6 +171,7 @@ export async function appealTrade(payload: Record<string, unknown>, caller: Call
     await writeDoc(tx, TRADES, cur._id, next);
     return next;
   });
+  await notifyAppealed(t, caller.openid);
   return tradeView(t, caller.openid);
 }
 

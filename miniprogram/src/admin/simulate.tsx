@@ -35,10 +35,12 @@ interface Form {
   days: string
   yuanPerDay: string
   growthPerDay: string
+  yuanList: string
   pointsShare: string
   storeMix: string
   sellShare: string
   priceDrift: string
+  pricePath: string
   referenceYuan: string
   referenceDay: string
 }
@@ -47,10 +49,12 @@ const START: Form = {
   days: '1095',
   yuanPerDay: '50000',
   growthPerDay: '0',
+  yuanList: '',
   pointsShare: '0',
   storeMix: '1',
   sellShare: '0',
   priceDrift: '0',
+  pricePath: '',
   referenceYuan: '1000',
   referenceDay: '1',
 }
@@ -59,10 +63,12 @@ const FIELDS: { key: keyof Form; label: string; hint: string }[] = [
   { key: 'days', label: '模拟天数', hint: '1–1095' },
   { key: 'yuanPerDay', label: '每日消费（元）', hint: '全平台首日消费' },
   { key: 'growthPerDay', label: '每日增长率', hint: '0.003 = 每天增长 0.3%' },
+  { key: 'yuanList', label: '逐日消费（元）', hint: '如 500,800,1200；填写后代替上两项，之后按最后一天' },
   { key: 'pointsShare', label: '积分支付比例', hint: '0.2 = 消费的 20% 用积分付' },
   { key: 'storeMix', label: '门店销售占比', hint: '如 3,1,1 = 三家店，第一家占 60%' },
   { key: 'sellShare', label: '卖出比例', hint: '用户把每日释放所得的多少卖出' },
   { key: 'priceDrift', label: '卖价每日变动', hint: '0.01 = 挂单价比指导价高 1%（受价格浮动范围限制）' },
+  { key: 'pricePath', label: '逐日成交价（分）', hint: '如 200,210,205；填写后代替上一项' },
   { key: 'referenceYuan', label: '参考消费（元）', hint: '第几天的一笔现金消费' },
   { key: 'referenceDay', label: '参考消费日', hint: '第 1 天 = 开始日' },
 ]
@@ -72,18 +78,33 @@ const WHOLE = /^\d+$/
 /** The SPEC §3 parameters the simulation reads (the others are timings of single orders and trades). */
 const SIM_PARAMS = ['rebateRate', 'userSvMultiplier', 'merchantSvMultiplier', 'merchantDepositValueFen', 'releasePerDay', 'releaseTotal', 'initialGuidePriceFen', 'marketFeeRate', 'treasuryReserve', 'priceBand']
 
+const listOf = (s: string) => s.split(/[,，\s]+/).filter((x) => x !== '')
+
+function spendingOf(f: Form) {
+  const list = listOf(f.yuanList)
+  if (list.length) return { kind: 'list' as const, yuan: list }
+  const growth = f.growthPerDay.trim()
+  return growth === '' || /^0(\.0*)?$/.test(growth)
+    ? { kind: 'constant' as const, yuanPerDay: f.yuanPerDay.trim() }
+    : { kind: 'growth' as const, yuanPerDay: f.yuanPerDay.trim(), growthPerDay: growth }
+}
+
+function priceOf(f: Form) {
+  const path = listOf(f.pricePath)
+  if (!path.length) return { kind: 'drift' as const, perDay: f.priceDrift.trim() }
+  if (!path.every((x) => WHOLE.test(x))) throw new Error('成交价必须是整数（分）')
+  return { kind: 'path' as const, fen: path.map(Number) }
+}
+
 function assumptionsOf(f: Form) {
   if (!WHOLE.test(f.days.trim()) || !WHOLE.test(f.referenceDay.trim())) throw new Error('天数必须是整数')
-  const growth = f.growthPerDay.trim()
   return {
     days: Number(f.days.trim()),
-    spending: growth === '' || /^0(\.0*)?$/.test(growth)
-      ? { kind: 'constant' as const, yuanPerDay: f.yuanPerDay.trim() }
-      : { kind: 'growth' as const, yuanPerDay: f.yuanPerDay.trim(), growthPerDay: growth },
+    spending: spendingOf(f),
     pointsShare: f.pointsShare.trim(),
-    storeMix: f.storeMix.split(/[,，\s]+/).filter((x) => x !== ''),
+    storeMix: listOf(f.storeMix),
     sellShare: f.sellShare.trim(),
-    price: { kind: 'drift' as const, perDay: f.priceDrift.trim() },
+    price: priceOf(f),
     reference: { yuan: f.referenceYuan.trim(), day: Number(f.referenceDay.trim()) },
   }
 }
@@ -180,7 +201,7 @@ function Outcome({ r }: { r: Result }) {
           <View className='stat'><View className='stat-label'>封顶天数</View><View className='stat-value sim-capped'>{s.cappedDays}</View></View>
           <View className='stat'><View className='stat-label'>平台库存</View><View className='stat-value'>{formatPoints(s.treasury)}</View></View>
           <View className='stat'><View className='stat-label'>流通积分</View><View className='stat-value'>{formatPoints(s.circulation)}</View></View>
-          <View className='stat'><View className='stat-label'>保证金收入</View><View className='stat-value'>{formatYuan(s.treasuryIncomeFen)}</View></View>
+          <View className='stat'><View className='stat-label'>向商家售出积分收入</View><View className='stat-value'>{formatYuan(s.treasuryIncomeFen)}</View></View>
         </View>
         <View className='muted small'>封顶：当天释放的价值超过全网共享值，只释放 T ÷ 指导价，所有共享值归零，其余留待以后。运算 {r.ms} ms。</View>
       </View>

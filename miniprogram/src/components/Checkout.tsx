@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { View, Text } from '@tarojs/components'
+import { View, Text, Input } from '@tarojs/components'
 import NumberInput from './NumberInput'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useMemo, useRef, useState } from 'react'
@@ -7,7 +7,11 @@ import { Empty, ErrorView, Loading, QueryView } from './States'
 import { usePayment } from './Payment'
 import { call, errorMessage, newRequestId } from '../services/cloud'
 import { waitPaid } from '../services/orders'
-import type { MerchantDetail, ResponseOf } from '../services/types'
+import type { Address, FulfilmentMode, MerchantDetail, ResponseOf } from '../services/types'
+import { AddressPicker, ModePicker } from './Fulfilment'
+import { getCart, removeFromCart, setCartQty } from '../services/cart'
+import Stepper from './Stepper'
+import { allowedModes } from '../../../shared/fulfilment'
 import { showError, useQuery } from '../utils/hooks'
 import { formatPoints, formatYuan, pointsToHundredths } from '../utils/format'
 import { checkPoints, checkYuan } from '../utils/input'
@@ -20,25 +24,48 @@ type Quote = ResponseOf<'order', 'quote'>
  * (mode 'instore', reached from the merchant page or by scanning its pay code). The preview — points
  * offset at the guide price, cash to pay — always comes from order.quote.
  */
-export default function CheckoutLoader(props: { merchantId: string; mode: 'goods' | 'instore'; productId: string; qty: number }) {
+export type CheckoutMode = 'goods' | 'instore' | 'cart'
+
+export default function CheckoutLoader(props: { merchantId: string; mode: CheckoutMode; productId: string; qty: number }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId: props.merchantId }), [props.merchantId], { refreshOnShow: false })
-  if (!props.merchantId) return <Empty text='没有找到商家，请重新扫码或从商家页进入' />
+  if (!props.merchantId) return <Empty home text='没有找到商家，请重新扫码或从商家页进入' />
   return <QueryView q={q}>{(m) => <Checkout m={m} {...props} />}</QueryView>
 }
 
-function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods' | 'instore'; productId: string; qty: number }) {
-  const product = mode === 'goods' ? m.products.find((p) => p.id === productId) : undefined
+function Checkout({ m, mode: entry, productId, qty }: { m: MerchantDetail; mode: CheckoutMode; productId: string; qty: number }) {
+  // goods: one product from its page, or the store's cart (several lines); instore: an amount typed
+  const mode: 'goods' | 'instore' = entry === 'instore' ? 'instore' : 'goods'
+  const [cartVersion, setCartVersion] = useState(0)
+  const lines = useMemo(() => {
+    const want = entry === 'cart' ? getCart(m.id) : entry === 'goods' ? [{ productId, quantity: qty }] : []
+    return want.flatMap((l) => {
+      const product = m.products.find((p) => p.id === l.productId && p.onShelf)
+      return product ? [{ product, quantity: l.quantity }] : []
+    })
+    // cartVersion: the cart changed on this page (a stepper)
+  }, [entry, m, productId, qty, cartVersion])
+  const setQty = (productId: string, n: number) => {
+    setCartQty(m.id, productId, n)
+    setCartVersion((v) => v + 1)
+  }
+  const product = lines[0]?.product
   const [amountText, setAmountText] = useState('')
   const [pointsText, setPointsText] = useState('')
   const [submitting, setSubmitting] = useState(false)
   const assets = useQuery(() => call('user', 'assets', {}), [])
   const { pay, sheet } = usePayment()
   const requestId = useRef(newRequestId('o'))
+  // goods: how they reach the buyer (the modes the store and the product both offer)
+  const modes = useMemo(() => (lines.length ? allowedModes(m.fulfilmentModes, lines.map((l) => l.product.fulfilmentModes)) : []), [m.fulfilmentModes, lines])
+  const [fulfilment, setFulfilment] = useState<FulfilmentMode | null>(null)
+  const mode0 = fulfilment && modes.includes(fulfilment) ? fulfilment : modes[0] ?? null
+  const [address, setAddress] = useState<Address | null>(null)
+  const [note, setNote] = useState('')
 
   const amount = checkYuan(amountText, { label: '付款金额' })
   const amountFen = mode === 'instore' ? amount.value : null
-  const items = useMemo(() => (product ? [{ productId: product.id, quantity: qty }] : undefined), [product, qty])
-  const ready = mode === 'goods' ? !!product : !!amountFen && amountFen > 0
+  const items = useMemo(() => (lines.length ? lines.map((l) => ({ productId: l.product.id, quantity: l.quantity })) : undefined), [lines])
+  const ready = mode === 'goods' ? lines.length > 0 : !!amountFen && amountFen > 0
 
   // 1. the order without points: its amount and how many points it can take (min of the order's cap and the balance)
   const [base, setBase] = useState<Quote | null>(null)
@@ -74,7 +101,9 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
   const quote = typedPoints ? (points ? withPoints : null) : base
   const quoteErr = baseErr || (typedPoints ? withPointsErr : null)
   const quoting = (ready && !base && !baseErr) || (!!points && !withPoints && !withPointsErr)
-  const blocked = pointsCheck.error ? '请先修正抵扣积分' : !ready ? (mode === 'instore' ? '请先输入付款金额' : '') : quoteErr ? '暂时无法下单' : ''
+  // goods need a way to reach the buyer, and an address when it is delivery
+  const fulfilmentBlock = mode !== 'goods' || !lines.length ? '' : !mode0 ? '这些商品没有共同的收货方式' : mode0 === 'delivery' && !address ? '请填写收货地址' : ''
+  const blocked = fulfilmentBlock || (pointsCheck.error ? '请先修正抵扣积分' : !ready ? (mode === 'instore' ? '请先输入付款金额' : '') : quoteErr ? '暂时无法下单' : '')
 
   const useMax = () => {
     if (!base) return
@@ -90,11 +119,16 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
         items,
         amountFen: mode === 'instore' ? amountFen! : undefined,
         points: points || undefined,
+        fulfilment: mode === 'goods' ? mode0 ?? undefined : undefined,
+        address: mode === 'goods' && mode0 === 'delivery' ? address ?? undefined : undefined,
+        note: mode === 'goods' && note.trim() ? note.trim() : undefined,
         requestId: requestId.current,
       })
       let order = r.order
+      // the lines ordered leave the cart (the order holds their stock now)
+      if (entry === 'cart') removeFromCart(m.id, lines.map((l) => l.product.id))
       if (r.pay) {
-        const paid = await pay(r.pay, `${m.name} · ${mode === 'instore' ? '到店付款' : product?.title || ''}`)
+        const paid = await pay(r.pay, `${m.name} · ${mode === 'instore' ? '到店付款' : lines.length > 1 ? `${product?.title || ''} 等 ${lines.length} 件` : product?.title || ''}`)
         if (paid) order = await waitPaid(order.id)
         else Taro.showToast({ title: '已取消支付，可在订单中继续支付', icon: 'none' })
       }
@@ -107,7 +141,7 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
     }
   }
 
-  if (mode === 'goods' && !product) return <Empty text='商品不存在或已下架' />
+  if (mode === 'goods' && !product) return <Empty home text={entry === 'cart' ? '购物车是空的' : '商品不存在或已下架'} />
   if (!m.acceptingOrders) return <ErrorView message='该商家暂停接单（未营业或积分余额不足），暂时无法付款' />
 
   return (
@@ -115,12 +149,15 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
       <View className='card'>
         <View className='card-title'>{m.name}</View>
         {mode === 'goods' && product ? (
-          <View className='flex-between'>
-            <View className='grow'>
-              <View className='strong'>{product.title}</View>
-              <View className='muted'>{formatYuan(product.priceFen)} × {qty}</View>
+          lines.map((l) => (
+            <View key={l.product.id} className='flex-between checkout-line'>
+              <View className='grow'>
+                <View className='strong'>{l.product.title}</View>
+                <View className='muted'>{formatYuan(l.product.priceFen)} × {l.quantity}</View>
+              </View>
+              {entry === 'cart' && <Stepper value={l.quantity} min={0} max={Math.max(1, l.product.stock)} onChange={(n) => setQty(l.product.id, n)} />}
             </View>
-          </View>
+          ))
         ) : (
           <View>
             <View className='field-label'>付款金额（元）</View>
@@ -128,6 +165,25 @@ function Checkout({ m, mode, productId, qty }: { m: MerchantDetail; mode: 'goods
           </View>
         )}
       </View>
+
+      {mode === 'goods' && (
+        <View className='card checkout-fulfilment'>
+          <View className='card-title'>收货方式</View>
+          {modes.length === 0 ? (
+            <View className='red small'>{lines.length > 1 ? '这些商品没有共同的收货方式，请分开下单' : '该商品暂不支持下单'}</View>
+          ) : (
+            <ModePicker modes={modes} value={mode0} onChange={setFulfilment} />
+          )}
+          {mode0 === 'delivery' && (
+            <View className='mt'>
+              <AddressPicker value={address} onChange={setAddress} />
+            </View>
+          )}
+          {mode0 === 'pickup' && <View className='muted mt'>付款后获得取货码，到店出示即可取货。{m.address ? `地址：${m.address}` : ''}</View>}
+          {mode0 === 'dinein' && <View className='muted mt'>堂食/现场交付：付款后订单即完成。</View>}
+          <Input className='input note-input mt' maxlength={100} placeholder='订单备注（选填），如 少辣、放门口' value={note} onInput={(e) => setNote(e.detail.value)} />
+        </View>
+      )}
 
       <View className='card'>
         <View className='card-title'>

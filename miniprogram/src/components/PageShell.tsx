@@ -5,6 +5,8 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { call, errorMessage, localGet } from '../services/cloud'
 import { chooseDevIdentity, ensureSession, setMe, useSession } from '../services/session'
 import { syncServerClock } from '../services/clock'
+import { refreshUnread } from '../services/unread'
+import { useDidShow } from '@tarojs/taro'
 import { ErrorView, Loading } from './States'
 
 /**
@@ -19,14 +21,26 @@ export default function PageShell({ children }: { children: ReactNode }) {
   }, [])
   // the developer login exists only on h5 (local runtime); on weapp the identity is WeChat's
   if (process.env.TARO_ENV === 'h5' && s.status === 'needIdentity') return <DevLogin />
-  if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} />
+  if (s.status === 'error') return <ErrorView message={s.error || '登录失败'} onRetry={() => ensureSession()} home={false} />
   if (s.status !== 'ready' || !s.me) return <Loading text='正在登录…' />
   return (
     <>
+      <UnreadSync />
       {children}
       {!s.me.riskAccepted && <RiskNotice />}
     </>
   )
+}
+
+/** Keeps the unread badge current as pages show (throttled in services/unread). */
+function UnreadSync() {
+  useEffect(() => {
+    refreshUnread()
+  }, [])
+  useDidShow(() => {
+    refreshUnread()
+  })
+  return null
 }
 
 export function RiskNotice() {
@@ -101,7 +115,7 @@ export function DevLogin() {
         <View className='muted'>在真实的微信里，身份来自微信登录；本地运行时请选择一个演示用户，或以新用户身份进入。</View>
       </View>
       <View className='section-title'>演示用户</View>
-      {err && <ErrorView message={err} />}
+      {err && <ErrorView message={err} home={false} />}
       {!users && !err && <Loading />}
       {users && (
         <ScrollView scrollY style={{ maxHeight: '60vh' }}>

@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import type { ReactNode } from 'react'
@@ -11,26 +12,37 @@ export function Loading({ text = '加载中…' }: { text?: string }) {
   )
 }
 
-export function ErrorView({ message, onRetry }: { message: string; onRetry?: () => void }) {
+/** The way home from a page that cannot show what it was opened for (not found, no access, bad link). */
+export function goHome() {
+  Taro.switchTab({ url: '/pages/index/index' })
+}
+
+export function ErrorView({ message, onRetry, home = true }: { message: string; onRetry?: () => void; home?: boolean }) {
   return (
     <View className='state error'>
       <View className='state-icon'>!</View>
       <Text>{message}</Text>
-      {onRetry && (
-        <View className='retry'>
-          <Button size='small' onClick={onRetry}>重试</Button>
+      {(onRetry || home) && (
+        <View className='retry btn-row' style={{ justifyContent: 'center' }}>
+          {onRetry && <Button size='small' onClick={onRetry}>重试</Button>}
+          {home && <Button size='small' type='primary' className='go-home' onClick={goHome}>回首页</Button>}
         </View>
       )}
     </View>
   )
 }
 
-export function Empty({ text, children }: { text: string; children?: ReactNode }) {
+export function Empty({ text, children, home }: { text: string; children?: ReactNode; home?: boolean }) {
   return (
     <View className='state empty'>
       <View className='state-icon'>空</View>
       <Text>{text}</Text>
       {children}
+      {home && (
+        <View className='retry'>
+          <Button size='small' type='primary' className='go-home' onClick={goHome}>回首页</Button>
+        </View>
+      )}
     </View>
   )
 }

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { View, Input, Textarea, Image, Text } from '@tarojs/components'
+import { View, Input, Textarea, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
@@ -9,6 +9,7 @@ import { chooseAndUploadImage } from '../services/upload'
 import type { MerchantApplication } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
+import { checkApplication } from '../utils/forms'
 
 export default function ApplyPage() {
   return (
@@ -28,8 +29,16 @@ function Apply() {
     const m = mine.data
     if (m) setF({ name: m.name, category: m.category, address: m.address, contact: m.contact, licenseImage: m.licenseImage, subMchId: m.subMchId, description: m.description })
   }, [mine.data])
-  const set = (k: keyof MerchantApplication) => (e: { detail: { value: string } }) => setF((x) => ({ ...x, [k]: e.detail.value }))
-  const missing = !f.name.trim() ? '店铺名称' : !f.category.trim() ? '经营类目' : !f.address.trim() ? '地址' : !f.contact.trim() ? '联系方式' : !f.licenseImage ? '营业执照照片' : !f.subMchId.trim() ? '微信支付子商户号' : ''
+  // a field's error shows once it has been typed in; a tap on 提交 shows every remaining one at once
+  const [touched, setTouched] = useState<Partial<Record<keyof MerchantApplication, boolean>>>({})
+  const [tried, setTried] = useState(false)
+  const set = (k: keyof MerchantApplication) => (e: { detail: { value: string } }) => {
+    setTouched((t) => ({ ...t, [k]: true }))
+    setF((x) => ({ ...x, [k]: e.detail.value }))
+  }
+  const errors = checkApplication(f, cats.data?.items ?? [])
+  const errorOf = (k: keyof MerchantApplication) => ((tried || touched[k]) && errors[k] ? <View className={`red small field-error err-${k}`}>{errors[k]}</View> : null)
+  const missing = Object.keys(errors).length
 
   const upload = async () => {
     try {
@@ -40,7 +49,8 @@ function Apply() {
     }
   }
   const submit = async () => {
-    if (missing) return Taro.showToast({ title: `请填写${missing}`, icon: 'none' })
+    setTried(true)
+    if (missing) return
     setBusy(true)
     try {
       await call('merchant', 'apply', {
@@ -66,31 +76,34 @@ function Apply() {
   return (
     <View className='page apply-page'>
       <View className='card'>
-        <View className='field'><View className='field-label'>店铺名称</View><Input className='input f-name' value={f.name} placeholder='如：街角咖啡' onInput={set('name')} /></View>
+        <View className='field'><View className='field-label'>店铺名称</View><Input className='input f-name' value={f.name} placeholder='如：街角咖啡' onInput={set('name')} />{errorOf('name')}</View>
         <View className='field'>
           <View className='field-label'>经营类目</View>
           <View className='flex-wrap' style={{ gap: px(12), marginBottom: px(12) }}>
             {(cats.data?.items || []).map((c) => (
-              <View key={c} className={`chip ${f.category === c ? 'active' : ''}`} style={f.category === c ? {} : { background: '#f5f5f5' }} onClick={() => setF((x) => ({ ...x, category: c }))}>{c}</View>
+              <View key={c} className={`chip ${f.category === c ? 'active' : ''}`} style={f.category === c ? {} : { background: '#f5f5f5' }} onClick={() => { setTouched((t) => ({ ...t, category: true })); setF((x) => ({ ...x, category: c })) }}>{c}</View>
             ))}
           </View>
-          <Input className='input f-category' value={f.category} placeholder='选择上面的类目或直接填写' onInput={set('category')} />
+          <Input className='input f-category' value={f.category} placeholder='选择上面的类目' onInput={set('category')} />
+          {errorOf('category')}
         </View>
-        <View className='field'><View className='field-label'>地址</View><Input className='input f-address' value={f.address} placeholder='门店地址' onInput={set('address')} /></View>
-        <View className='field'><View className='field-label'>联系方式</View><Input className='input f-contact' value={f.contact} placeholder='电话或微信号' onInput={set('contact')} /></View>
+        <View className='field'><View className='field-label'>地址</View><Input className='input f-address' value={f.address} placeholder='门店地址' onInput={set('address')} />{errorOf('address')}</View>
+        <View className='field'><View className='field-label'>联系方式</View><Input className='input f-contact' value={f.contact} placeholder='电话或微信号' onInput={set('contact')} />{errorOf('contact')}</View>
         <View className='field'>
           <View className='field-label'>营业执照照片</View>
           {f.licenseImage ? <Image src={f.licenseImage} mode='aspectFit' style={{ width: px(300), height: px(200), background: '#f5f5f5' }} /> : <View className='muted'>未上传</View>}
           <View className='btn-row'><Button size='small' className='upload-license' onClick={upload}>{f.licenseImage ? '重新上传' : '上传照片'}</Button></View>
+          {errorOf('licenseImage')}
         </View>
         <View className='field'>
           <View className='field-label'>微信支付子商户号</View>
           <Input className='input f-submch' value={f.subMchId} placeholder='在微信支付服务商后台开通的子商户号' onInput={set('subMchId')} />
+          {errorOf('subMchId')}
           <View className='field-hint'>顾客的付款直接进入这个商户号，平台不经手。</View>
         </View>
-        <View className='field'><View className='field-label'>店铺介绍（可选）</View><Textarea className='textarea f-desc' value={f.description || ''} placeholder='一句话介绍您的店' onInput={set('description')} /></View>
+        <View className='field'><View className='field-label'>店铺介绍（可选）</View><Textarea className='textarea f-desc' value={f.description || ''} placeholder='一句话介绍您的店' onInput={set('description')} />{errorOf('description')}</View>
         <Button className='btn-block submit-apply' type='primary' block loading={busy} onClick={submit}>提交申请</Button>
-        {missing && <View className='muted small mt center'>还需填写：<Text>{missing}</Text></View>}
+        {tried && missing > 0 && <View className='disabled-reason apply-blocked'>还有 {missing} 项需要修改，见上方红字</View>}
       </View>
     </View>
   )

@@ -172,7 +172,7 @@ function Deposit({ m, guidePriceFen, onDone }: { m: MerchantPrivate; guidePriceF
         <View className='field-label'>购买积分数量</View>
         <NumberInput className='deposit-points' value={pts} placeholder='最多两位小数' onInput={setPts} error={check.error} />
         <View className='row deposit-total'><Text className='label'>应付金额</Text><Text className='value price deposit-cash'>{cashFen !== null ? formatYuan(cashFen) : '—'}</Text></View>
-        <View className='field-hint'>按今日指导价向平台购买（{points ?? '—'} 积分 × {guidePriceFen !== undefined ? formatYuan(guidePriceFen) : '—'}），通过微信支付付款。</View>
+        <View className='field-hint'>按今日指导价向平台购买（{points ?? '—'} 积分 × {guidePriceFen !== undefined ? formatYuan(guidePriceFen) : '—'}），通过微信支付付款。平台只出售补足保证金所需的积分{needed ? `（本店最多 ${formatPoints(needed)}）` : ''}，更多积分请在交易市场购买；一次只能有一笔未支付的购买。</View>
         {blocked && <View className='disabled-reason'>{blocked}</View>}
         <Button className='btn-block deposit-submit' type='primary' block disabled={!points} loading={busy} onClick={submit}>{cashFen !== null ? `支付 ${formatYuan(cashFen)}` : '购买并支付'}</Button>
       </View>

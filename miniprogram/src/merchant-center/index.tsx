@@ -10,6 +10,8 @@ import { useQuery } from '../utils/hooks'
 import { formatPoints, formatYuan, isNegative, isZero } from '../utils/format'
 import { MERCHANT_STATUS } from '../utils/labels'
 import { px } from '../utils/px'
+import { StoreModes } from '../components/Fulfilment'
+import StoreFigures, { CountBadge, useStoreDashboard } from '../components/StoreFigures'
 
 export default function MerchantCenterPage() {
   return (
@@ -48,6 +50,7 @@ function Intro() {
 function Dashboard({ m }: { m: MerchantPrivate }) {
   const go = (url: string) => Taro.navigateTo({ url })
   const needsPoints = !isZero(m.depositPointsNeeded) && !isNegative(m.depositPointsNeeded)
+  const figures = useStoreDashboard()
   return (
     <View className='page mc-dashboard'>
       <View className='card'>
@@ -103,9 +106,11 @@ function Dashboard({ m }: { m: MerchantPrivate }) {
               {needsPoints ? `购买保证金积分（还需 ${formatPoints(m.depositPointsNeeded)}）` : '补充积分'}
             </Button>
           </View>
+          <StoreFigures q={figures} />
+          <StoreModes m={m} />
           <View className='card' style={{ padding: `${px(4)} ${px(28)}` }}>
             <View className='row link mc-products' onClick={() => go('/merchant-center/products')}><Text className='grow'>商品管理</Text></View>
-            <View className='row link mc-orders' onClick={() => go('/merchant-center/orders')}><Text className='grow'>订单与发货</Text></View>
+            <View className='row link mc-orders' onClick={() => go('/merchant-center/orders')}><Text className='grow'>订单与发货</Text><CountBadge className='to-handle-badge' n={figures.data?.toHandle ?? 0} /></View>
             <View className='row link mc-paycode' onClick={() => go('/merchant-center/paycode')}><Text className='grow'>到店收款码</Text></View>
             <View className='row link' onClick={() => go(`/pages/merchant/index?id=${encodeURIComponent(m.id)}`)}><Text className='grow'>查看我的店铺</Text></View>
           </View>

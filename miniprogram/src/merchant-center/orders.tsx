@@ -7,10 +7,11 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import type { Order, OrderStatus } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
-import { followFilter, shipSummary } from '../utils/lists'
+import { followFilter } from '../utils/lists'
 import { formatPoints, formatShortTime, formatYuan, isZero } from '../utils/format'
 import { ORDER_STATUS_COLOR, orderStatusText } from '../utils/labels'
 import { px } from '../utils/px'
+import { OrderFulfilment, PickupVerify, ShipForm } from '../components/Fulfilment'
 
 export default function MerchantOrdersPage() {
   return (
@@ -20,22 +21,14 @@ export default function MerchantOrdersPage() {
   )
 }
 
-const TABS: [OrderStatus | '', string][] = [['paid', '待发货'], ['shipped', '已发货'], ['completed', '已完成'], ['refunded', '已退款'], ['', '全部']]
+const TABS: [OrderStatus | '', string][] = [['paid', '待处理'], ['shipped', '已发货'], ['completed', '已完成'], ['refunded', '已退款'], ['', '全部']]
 
 function Orders() {
   const [status, setStatus] = useState<OrderStatus | ''>('paid')
   const q = useQuery(() => call('merchant', 'orders', { status: status || undefined }), [status])
-  const ship = async (o: Order) => {
-    // the order's tail number and what it holds: a full id wrapped mid-word inside the dialog
-    const r = await Taro.showModal({ title: '确认发货', content: shipSummary(o), confirmText: '发货', cancelText: '取消' })
-    if (!r.confirm) return
-    try {
-      const n = await call('merchant', 'ship', { orderId: o.id })
-      if (q.data) q.setData({ ...q.data, items: followFilter(q.data.items, n, status) })
-      Taro.showToast({ title: '已发货', icon: 'success' })
-    } catch (e) {
-      showError(e)
-    }
+  // the list follows its filter: a shipped order leaves 待处理 at once
+  const replace = (n: Order) => {
+    if (q.data) q.setData({ ...q.data, items: followFilter(q.data.items, n, status) })
   }
   return (
     <View className='page mc-orders-page'>
@@ -44,6 +37,7 @@ function Orders() {
           <View key={k} className={`chip ${status === k ? 'active' : ''}`} onClick={() => setStatus(k)}>{t}</View>
         ))}
       </View>
+      {status === 'paid' && <PickupVerify onDone={() => q.reload()} />}
       <QueryView q={q} empty='没有订单' isEmpty={(d) => d.items.length === 0}>
         {(d) => (
           <View>
@@ -51,7 +45,7 @@ function Orders() {
               <View key={o.id} className='card mc-order'>
                 <View className='flex-between'>
                   <Text className='small muted'>{o.id}{o.buyerUserNo ? ` · 买家 ${o.buyerUserNo}` : ''}</Text>
-                  <Text className={`tag ${ORDER_STATUS_COLOR[o.status]}`}>{orderStatusText(o.status, o.kind)}</Text>
+                  <Text className={`tag ${ORDER_STATUS_COLOR[o.status]}`}>{orderStatusText(o.status, o.kind, o.fulfilment)}</Text>
                 </View>
                 <View className='mt' style={{ marginTop: px(8) }}>{o.kind === 'instore' ? '到店付款' : o.lines.map((l) => `${l.title} × ${l.quantity}`).join('，')}</View>
                 <View className='muted'>
@@ -59,9 +53,10 @@ function Orders() {
                   {!isZero(o.pointsUsed) ? ` · 积分 ${formatPoints(o.pointsUsed)}` : ''}
                   {!isZero(o.merchantDeduction) ? ` · 扣除让利积分 ${formatPoints(o.merchantDeduction)}` : ''}
                 </View>
+                {o.kind === 'goods' && <OrderFulfilment o={o} flat />}
                 <View className='flex-between' style={{ marginTop: px(8) }}>
                   <Text className='muted'>{formatShortTime(o.createdAt)}</Text>
-                  {o.status === 'paid' && o.kind === 'goods' && <Button size='small' type='primary' className='ship-btn' onClick={() => ship(o)}>发货</Button>}
+                  {o.status === 'paid' && o.kind === 'goods' && (o.fulfilment ?? 'delivery') === 'delivery' && <ShipForm order={o} onDone={replace} />}
                 </View>
               </View>
             ))}

@@ -44,7 +44,7 @@ function PayCode() {
               <Button type='primary' onClick={() => save(c.imageUrl)}>{process.env.TARO_ENV === 'h5' ? '打开图片以打印' : '保存到相册'}</Button>
             </View>
           </View>
-          <View className='pad muted small'>小程序页面：{c.page}{c.scene ? `?scene=${c.scene}` : ''}</View>
+          <View className='pad muted small'>顾客用微信扫这个码即可打开您店铺的付款页，无需另外搜索。</View>
           {process.env.TARO_ENV === 'h5' && (
             <View className='pad mt'>
               <Text className='tag local'>仅本地</Text>

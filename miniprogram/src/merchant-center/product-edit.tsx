@@ -11,6 +11,8 @@ import { fenToYuanText } from '../utils/format'
 import { checkInt, checkYuan } from '../utils/input'
 import NumberInput from '../components/NumberInput'
 import { px } from '../utils/px'
+import { ModeToggles } from '../components/Fulfilment'
+import type { FulfilmentMode, ProductSpec } from '../services/types'
 
 export default function ProductEditPage() {
   const { params } = useRouter()
@@ -29,6 +31,8 @@ function Edit({ id }: { id: string }) {
   const [desc, setDesc] = useState('')
   const [images, setImages] = useState<string[]>([])
   const [onShelf, setOnShelf] = useState(true)
+  const [modes, setModes] = useState<FulfilmentMode[]>([])
+  const [specs, setSpecs] = useState<ProductSpec[]>([])
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('p'))
   useEffect(() => {
@@ -40,6 +44,8 @@ function Edit({ id }: { id: string }) {
       setDesc(p.description)
       setImages(p.images)
       setOnShelf(p.onShelf)
+      setModes(p.fulfilmentModes ?? [])
+      setSpecs(p.specs ?? [])
     }
   }, [q.data, id])
   if (id && q.loading && !q.data) return <Loading />
@@ -52,7 +58,7 @@ function Edit({ id }: { id: string }) {
   const upload = async () => {
     try {
       const url = await chooseAndUploadImage('product')
-      if (url) setImages([url])
+      if (url) setImages((xs) => [...xs, url].slice(0, 9))
     } catch (e) {
       showError(e)
     }
@@ -69,6 +75,8 @@ function Edit({ id }: { id: string }) {
         description: desc.trim(),
         images,
         onShelf,
+        fulfilmentModes: modes,
+        specs: specs.filter((s) => s.name.trim() && s.value.trim()).map((s) => ({ name: s.name.trim(), value: s.value.trim() })),
         requestId: rid.current,
       })
       rid.current = newRequestId('p')
@@ -91,9 +99,31 @@ function Edit({ id }: { id: string }) {
         <View className='field'><View className='field-label'>库存</View><NumberInput className='p-stock' integer value={stock} onInput={setStock} error={stockCheck.error} /></View>
         <View className='field'><View className='field-label'>描述</View><Textarea className='textarea p-desc' value={desc} placeholder='介绍一下这个商品' onInput={(e) => setDesc(e.detail.value)} /></View>
         <View className='field'>
-          <View className='field-label'>图片（可选）</View>
-          {images[0] && <Image src={images[0]} mode='aspectFill' style={{ width: px(200), height: px(200) }} />}
-          <View className='btn-row'><Button size='small' onClick={upload}>{images[0] ? '更换图片' : '上传图片'}</Button></View>
+          <View className='field-label'>图片（最多 9 张，第一张为封面）</View>
+          <View className='flex-wrap' style={{ gap: px(12) }}>
+            {images.map((src, i) => (
+              <View key={src + i} style={{ position: 'relative' }}>
+                <Image src={src} mode='aspectFill' className='p-image' style={{ width: px(150), height: px(150), borderRadius: px(8) }} />
+                <View className='p-image-remove' style={{ position: 'absolute', right: 0, top: 0, background: 'rgba(0,0,0,0.5)', color: '#fff', width: px(40), height: px(40), lineHeight: px(40), textAlign: 'center', borderRadius: `0 ${px(8)} 0 ${px(8)}` }} onClick={() => setImages(images.filter((_x, j) => j !== i))}>×</View>
+              </View>
+            ))}
+          </View>
+          {images.length < 9 && <View className='btn-row'><Button size='small' className='p-upload' onClick={upload}>上传图片（{images.length}/9）</Button></View>}
+        </View>
+        <View className='field'>
+          <View className='field-label'>规格（选填，如 份量：大碗）</View>
+          {specs.map((s, i) => (
+            <View key={i} className='flex' style={{ gap: px(12), marginBottom: px(12) }}>
+              <Input className='input spec-name' style={{ width: px(180) }} maxlength={10} placeholder='名称' value={s.name} onInput={(e) => setSpecs(specs.map((x, j) => (j === i ? { ...x, name: e.detail.value } : x)))} />
+              <Input className='input grow spec-value' maxlength={30} placeholder='内容' value={s.value} onInput={(e) => setSpecs(specs.map((x, j) => (j === i ? { ...x, value: e.detail.value } : x)))} />
+              <Text className='link-text' onClick={() => setSpecs(specs.filter((_x, j) => j !== i))}>删除</Text>
+            </View>
+          ))}
+          {specs.length < 10 && <Button size='small' className='spec-add' onClick={() => setSpecs([...specs, { name: '', value: '' }])}>＋ 添加规格</Button>}
+        </View>
+        <View className='field'>
+          <View className='field-label'>收货方式（不选 = 按店铺设置）</View>
+          <ModeToggles value={modes} onChange={setModes} />
         </View>
         <View className='field flex-between'>
           <Text>立即上架</Text>

@@ -27,6 +27,17 @@ function Products() {
       showError(e)
     }
   }
+  const remove = async (id: string, title: string) => {
+    const r = await Taro.showModal({ title: '删除商品', content: `删除「${title}」？已有订单不受影响，商品将不再展示。`, confirmText: '删除', cancelText: '取消' })
+    if (!r.confirm) return
+    try {
+      await call('merchant', 'deleteProduct', { productId: id })
+      if (q.data) q.setData({ items: q.data.items.filter((x) => x.id !== id) })
+      Taro.showToast({ title: '已删除', icon: 'success' })
+    } catch (e) {
+      showError(e)
+    }
+  }
   return (
     <View className='page mc-products-page'>
       <View className='pad' style={{ paddingTop: px(20) }}>
@@ -43,7 +54,10 @@ function Products() {
                   <View className='muted'>{formatYuan(p.priceFen)} · 库存 {p.stock}</View>
                   <Text className={`tag ${p.onShelf ? 'success' : ''}`}>{p.onShelf ? '在售' : '已下架'}</Text>
                 </View>
-                <Button size='small' onClick={() => toggle(p.id, !p.onShelf)}>{p.onShelf ? '下架' : '上架'}</Button>
+                <View style={{ display: 'flex', flexDirection: 'column', gap: px(8) }}>
+                  <Button size='small' onClick={() => toggle(p.id, !p.onShelf)}>{p.onShelf ? '下架' : '上架'}</Button>
+                  <Button size='small' className='delete-product' onClick={() => remove(p.id, p.title)}>删除</Button>
+                </View>
               </View>
             ))}
           </View>

@@ -1,4 +1,4 @@
-import type { MarketOrderStatus, MerchantStatus, Order, OrderKind, OrderStatus, Side, TradeStatus } from '../services/types'
+import type { FulfilmentMode, MarketOrderStatus, MerchantStatus, Order, OrderKind, OrderStatus, Side, TradeStatus } from '../services/types'
 
 export const ORDER_STATUS: Record<OrderStatus, string> = {
   unpaid: '待支付',
@@ -9,8 +9,9 @@ export const ORDER_STATUS: Record<OrderStatus, string> = {
   refunded: '已退款',
 }
 
-export function orderStatusText(status: OrderStatus, kind: OrderKind): string {
+export function orderStatusText(status: OrderStatus, kind: OrderKind, fulfilment?: FulfilmentMode | null): string {
   if (kind === 'instore' && status === 'paid') return '已支付'
+  if (fulfilment === 'pickup' && status === 'paid') return '待取货'
   return ORDER_STATUS[status] || status
 }
 

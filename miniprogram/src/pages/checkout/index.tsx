@@ -6,7 +6,7 @@ import { merchantIdFromScene } from '../../services/orders'
 export default function CheckoutPage() {
   const { params } = useRouter()
   const merchantId = decodeURIComponent(params.merchantId || params.id || '') || merchantIdFromScene(params.scene)
-  const mode = params.mode === 'goods' ? 'goods' : 'instore'
+  const mode = params.mode === 'goods' || params.mode === 'cart' ? params.mode : 'instore'
   return (
     <PageShell>
       <CheckoutLoader

@@ -89,7 +89,7 @@ function Home() {
         </View>
       )}
       {list.data === undefined ? (
-        list.error ? <ErrorView message={list.error} onRetry={list.reload} /> : <Loading />
+        list.error ? <ErrorView message={list.error} onRetry={list.reload} home={false} /> : <Loading />
       ) : items.length === 0 ? (
         <Empty text={search || category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
       ) : (

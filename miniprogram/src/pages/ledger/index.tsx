@@ -18,7 +18,7 @@ export default function LedgerPage() {
   )
 }
 
-const ACCOUNT: Record<string, string> = { available: '可用', escrow: '冻结', merchant: '商家账户' }
+const ACCOUNT: Record<string, string> = { available: '可用积分', escrow: '挂单冻结', merchant: '店铺积分' }
 
 function Ledger() {
   const [extra, setExtra] = useState<{ items: LedgerItem[]; cursor: string | null; loading: boolean; err: string | null }>({ items: [], cursor: null, loading: false, err: null })

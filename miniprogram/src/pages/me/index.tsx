@@ -5,6 +5,7 @@ import PageShell from '../../components/PageShell'
 import { useSession, hasRole, switchDevIdentity, refreshMe } from '../../services/session'
 import { useDidShow } from '@tarojs/taro'
 import { px } from '../../utils/px'
+import { refreshUnread, useUnread } from '../../services/unread'
 
 export default function MePage() {
   return (
@@ -14,10 +15,11 @@ export default function MePage() {
   )
 }
 
-function Item({ text, extra, onClick, className }: { text: string; extra?: string; onClick: () => void; className?: string }) {
+function Item({ text, extra, badge, onClick, className }: { text: string; extra?: string; badge?: number; onClick: () => void; className?: string }) {
   return (
     <View className={`row link ${className || ''}`} onClick={onClick}>
       <Text className='grow'>{text}</Text>
+      {!!badge && <Text className='unread-badge' style={{ background: '#fa5151', color: '#fff', borderRadius: px(20), padding: `0 ${px(12)}`, fontSize: px(22), lineHeight: px(36), marginRight: px(8) }}>{badge > 99 ? '99+' : badge}</Text>}
       {extra && <Text className='muted'>{extra}</Text>}
     </View>
   )
@@ -26,8 +28,10 @@ function Item({ text, extra, onClick, className }: { text: string; extra?: strin
 function Me() {
   const { me } = useSession()
   const [showRisk, setShowRisk] = useState(false)
+  const unread = useUnread()
   useDidShow(() => {
     refreshMe()
+    refreshUnread(true)
   })
   if (!me) return null
   const go = (url: string) => Taro.navigateTo({ url })
@@ -46,6 +50,7 @@ function Me() {
       </View>
 
       <View className='card' style={{ padding: `${px(4)} ${px(28)}` }}>
+        <Item className='to-messages' text='消息中心' badge={unread?.total ?? 0} onClick={() => go('/pages/messages/index')} />
         <Item text='我的订单' onClick={() => go('/pages/orders/index')} />
         <Item text='待收货' onClick={() => go('/pages/orders/index?status=shipped')} />
         <Item text='积分明细' onClick={() => go('/pages/ledger/index')} />

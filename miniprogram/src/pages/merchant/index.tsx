@@ -11,6 +11,9 @@ import { useQuery, toast } from '../../utils/hooks'
 import { formatYuan } from '../../utils/format'
 import { MERCHANT_STATUS } from '../../utils/labels'
 import { px } from '../../utils/px'
+import CartBar, { useCart } from '../../components/CartBar'
+import { callStore, phoneOf } from '../../services/phone'
+import { FULFILMENT_LABELS } from '../../../../shared/fulfilment'
 
 function merchantShareUrl(id: string) {
   const me = getSession().me
@@ -41,12 +44,14 @@ function MerchantView({ id, onName }: { id: string; onName: (n: string) => void 
     Taro.setNavigationBarTitle({ title: m.name })
     return m
   }, [id])
-  if (!id) return <Empty text='链接不完整，找不到这个商家' />
+  if (!id) return <Empty home text='链接不完整，找不到这个商家' />
   return <QueryView q={q}>{(m) => <Detail m={m} />}</QueryView>
 }
 
 function Detail({ m }: { m: MerchantDetail }) {
   const products = m.products.filter((p) => p.onShelf)
+  const cart = useCart(m.id)
+  const phone = phoneOf(m.contact)
   const shareH5 = () => {
     const url = `${window.location.origin}${window.location.pathname}#${merchantShareUrl(m.id)}`
     const done = () => Taro.showModal({ title: '分享链接已复制', content: url, showCancel: false, confirmText: '好的' })
@@ -83,7 +88,11 @@ function Detail({ m }: { m: MerchantDetail }) {
         </View>
         {m.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{m.description}</View>}
         <View className='row mt'><Text className='label'>地址</Text><Text className='value'>{m.address || '—'}</Text></View>
-        <View className='row'><Text className='label'>联系方式</Text><Text className='value'>{m.contact || '—'}</Text></View>
+        <View className='row' onClick={() => phone && callStore(m.contact)}>
+          <Text className='label'>联系方式</Text>
+          <Text className={`value ${phone ? 'link-text call-store' : ''}`}>{m.contact || '—'}{phone ? ' 📞' : ''}</Text>
+        </View>
+        <View className='row'><Text className='label'>收货方式</Text><Text className='value store-modes-text'>{m.fulfilmentModes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</Text></View>
         <View className='btn-row'>
           <Button type='primary' onClick={instore}>到店付款</Button>
           {process.env.TARO_ENV === 'weapp' ? (
@@ -116,6 +125,8 @@ function Detail({ m }: { m: MerchantDetail }) {
           ))}
         </View>
       )}
+      {cart.lines.length > 0 && <View className='bottom-spacer' />}
+      <CartBar m={m} lines={cart.lines} />
     </View>
   )
 }

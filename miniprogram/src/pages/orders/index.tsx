@@ -86,7 +86,7 @@ function OrderCard({ o, onChange }: { o: Order; onChange: (o: Order) => void }) 
     <View className='card order-card' onClick={() => Taro.navigateTo({ url: `/pages/order/index?id=${encodeURIComponent(o.id)}` })}>
       <View className='flex-between'>
         <Text className='strong'>{o.merchantName}</Text>
-        <Text className={`tag ${ORDER_STATUS_COLOR[o.status]} order-status`}>{orderStatusText(o.status, o.kind)}</Text>
+        <Text className={`tag ${ORDER_STATUS_COLOR[o.status]} order-status`}>{orderStatusText(o.status, o.kind, o.fulfilment)}</Text>
       </View>
       <View className='muted mt' style={{ marginTop: px(8) }}>
         {o.kind === 'instore' ? '到店付款' : o.lines.map((l) => `${l.title}×${l.quantity}`).join('，')}

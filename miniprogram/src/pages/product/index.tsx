@@ -1,5 +1,5 @@
 import Taro, { useRouter } from '@tarojs/taro'
-import { View, Text, Image } from '@tarojs/components'
+import { View, Text, Image, Swiper, SwiperItem } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import PageShell from '../../components/PageShell'
@@ -9,6 +9,9 @@ import { useQuery } from '../../utils/hooks'
 import { formatYuan } from '../../utils/format'
 import Stepper from '../../components/Stepper'
 import { px } from '../../utils/px'
+import { addToCart } from '../../services/cart'
+import CartBar, { useCart } from '../../components/CartBar'
+import { FULFILMENT_LABELS, allowedModes } from '../../../../shared/fulfilment'
 
 export default function ProductPage() {
   const { params } = useRouter()
@@ -22,17 +25,32 @@ export default function ProductPage() {
 function ProductView({ merchantId, productId }: { merchantId: string; productId: string }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId }), [merchantId])
   const [qty, setQty] = useState(1)
+  const cart = useCart(merchantId)
   return (
     <QueryView q={q}>
       {(m) => {
         const p = m.products.find((x) => x.id === productId)
-        if (!p) return <Empty text='商品不存在或已下架' />
+        if (!p) return <Empty home text='商品不存在或已下架' />
         const buy = () =>
           Taro.navigateTo({ url: `/pages/checkout/index?mode=goods&merchantId=${encodeURIComponent(m.id)}&productId=${encodeURIComponent(p.id)}&qty=${qty}` })
         const canBuy = m.acceptingOrders && p.onShelf && p.stock > 0
+        const add = () => {
+          addToCart(m.id, p.id, qty, p.stock)
+          cart.refresh()
+          Taro.showToast({ title: '已加入购物车', icon: 'success' })
+        }
+        const modes = allowedModes(m.fulfilmentModes, [p.fulfilmentModes])
         return (
           <View className='page product-page'>
-            {p.images[0] ? (
+            {p.images.length > 1 ? (
+              <Swiper className='product-images' indicatorDots circular style={{ width: '100%', height: px(600) }}>
+                {p.images.map((src) => (
+                  <SwiperItem key={src}>
+                    <Image src={src} mode='aspectFill' style={{ width: '100%', height: px(600), display: 'block' }} onClick={() => Taro.previewImage({ urls: p.images, current: src })} />
+                  </SwiperItem>
+                ))}
+              </Swiper>
+            ) : p.images[0] ? (
               <Image src={p.images[0]} mode='aspectFill' style={{ width: '100%', height: px(600), display: 'block' }} />
             ) : (
               <View className='center' style={{ height: px(400), lineHeight: px(400), background: '#fff', fontSize: px(120), color: '#07c160' }}>{p.title.slice(0, 1)}</View>
@@ -42,6 +60,14 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
               <View className='strong mt' style={{ fontSize: px(32) }}>{p.title}</View>
               {p.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{p.description}</View>}
               <View className='muted mt'>{m.name} · 库存 {p.stock}</View>
+              <View className='muted product-modes'>{modes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</View>
+              {p.specs.length > 0 && (
+                <View className='mt product-specs'>
+                  {p.specs.map((s) => (
+                    <View key={s.name + s.value} className='row'><Text className='label'>{s.name}</Text><Text className='value'>{s.value}</Text></View>
+                  ))}
+                </View>
+              )}
             </View>
             <View className='card flex-between'>
               <Text>购买数量</Text>
@@ -53,8 +79,10 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
               <View className='grow'>
                 <Text className='muted'>{canBuy ? '' : !m.acceptingOrders ? '商家暂停接单' : '已售罄'}</Text>
               </View>
-              <Button type='primary' disabled={!canBuy} onClick={buy}>立即购买</Button>
+              <Button className='add-cart' disabled={!canBuy} onClick={add}>加入购物车</Button>
+              <Button type='primary' className='ml' disabled={!canBuy} onClick={buy}>立即购买</Button>
             </View>
+            <CartBar m={m} lines={cart.lines} bottom={px(128)} />
           </View>
         )
       }}

@@ -1,0 +1,116 @@
+/**
+ * The merchant centre's figures (issue 15): today's and this month's sales, orders to handle, shared value and
+ * points with their history.
+ *
+ * Sales are statistics, i.e. derived data written after the commit of the order's payment or refund
+ * (`afterOrderEvent`), never inside it: one small transaction per event on `storeDays/<merchantId>:<day>` (the
+ * business day of the payment) plus a marker `storeDayMarks/<orderId>:<event>`, so a retried event counts once.
+ * `storeDays/<id>:<day>` is written by every payment of that one store that day: its peak write rate is the
+ * store's own order rate.
+ */
+import type { Order, StoreDashboard, StoreDay } from '../shared/api';
+import { businessDay } from '../shared/time';
+import { formatPoints } from '../shared/decimal';
+import { now } from './clock';
+import { getDb, readDoc, runTx, writeDoc } from './db';
+import { getBalance, merchantAccount } from './ledger';
+import { requireMyMerchant } from './merchants';
+import { postOrderEvent } from './messages';
+import { statementsOf } from './statements';
+import { holderSvView } from './svView';
+import type { Payload } from './validate';
+
+export const STORE_DAYS_COLL = 'storeDays';
+export const STORE_DAY_MARKS_COLL = 'storeDayMarks';
+
+
+interface StoreDayDoc extends StoreDay {
+  _id: string;
+  merchantId: string;
+  updatedAt: number;
+}
+
+type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
+
+/** Counts a paid or refunded order into its store's day, once (never throws). */
+export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
+  if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
+  const day = businessDay(o.paidAt); // a refund counts against the day of the sale
+  const id = `${o.merchantId}:${day}`;
+  try {
+    await runTx(async (tx) => {
+      const markId = `${o._id}:${event}`;
+      if (await readDoc(tx, STORE_DAY_MARKS_COLL, markId)) return;
+      await writeDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() });
+      const cur = (await readDoc<StoreDayDoc>(tx, STORE_DAYS_COLL, id)) ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+      const next: StoreDayDoc =
+        event === 'paid'
+          ? { ...cur, orders: cur.orders + 1, amountFen: cur.amountFen + o.amountFen, cashFen: cur.cashFen + o.cashFen, updatedAt: now() }
+          : { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
+      await writeDoc(tx, STORE_DAYS_COLL, id, next);
+    });
+  } catch (e) {
+    console.warn('[storeStats] not recorded', o._id, event, String((e as Error)?.message ?? e));
+  }
+}
+
+type OrderEventOrder = Parameters<typeof postOrderEvent>[0] & SaleOrder;
+
+/** Everything derived from an order event, after its commit: the messages and the store's figures. */
+export async function afterOrderEvent(o: OrderEventOrder | null | undefined, event: 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled'): Promise<void> {
+  if (!o) return;
+  await postOrderEvent(o, event);
+  if (event === 'paid' || event === 'refunded') await recordStoreDay(o, event);
+}
+
+
+const zero = (day: string): StoreDay => ({ day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0 });
+
+function addUp(days: StoreDay[], label: string): StoreDay {
+  return days.reduce(
+    (s, d) => ({ day: label, orders: s.orders + d.orders, amountFen: s.amountFen + d.amountFen, cashFen: s.cashFen + d.cashFen, refunds: s.refunds + d.refunds, refundFen: s.refundFen + d.refundFen }),
+    zero(label),
+  );
+}
+
+export async function storeDashboard(openid: string): Promise<StoreDashboard> {
+  const m = await requireMyMerchant(openid);
+  const db = getDb();
+  const _ = db.command;
+  const t = now();
+  const today = businessDay(t);
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const firstRecent = businessDay(t - 13 * 86_400_000);
+  const from = firstRecent < monthStart ? firstRecent : monthStart;
+  // at most 31 + 14 documents: one per day with sales
+  const res = await db.collection(STORE_DAYS_COLL).where({ merchantId: m._id, day: _.gte(from) }).orderBy('day', 'asc').limit(100).get();
+  const days = ((res.data ?? []) as StoreDayDoc[]).map((d): StoreDay => ({ day: d.day, orders: d.orders, amountFen: d.amountFen, cashFen: d.cashFen, refunds: d.refunds, refundFen: d.refundFen }));
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const recent: StoreDay[] = [];
+  for (let i = 13; i >= 0; i--) {
+    const d = businessDay(t - i * 86_400_000);
+    recent.push(byDay.get(d) ?? zero(d));
+  }
+  const monthDays = days.filter((d) => d.day >= monthStart);
+  const [toHandle, balance, sv, statements] = await Promise.all([
+    db.collection('orders').where({ merchantId: m._id, status: 'paid', kind: 'goods' }).count(),
+    getBalance(merchantAccount(m._id)),
+    holderSvView(`merchant:${m._id}`),
+    statementsOf(`merchant:${m._id}`, 14),
+  ]);
+  return {
+    today: byDay.get(today) ?? zero(today),
+    month: { ...addUp(monthDays, today.slice(0, 7)), days: monthDays.length },
+    recent,
+    toHandle: Number(toHandle?.total ?? 0),
+    pointsBalance: balance.toFixed(2),
+    sharedValue: formatPoints(sv.sharedValue),
+    svHistory: [...statements].reverse().map((s) => ({ day: s.day, svAfter: s.svAfter, pointsReceived: s.pointsReceived })),
+  };
+}
+
+export const storeStatsActions = {
+  async dashboard(_p: Payload, caller: { openid: string }): Promise<StoreDashboard> {
+    return storeDashboard(caller.openid);
+  },
+};
