@@ -4,7 +4,7 @@
  * here, and checks that they write no document other stores' orders write.
  */
 import type { TestCloud } from '../localcloud/testing';
-import { DbOp, recordOps, summary, txOps, writtenDocs } from './dbops.testutil';
+import { DbOp, recordOps, roundTrips, summary, txOps, writtenDocs } from './dbops.testutil';
 import { activeMerchant, grantPoints, login, ok, rid, worldForEachTest } from './testkit.testutil';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36,12 +36,15 @@ describe('round trips of the payment path', () => {
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(19);
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
+    // and in sequential round trips (operations sent together count one; begin and commit one each)
+    console.log(`round trips: order.create ${roundTrips(firstTx(create))}, payment ${roundTrips(firstTx(pay))}`);
+    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(16);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's
     const allowed = [
       /^orders\//, /^requests\//, /^ledger\//, /^accounts\/user:o_alice:available$/, new RegExp(`^accounts/(hold:order|treasury:in:order):${id}$`),
       /^accounts\/hold:order:/, new RegExp(`^accounts/merchant:${mid}$`), new RegExp(`^holders/(user:o_alice|merchant:${mid})$`), /^holderHistory\//,
-      /^svShards\/\d$/, new RegExp(`^merchants/${mid}$`), /^messages\/(o_alice|o_bob)\|/, /^storeDayMarks\//, new RegExp(`^storeDays/${mid}:`),
+      /^svShards\/\d+$/, new RegExp(`^merchants/${mid}$`), /^messages\/(o_alice|o_bob)\|/, /^storeDayMarks\//, new RegExp(`^storeDays/${mid}:`),
     ];
     const stray = [...writtenDocs(create), ...writtenDocs(pay)].filter((d) => !allowed.some((re) => re.test(d)));
     expect(stray).toEqual([]);

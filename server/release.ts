@@ -30,6 +30,7 @@ import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config'
 import { AnyDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
 import {
   ensureReleaseState,
+  lockShards,
   RELEASE_DAYS,
   readReleaseState,
   readShardTotals,
@@ -200,7 +201,9 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   const dueAt = releaseMoment(day, params.releaseHour);
   const P = guidePriceAt(guide, dueAt, params.releaseHour, params.initialGuidePriceFen);
 
-  // W from every shard (read here, and rewritten below, so a concurrent credit conflicts)
+  // W from every shard: locked first (one wave of writes), then read — under CloudBase's isolation a plain read
+  // then a rewrite would lose a credit committed in between; locked, a concurrent credit conflicts instead
+  await lockShards(tx);
   const totals = await readShardTotals(tx, state.epoch);
   const scheduled = scheduledRelease({ params, releasedSoFar: state.released });
   const unissued = await balanceIn(tx, RELEASE_UNISSUED);
@@ -212,6 +215,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   // transaction: an order settling now conflicts and retries after the release, instead of the release
   // retrying behind a stream of orders.
   let weightAfter = rel.newEpoch ? ZERO : totals.weight;
+  const stamps: Promise<void>[] = [];
   for (let k = 0; k < SV_SHARDS; k++) {
     const s = shardInEpoch(totals.shards[k], state.epoch);
     const base: ShardDoc = rel.newEpoch ? { ...s, epoch: next.epoch, weight: '0', holders: 0 } : s;
@@ -227,8 +231,10 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
       delete pending[d];
     }
     const stamped: ShardDoc = { ...base, weight: weight.toString(), holders, pending, stampedSeq: next.seq, updatedAt: at };
-    await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
+    stamps.push(writeDoc(tx, SHARDS_COLL, shardId(k), stamped));
   }
+  // one wave: SV_SHARDS writes by id together (docs/architecture.md census)
+  await Promise.all(stamps);
 
   if (dec(rel.released).gt(0)) {
     const posted = await postEntry(tx, {
