@@ -500,7 +500,7 @@ async function applyToHolder(
   const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
   const after = weightTerm(snapshot, state);
   const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
-  const shardWrite = async (): Promise<void> => {
+  const shardWrite = () => inShardOrder(tx, k, async (): Promise<void> => {
     const shard = await lockShardAndCheck(tx, k, state);
     const shardPending = { ...(shard.doc.pending ?? {}) };
     if (op.what === 'credit' && waitFor !== null) {
@@ -522,7 +522,7 @@ async function applyToHolder(
       // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
       writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
     ]);
-  };
+  });
   await Promise.all([
     credit.gt(0)
       ? postEntry(tx, {
@@ -543,6 +543,26 @@ async function applyToHolder(
   // points arrived: what depends on a balance going up (a merchant's activation) follows in this transaction
   if (credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
   return change;
+}
+
+/** Per transaction: the last write of each W shard on its way (see `inShardOrder`). */
+const shardQueues = new WeakMap<object, Map<number, Promise<void>>>();
+
+/**
+ * Run `write` (a read-modify-write of W shard `k`) after this transaction's earlier writes of the same shard: two
+ * holders' credits of one transaction (a settlement's buyer and store) may go out together, and when they draw the
+ * same shard the second must read what the first wrote.
+ */
+function inShardOrder(tx: Tx, k: number, write: () => Promise<void>): Promise<void> {
+  let q = shardQueues.get(tx);
+  if (!q) {
+    q = new Map();
+    shardQueues.set(tx, q);
+  }
+  const prev = q.get(k);
+  const next = prev ? prev.catch(() => undefined).then(write) : write();
+  q.set(k, next);
+  return next;
 }
 
 /**

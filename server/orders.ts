@@ -425,10 +425,9 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
-  // the buyer's shared value first; the store's is credited last (below), with the store's postings: the store's
-  // documents, which all its payments lock, are then held for the last round trips only. The two credits stay one
-  // after the other (they may share a W shard).
-  if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
+  // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
+  // store's documents, which all its payments lock, are then held for the last round trips only. (Two credits of one
+  // transaction that draw the same W shard write it one after the other: server/holders.ts inShardOrder.)
   // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
   // on the store's document (a lost increment, if the function dies right there, only understates the figure)
   if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
@@ -457,6 +456,7 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
   await Promise.all([
+    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
     rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
     deduction ? postEntry(tx, deduction) : null,
     points ? postEntry(tx, points) : null,
