@@ -478,12 +478,14 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
  */
 export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
+  let paid: OrderDoc | null = null;
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
+    paid = null;
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
-      await applyPaymentInTx(tx, o, transactionId);
+      paid = await applyPaymentInTx(tx, o, transactionId);
       return 'paid';
     }
     if (o.status === 'cancelled' && !o.refund) {
@@ -501,7 +503,8 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
   // after the payment's commit, never inside it
-  if (outcome === 'paid') await afterOrderEvent(await getOrder(outTradeNo), 'paid');
+  // (the order as this payment committed it: no read again)
+  if (outcome === 'paid') await afterOrderEvent(paid, 'paid');
   return outcome;
 }
 
