@@ -35,9 +35,10 @@ describe('round trips of the payment path', () => {
       return t.slice(0, t.findIndex((o) => o.op === 'commit') + 1);
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(19);
+    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(10);
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
-    console.log(`round trips: order.create ${roundTrips(firstTx(create))}, payment ${roundTrips(firstTx(pay))}`);
+    console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
     expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(11);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's

@@ -258,14 +258,26 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const requestId = requestIdOf(p);
   const input = readOrderInput(p);
   const order = await runTx(async (tx) => {
-    const req = await checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p);
+    // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters
+    // and the guide price (a replay uses only the first; the buyer's refusal counts only for a new request)
+    const [req, buyerOr, m0, params, guidePriceFen] = await Promise.all([
+      checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
+      requireUser(openid, tx).then(
+        (u) => ({ u, e: null }),
+        (e: unknown) => ({ u: null, e }),
+      ),
+      readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
+      getParams(tx),
+      getGuidePriceFen(tx),
+    ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
       if (!o) throw new Error('order of a recorded request is missing');
       return o;
     }
-    const buyer = await requireUser(openid, tx);
-    let m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
+    if (!buyerOr.u) throw buyerOr.e;
+    const buyer = buyerOr.u;
+    let m = m0;
     if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
@@ -277,7 +289,6 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
-    const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
     const at = now();
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
