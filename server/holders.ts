@@ -406,11 +406,11 @@ async function applyToHolder(
     const r0 = settleComponents(p0.parts, s0);
     if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
-  // Lock the W shard (which the release stamps first: a release in progress makes this conflict and retry)
-  // and the holder, then read the state and the holder as last committed.
+  // Lock the W shard, then read the state and the holder as last committed. The shard lock serialises this
+  // holder's writes too (a holder always writes its own shard, and only here), and the release stamps every
+  // shard first: a release in progress makes this conflict and retry, and once it committed we read its state.
   const k = shardOf(holderId);
   await lockDoc(tx, SHARDS_COLL, shardId(k));
-  await lockDoc(tx, HOLDERS_COLL, holderId);
   const state = await loadOrCreateState(tx);
   const existing = await readHolder(tx, holderId);
   const holder = existing ?? newHolderDoc(holderId, state);
