@@ -208,6 +208,7 @@ async function runOnce(o: { clients: number; seconds: number; warmup: number; me
     const cpu1 = cpuOf(pid);
     const mine = process.cpuUsage(mine0);
     gw.stats = null;
+    const hot = ((await gw.raw('GET', '/__local/conflicts', undefined)).body?.data ?? []) as Array<{ doc: string; conflicts: number }>;
 
     const rate = settled / elapsed;
     const req = stats.latency();
@@ -229,6 +230,7 @@ async function runOnce(o: { clients: number; seconds: number; warmup: number; me
     console.log(`${tag} per order (create + pay): p50 ${ord.p50.toFixed(1)} ms, p95 ${ord.p95.toFixed(1)} ms, p99 ${ord.p99.toFixed(1)} ms`);
     if (cpu) console.log(`${tag} CPU per settled order: gateway ${cpu.gateway.toFixed(2)} ms (main thread ${cpu.gatewayMain.toFixed(2)} ms; ${(cpu.gatewayCores * 100).toFixed(0)}% of a core), clients ${cpu.clients.toFixed(2)} ms`);
     console.log(`${tag} by action: ${JSON.stringify(byLabel)}`);
+    console.log(`${tag} lock conflicts by document (whole run): ${hot.length ? hot.slice(0, 8).map((h) => `${h.doc} ${h.conflicts}`).join(', ') : 'none'}`);
 
     gw.close();
     await child.stop();

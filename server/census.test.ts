@@ -34,6 +34,8 @@ const OWN: Array<[RegExp, string]> = [
   [/^notifications\/[^/]+$/, 'one notice to one user'],
   [/^audit\/[^/]+$/, "one admin action's record"],
   [/^admins\/[^/]+$/, 'one admin'],
+  [/^messages\/[^/|]+\|[^/]+$/, "one message to one user (the message centre), after the commit"],
+  [/^storeDayMarks\/[^/]+$/, "one order event's mark (counted once into its store's day)"],
   [/^releaseDays\/\d{4}-\d{2}-\d{2}$/, "one day's release record (written by that day's release only)"],
   [/^guidePriceHistory\/[^/]+$/, 'one move of the guide price'],
   [/^release\/sum-\d+-\d+$/, 'one closed Σ segment (written by one release)'],

@@ -12,7 +12,7 @@ import type { Order, StoreDashboard, StoreDay } from '../shared/api';
 import { businessDay } from '../shared/time';
 import { formatPoints } from '../shared/decimal';
 import { now } from './clock';
-import { getDb, isDuplicateKey } from './db';
+import { createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
 import { getBalance, merchantAccount } from './ledger';
 import { requireMyMerchant } from './merchants';
 import { postOrderEvent } from './messages';
@@ -33,38 +33,28 @@ interface StoreDayDoc extends StoreDay {
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
 /**
- * Counts a paid or refunded order into its store's day, once (never throws). No transaction: the marker
- * `storeDayMarks/<orderId>:<event>` is created with `add` (a second attempt finds it and stops), then the day is
- * incremented with `inc` (created when it is the day's first). A crash between the two loses one count of a
- * statistic, never money; the payment's own transaction is untouched.
+ * Counts a paid or refunded order into its store's day, once (never throws): a small transaction of its own,
+ * after the payment's commit — the marker `storeDayMarks/<orderId>:<event>` created, the day locked then read.
  */
 export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
   if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
   const day = businessDay(o.paidAt); // a refund counts against the day of the sale
   const id = `${o.merchantId}:${day}`;
-  const db = getDb();
-  const _ = db.command;
   try {
-    try {
-      await db.collection(STORE_DAY_MARKS_COLL).add({ data: { _id: `${o._id}:${event}`, at: now() } });
-    } catch (e) {
-      if (isDuplicateKey(e)) return; // counted already
-      throw e;
-    }
-    const delta = event === 'paid' ? { orders: 1, amountFen: o.amountFen, cashFen: o.cashFen, refunds: 0, refundFen: 0 } : { orders: 0, amountFen: 0, cashFen: 0, refunds: 1, refundFen: o.cashFen };
-    const inc = async () => {
-      const r = (await db.collection(STORE_DAYS_COLL).doc(id).update({
-        data: { orders: _.inc(delta.orders), amountFen: _.inc(delta.amountFen), cashFen: _.inc(delta.cashFen), refunds: _.inc(delta.refunds), refundFen: _.inc(delta.refundFen), updatedAt: now() },
-      })) as { stats?: { updated?: number } } | undefined;
-      return (r?.stats?.updated ?? 0) > 0;
-    };
-    if (await inc()) return;
-    try {
-      await db.collection(STORE_DAYS_COLL).add({ data: { _id: id, merchantId: o.merchantId, day, ...delta, updatedAt: now() } });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      await inc(); // another payment created the day meanwhile
-    }
+    await runTx(async (tx) => {
+      const markId = `${o._id}:${event}`;
+      if (await readDoc(tx, STORE_DAY_MARKS_COLL, markId)) return;
+      // the mark is created (add: a concurrent second count conflicts and finds it), the day locked then read
+      // (CloudBase does not re-check reads at commit: a read-then-set would lose a concurrent order's count)
+      const [, locked] = await Promise.all([createDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() }), lockAndRead<StoreDayDoc>(tx, STORE_DAYS_COLL, id)]);
+      const cur = locked ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+      const next: StoreDayDoc =
+        event === 'paid'
+          ? { ...cur, orders: cur.orders + 1, amountFen: cur.amountFen + o.amountFen, cashFen: cur.cashFen + o.cashFen, updatedAt: now() }
+          : { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
+      if (locked) await writeDoc(tx, STORE_DAYS_COLL, id, next);
+      else await createDoc(tx, STORE_DAYS_COLL, id, next);
+    });
   } catch (e) {
     console.warn('[storeStats] not recorded', o._id, event, String((e as Error)?.message ?? e));
   }

@@ -177,6 +177,11 @@ export class Engine {
   private waiters = new Map<string, Array<() => void>>();
   private commitsSincePrune = 0;
   faults: Required<Faults> = { conflictRate: 0, failRate: 0 };
+  /**
+   * Lock conflicts by document (`coll/id`) since start: which documents transactions fight over (the hot ones).
+   * At most 10 000 keys are counted.
+   */
+  readonly conflictsByDoc = new Map<string, number>();
   /** How many commits setFaults made conflict / fail (tests: the faults were really there). */
   readonly faultsInjected = { conflicts: 0, failures: 0 };
   /** When false, an undeclared collection is created on first use instead of refused. */
@@ -329,7 +334,11 @@ export class Engine {
   lockFor(tx: EngineTx, coll: string, id: string): void {
     const k = key(coll, id);
     const holder = this.locks.get(k);
-    if (holder && holder !== tx) throw conflictError(`${coll}/${id} is locked by another transaction`);
+    if (holder && holder !== tx) {
+      const d = `${coll}/${id}`;
+      if (this.conflictsByDoc.has(d) || this.conflictsByDoc.size < 10_000) this.conflictsByDoc.set(d, (this.conflictsByDoc.get(d) ?? 0) + 1);
+      throw conflictError(`${d} is locked by another transaction`);
+    }
     if (!this.weak && this.verOf(k) > tx.snap) throw conflictError(`${coll}/${id} changed after the transaction started`);
     if (!holder) {
       this.locks.set(k, tx);
@@ -364,6 +373,11 @@ export class Engine {
       // a function killed (past its timeout) while it waited does not write when the lock goes
       checkAlive();
     }
+  }
+
+  /** The documents with the most lock conflicts, most first. */
+  hotDocs(n = 10): Array<{ doc: string; conflicts: number }> {
+    return [...this.conflictsByDoc].sort((a, b) => b[1] - a[1]).slice(0, n).map(([doc, conflicts]) => ({ doc, conflicts }));
   }
 
   // ------------------------------------------------------------ ordinary reads

@@ -133,6 +133,7 @@ describe('locks', () => {
     expect(err).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
     expect(err.message).toMatch(/\[ResourceUnavailable\.TransactionConflict\] Transaction is conflict/);
     expect(ms).toBeLessThan(RTT * 3); // one round trip, no waiting for t1
+    expect(tc.cloud.engine.conflictsByDoc.get('acct/a')).toBeGreaterThanOrEqual(1); // counted (GET /__local/conflicts)
     await t1.commit();
     expect(await bal('a')).toBe(90);
   });
