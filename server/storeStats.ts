@@ -31,7 +31,10 @@ interface StoreDayDoc extends StoreDay {
 
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
-/** Counts a paid or refunded order into its store's day, once (never throws). */
+/**
+ * Counts a paid or refunded order into its store's day, once (never throws): a small transaction of its own,
+ * after the payment's commit — the marker `storeDayMarks/<orderId>:<event>` created, the day locked then read.
+ */
 export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
   if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
   const day = businessDay(o.paidAt); // a refund counts against the day of the sale
