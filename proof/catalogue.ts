@@ -252,6 +252,7 @@ export const CASES: Case[] = [
   { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none, bookkeeping: 'the generated code is stored once' },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
+  { fn: 'merchant', action: 'statements', allowed: ['owner', 'other'], payload: async () => ({ days: 7 }) },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },
   { fn: 'merchant', action: 'dashboard', allowed: ['owner', 'other'], payload: none },
   {

@@ -34,9 +34,15 @@ const OWN: Array<[RegExp, string]> = [
   [/^notifications\/[^/]+$/, 'one notice to one user'],
   [/^audit\/[^/]+$/, "one admin action's record"],
   [/^admins\/[^/]+$/, 'one admin'],
+  [/^messages\/[^/|]+\|[^/]+$/, "one message to one user (the message centre), after the commit"],
+  [/^storeDayMarks\/[^/]+$/, "one order event's mark (counted once into its store's day)"],
   [/^releaseDays\/\d{4}-\d{2}-\d{2}$/, "one day's release record (written by that day's release only)"],
   [/^guidePriceHistory\/[^/]+$/, 'one move of the guide price'],
   [/^release\/sum-\d+-\d+$/, 'one closed Σ segment (written by one release)'],
+  [/^messages\/[^/|]+\|[^/]+$/, "one message to one user about one event (after the event's commit)"],
+  [/^messageState\/[^/]+$/, "a user's own message-centre state"],
+  [/^addresses\/[^/]+$/, "a user's own address book"],
+  [/^storeDayMarks\/O\w+:(paid|refunded)$/, "one order's statistics marker"],
 ];
 
 /** The census rows of docs/architecture.md: `coll/<part>…` patterns in the first column of its table. */

@@ -10,7 +10,7 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, SubMchCheck } from '../shared/api';
+import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, ReleaseStatement, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
 import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
 import { svShown } from '../shared/release';
@@ -26,8 +26,9 @@ import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
 import { onHolderChanged, readReleaseState, RELEASE_COLL } from './holders';
 import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
+import { statementsOf } from './statements';
 import { USERS_COLL, UserDoc, requireUser } from './users';
-import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
+import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optInt, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
 
 export const MERCHANTS_COLL = 'merchants';
 export const PRODUCTS_COLL = 'products';
@@ -826,6 +827,12 @@ export const merchantActions = {
   },
   async movePoints(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {
     return movePoints(caller.openid, p);
+  },
+  /** The owner's store's release statement, day by day (SPEC §5), the same as a user's. */
+  async statements(p: Payload, caller: { openid: string }): Promise<{ items: ReleaseStatement[] }> {
+    const m = await requireMyMerchant(caller.openid);
+    const days = optInt(p, 'days', { min: 1, max: 100, label: '天数' }) ?? 30;
+    return { items: await statementsOf(merchantHolderId(m._id), days) };
   },
   async deleteProduct(p: Payload, caller: { openid: string }): Promise<{ ok: true }> {
     return deleteProduct(caller.openid, idOf(p, 'productId', '商品'));

@@ -6,6 +6,7 @@ import { startTestCloud } from '../localcloud/testing';
 import { ADMIN, T0, expectLedgerOk, activeMerchant, application, fail, grantPoints, login, ok, product, rid, worldForEachTest } from './testkit.testutil';
 
 const DAY = 86_400_000;
+const PROOF = 'https://img.example.com/pay-record.png';
 const HOME = { name: '张三', phone: '13800138000', region: '上海市 浦东新区', detail: '世纪大道 100 号' };
 
 describe('the message centre (issue 15)', () => {
@@ -123,7 +124,7 @@ describe('the message centre (issue 15)', () => {
     await ok(tc, 'market', 'o_bea', { action: 'markPaid', tradeId });
     expect((await msgs('o_sam')).items[0].title).toBe('买家已付款');
     await tc.clock.advance(25 * 3600_000);
-    await ok(tc, 'market', 'o_bea', { action: 'appeal', tradeId, reason: '已付款，卖家不确认' });
+    await ok(tc, 'market', 'o_bea', { action: 'appeal', tradeId, reason: '已付款，卖家不确认', proofImage: PROOF });
     expect((await msgs('o_sam')).items[0]).toMatchObject({ kind: 'appeal', title: '对方发起了申诉' });
     await ok(tc, 'admin', ADMIN, { action: 'decideAppeal', tradeId, decision: 'release', reason: '付款凭证属实' });
     expect((await unread('o_sam')).byKind.appeal).toBe(2);

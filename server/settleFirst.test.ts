@@ -152,4 +152,15 @@ describe('a store sees its released points for taking orders and for activation 
     const r = await call(tc, 'merchant', 'o_nina', { action: 'movePoints', requestId: rid('mv'), direction: 'toAvailable', points: '0.01' });
     expect(r.ok).toBe(false);
   });
+
+  test('merchant.statements: the store’s release statement, day by day, as a user’s (SPEC §5)', async () => {
+    const { b } = await seedEvening(['o_alice']); // B: 200 SV of T = 100,000 → 1.776 points, 3.552 SV consumed
+    const st = await ok(tc, 'merchant', 'o_bob', { action: 'statements' });
+    expect(st.items).toEqual([
+      { day: DAY1, pointsReceived: '1.77', svConsumed: '3.56', svAfter: '196.44', totalSv: '100000.00', released: '888.00', guidePriceFen: 200 },
+    ]);
+    expect((await ok(tc, 'user', 'o_bob', { action: 'statements' })).items).toEqual([]); // the owner as a user holds no SV
+    await refused(tc, 'merchant', 'o_alice', { action: 'statements' }, 'NOT_MERCHANT');
+    expect(await balanceOf(tc, 'merchant:' + b)).toBe('200.00'); // 250 − 50; the statement booked nothing
+  });
 });

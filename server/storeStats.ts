@@ -12,7 +12,7 @@ import type { Order, StoreDashboard, StoreDay } from '../shared/api';
 import { businessDay } from '../shared/time';
 import { formatPoints } from '../shared/decimal';
 import { now } from './clock';
-import { getDb, readDoc, runTx, writeDoc } from './db';
+import { createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
 import { getBalance, merchantAccount } from './ledger';
 import { requireMyMerchant } from './merchants';
 import { postOrderEvent } from './messages';
@@ -41,13 +41,16 @@ export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): 
     await runTx(async (tx) => {
       const markId = `${o._id}:${event}`;
       if (await readDoc(tx, STORE_DAY_MARKS_COLL, markId)) return;
-      await writeDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() });
-      const cur = (await readDoc<StoreDayDoc>(tx, STORE_DAYS_COLL, id)) ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+      // the mark is created (add: a concurrent second count conflicts and finds it), the day locked then read
+      // (CloudBase does not re-check reads at commit: a read-then-set would lose a concurrent order's count)
+      const [, locked] = await Promise.all([createDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() }), lockAndRead<StoreDayDoc>(tx, STORE_DAYS_COLL, id)]);
+      const cur = locked ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
       const next: StoreDayDoc =
         event === 'paid'
           ? { ...cur, orders: cur.orders + 1, amountFen: cur.amountFen + o.amountFen, cashFen: cur.cashFen + o.cashFen, updatedAt: now() }
           : { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
-      await writeDoc(tx, STORE_DAYS_COLL, id, next);
+      if (locked) await writeDoc(tx, STORE_DAYS_COLL, id, next);
+      else await createDoc(tx, STORE_DAYS_COLL, id, next);
     });
   } catch (e) {
     console.warn('[storeStats] not recorded', o._id, event, String((e as Error)?.message ?? e));

@@ -213,6 +213,8 @@ export interface MerchantApi {
   /** Added (issue 4): move points between the owner's available points and the store (in: e.g. bought on the
    * C2C market for the deposit; out: only what is above the deposit requirement). */
   movePoints: { req: { direction: 'toMerchant' | 'toAvailable'; points: string; requestId: string }; res: MerchantPrivate };
+  /** Added (issue 11): the store's release statement, as user.statements gives a user's (SPEC §5). */
+  statements: { req: { days?: number }; res: { items: ReleaseStatement[] } };
 }
 
 // ---------- order ----------

@@ -37,6 +37,7 @@ describe('admin suspends and reinstates a store (SPEC §6.5)', () => {
     await refused(tc, 'admin', ADMIN, { action: 'reinstateMerchant', merchantId: mid, reason: '再次恢复' }, 'INVALID_STATE');
     expect((await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 })).order.status).toBe('unpaid');
     const audit = await ok(tc, 'admin', ADMIN, { action: 'audit' });
+    expect(audit.items.slice(0, 2).map((a: any) => a.whatText)).toEqual(['恢复商家营业', '暂停商家接单']);
     expect(audit.items.slice(0, 2).map((a: any) => [a.what, a.reason, a.old, a.new])).toEqual([
       ['merchant:reinstate', '核查无误，恢复营业', { status: 'suspended' }, { status: 'active' }],
       ['merchant:suspend', '涉嫌刷单，暂停核查', { status: 'active' }, { status: 'suspended' }],

@@ -103,7 +103,7 @@ function Checkout({ m, mode: entry, productId, qty }: { m: MerchantDetail; mode:
   const quoting = (ready && !base && !baseErr) || (!!points && !withPoints && !withPointsErr)
   // goods need a way to reach the buyer, and an address when it is delivery
   const fulfilmentBlock = mode !== 'goods' || !lines.length ? '' : !mode0 ? '这些商品没有共同的收货方式' : mode0 === 'delivery' && !address ? '请填写收货地址' : ''
-  const blocked = fulfilmentBlock || (pointsCheck.error ? '请先修正抵扣积分' : !ready ? (mode === 'instore' ? '请先输入付款金额' : '') : quoteErr ? '暂时无法下单' : '')
+  const blocked = pointsCheck.error ? '请先修正抵扣积分' : fulfilmentBlock || (!ready ? (mode === 'instore' ? '请先输入付款金额' : '') : quoteErr ? '暂时无法下单' : '')
 
   const useMax = () => {
     if (!base) return

@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import PageShell from '../components/PageShell'
+import ReleaseStatements from '../components/ReleaseStatements'
 import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import { refreshMe } from '../services/session'
@@ -115,8 +116,20 @@ function Dashboard({ m }: { m: MerchantPrivate }) {
             <View className='row link' onClick={() => go(`/pages/merchant/index?id=${encodeURIComponent(m.id)}`)}><Text className='grow'>查看我的店铺</Text></View>
           </View>
           <View className='pad muted small'>每笔顾客付款会按当日指导价扣除现金 × 让利比例的积分；积分余额低于 0 时顾客无法下单。积分可向平台购买，也可在 C2C 市场买入。</View>
+          <StoreStatements />
         </View>
       )}
+    </View>
+  )
+}
+
+/** The store's release statement (SPEC §5), as the user's assets page shows a user's. */
+function StoreStatements() {
+  const st = useQuery(() => call('merchant', 'statements', { days: 30 }), [])
+  return (
+    <View className='mc-statements'>
+      <View className='section-title'>店铺每日释放（近 30 天）</View>
+      <ReleaseStatements items={st.data?.items} error={st.error} onRetry={st.reload} empty='店铺还没有释放记录。顾客消费为店铺产生共享值后，当晚起每天释放积分到店铺余额。' />
     </View>
   )
 }

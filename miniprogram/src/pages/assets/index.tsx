@@ -2,13 +2,12 @@ import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import PageShell from '../../components/PageShell'
-import Chart from '../../components/Chart'
-import { chartHundredths } from '../../utils/chart'
-import { ErrorView, Loading, QueryView } from '../../components/States'
+import ReleaseStatements from '../../components/ReleaseStatements'
+import { QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
 import { askConsent, H5_EXPLANATION } from '../../services/subscribe'
 import { showError, useQuery } from '../../utils/hooks'
-import { formatDateTime, formatDay, formatPoints, formatYuan, isZero } from '../../utils/format'
+import { formatDateTime, formatPoints, formatYuan, isZero } from '../../utils/format'
 import { px } from '../../utils/px'
 
 export default function AssetsPage() {
@@ -60,31 +59,7 @@ function Assets() {
       <ReleaseNotice />
 
       <View className='section-title'>每日释放（近 30 天）</View>
-      {st.data === undefined ? (
-        st.error ? <ErrorView message={st.error} onRetry={st.reload} /> : <Loading />
-      ) : (
-        <View className='card statements'>
-          <Chart days={st.data.items.map((s) => s.day)} series={[{ name: '获得积分', color: '#07c160', kind: 'bar', values: st.data.items.map((s) => chartHundredths(s.pointsReceived)) }]} />
-          {st.data.items.length === 0 ? (
-            <View className='muted center mt'>还没有释放记录。消费产生共享值后，当晚 22:00 起每天释放积分。</View>
-          ) : (
-            st.data.items.map((s) => (
-              <View key={s.day} className='statement' style={{ borderTop: `${px(1)} solid #f0f0f0`, padding: `${px(16)} 0` }}>
-                <View className='flex-between'>
-                  <Text className='strong'>{formatDay(s.day)}</Text>
-                  <Text className='green strong statement-points'>+{formatPoints(s.pointsReceived)} 积分</Text>
-                </View>
-                <View className='muted'>
-                  消耗共享值 {formatPoints(s.svConsumed)} · 剩余 {formatPoints(s.svAfter)}
-                </View>
-                <View className='muted'>
-                  全网共享值 {formatPoints(s.totalSv)} · 当日释放 {formatPoints(s.released)} · 指导价 {formatYuan(s.guidePriceFen)}
-                </View>
-              </View>
-            ))
-          )}
-        </View>
-      )}
+      <ReleaseStatements items={st.data?.items} error={st.error} onRetry={st.reload} empty='还没有释放记录。消费产生共享值后，当晚 22:00 起每天释放积分。' />
     </View>
   )
 }
