@@ -10,6 +10,7 @@ import { createLocalCloud, LocalCloud, REPO_ROOT } from '../localcloud/runtime';
 import { startGateway, Gateway } from '../localcloud/gateway';
 import { functions } from '../localcloud/functions';
 import { readFunctionConfigs } from '../localcloud/timers';
+import { releaseTestHooks } from '../server/release';
 import { seedDemoWorld, DEMO_USERS } from '../localcloud/demo';
 
 export interface E2EServer {
@@ -21,14 +22,16 @@ export interface E2EServer {
 }
 
 /**
- * `releaseTimer: false` leaves out the daily-release trigger, as if the timer had failed: the admin's
- * "release now" then releases the missed day (journey 1).
+ * `releaseTimer: false` leaves out the daily-release trigger and the minute job's release, as if every run had
+ * failed: the admin's "release now" then releases the missed day (journey 1).
  */
 export async function startE2EServer(opts: { port?: number; dataDir?: string; seed?: boolean; releaseTimer?: boolean; log?: (l: string) => void } = {}): Promise<E2EServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gxg-e2e-'));
   const logLines: string[] = [];
   const functionConfigs = readFunctionConfigs(REPO_ROOT, Object.keys(functions));
   if (opts.releaseTimer === false && functionConfigs.release) functionConfigs.release = { ...functionConfigs.release, triggers: [] };
+  // the every-minute job also runs due releases (issue 11): off too, or the day would not stay missed
+  releaseTestHooks.minuteJobOff = opts.releaseTimer === false;
   const cloud = createLocalCloud({
     dataDir,
     functions,

@@ -53,7 +53,23 @@ function defaultParams(): Params {
 }
 
 /** The parameters in force (inside a transaction: as of its snapshot). */
+/** Params read in a transaction, once per transaction (they change only through admin.setParam's own transaction). */
+const paramsInTx = new WeakMap<object, Promise<Params>>();
+
 export async function getParams(tx?: Tx): Promise<Params> {
+  if (tx) {
+    let p = paramsInTx.get(tx);
+    if (!p) {
+      p = readParams(tx);
+      paramsInTx.set(tx, p);
+      p.catch(() => paramsInTx.delete(tx));
+    }
+    return { ...(await p) };
+  }
+  return readParams(undefined);
+}
+
+async function readParams(tx: Tx | undefined): Promise<Params> {
   const doc = await readDoc<ParamsDoc>(src(tx), CONFIG_COLL, PARAMS_ID);
   if (doc?.params) return { ...defaultParams(), ...doc.params };
   return defaultParams();

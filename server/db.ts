@@ -95,7 +95,7 @@ function stripId(data: AnyDoc): AnyDoc {
   return rest;
 }
 
-function isDuplicateKey(e: unknown): boolean {
+export function isDuplicateKey(e: unknown): boolean {
   const o = e as { message?: string; errMsg?: string };
   return /E11000|duplicate key/i.test(`${o?.message ?? ''} ${o?.errMsg ?? ''}`);
 }

@@ -36,6 +36,7 @@ describe('round trips of the payment path', () => {
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(19);
     expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(10);
+    // 36 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read)
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
     console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);

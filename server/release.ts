@@ -88,7 +88,11 @@ export interface GuidePriceHistoryDoc {
 }
 
 /** Test hooks (fault injection): called inside the day's transaction, after the ledger entry. */
-export const releaseTestHooks: { afterLedgerEntry?: (day: string) => void | Promise<void> } = {};
+export const releaseTestHooks: {
+  afterLedgerEntry?: (day: string) => void | Promise<void>;
+  /** The minute job leaves due days alone, as if every automatic run failed (e2e: the admin releases by hand). */
+  minuteJobOff?: boolean;
+} = {};
 
 // ------------------------------------------------------------------ trades → VWAP
 
@@ -356,6 +360,7 @@ export async function runDueReleases(opts: RunOptions): Promise<RunResult> {
  * a minute, not a day. The release time follows the `releaseHour` parameter; the 22:00 timer stays as well.
  */
 export async function releaseIfDue(opts: { by?: string; maxDays?: number; budgetMs?: number } = {}): Promise<{ due: number; released: string[]; stillDue: string[] }> {
+  if (releaseTestHooks.minuteJobOff) return { due: 0, released: [], stillDue: [] };
   const state = await readReleaseState(getDb());
   const params = await getParams();
   if (state) {

@@ -10,14 +10,13 @@
  */
 import type { Order, StoreDashboard, StoreDay } from '../shared/api';
 import { businessDay } from '../shared/time';
-import { formatPoints } from '../shared/decimal';
+import { svShown } from '../shared/release';
 import { now } from './clock';
 import { createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
-import { getBalance, merchantAccount } from './ledger';
 import { requireMyMerchant } from './merchants';
 import { postOrderEvent } from './messages';
 import { statementsOf } from './statements';
-import { holderSvView } from './svView';
+import { merchantHolderId, pointsNow } from './svView';
 import type { Payload } from './validate';
 
 export const STORE_DAYS_COLL = 'storeDays';
@@ -32,7 +31,10 @@ interface StoreDayDoc extends StoreDay {
 
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
-/** Counts a paid or refunded order into its store's day, once (never throws). */
+/**
+ * Counts a paid or refunded order into its store's day, once (never throws): a small transaction of its own,
+ * after the payment's commit — the marker `storeDayMarks/<orderId>:<event>` created, the day locked then read.
+ */
 export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
   if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
   const day = businessDay(o.paidAt); // a refund counts against the day of the sale
@@ -95,19 +97,21 @@ export async function storeDashboard(openid: string): Promise<StoreDashboard> {
     recent.push(byDay.get(d) ?? zero(d));
   }
   const monthDays = days.filter((d) => d.day >= monthStart);
-  const [toHandle, balance, sv, statements] = await Promise.all([
+  // the store's points and SV as every action sees them: booked + released to it (SPEC §5; server/svView.ts)
+  const [toHandle, held, statements] = await Promise.all([
     db.collection('orders').where({ merchantId: m._id, status: 'paid', kind: 'goods' }).count(),
-    getBalance(merchantAccount(m._id)),
-    holderSvView(`merchant:${m._id}`),
-    statementsOf(`merchant:${m._id}`, 14),
+    pointsNow(merchantHolderId(m._id)),
+    statementsOf(merchantHolderId(m._id), 14),
   ]);
+  const balance = held.points;
+  const sv = { sharedValue: held.sv };
   return {
     today: byDay.get(today) ?? zero(today),
     month: { ...addUp(monthDays, today.slice(0, 7)), days: monthDays.length },
     recent,
     toHandle: Number(toHandle?.total ?? 0),
     pointsBalance: balance.toFixed(2),
-    sharedValue: formatPoints(sv.sharedValue),
+    sharedValue: svShown(sv.sharedValue),
     svHistory: [...statements].reverse().map((s) => ({ day: s.day, svAfter: s.svAfter, pointsReceived: s.pointsReceived })),
   };
 }

@@ -24,7 +24,8 @@ export async function badInputJourney(browser: Browser, base: string, local: Loc
   await carol.see(/本单最多可用 0\.00/);
   await carol.fill('.points-input', '5');
   await carol.see('积分余额不足：可用 0.00 积分');
-  await carol.see('请先修正抵扣积分');
+  // the button is disabled and says why (the first thing to fix: an address for delivery, or the points)
+  await carol.cur().locator('.checkout-blocked').waitFor();
   assert((await carol.cur().getByText('-¥10.00').count()) === 0, 'no offset shown for points not held');
   await carol.shot('01-checkout-more-points-than-held');
   // 1.234: the reason at once, never an endless 计算中…

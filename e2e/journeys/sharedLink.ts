@@ -129,12 +129,19 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await admin.tap('每日释放');
   await admin.see('错过未释放');
   await admin.shot('11-admin-release-due');
-  await admin.tapButton('立即释放');
-  await admin.confirmModal('立即释放');
-  const released = await admin.modalText();
-  assert(/释放完成/.test(released), `release result: ${released}`);
-  await admin.shot('12-admin-released');
-  await admin.confirmModal();
+  // the every-minute job also releases a missed day: whichever comes first releases it, once
+  if ((await admin.cur().locator('.release-now').count()) > 0) {
+    await admin.tapButton('立即释放');
+    await admin.confirmModal('立即释放');
+    const released = await admin.modalText();
+    assert(/释放完成|没有需要释放/.test(released), `release result: ${released}`);
+    await admin.shot('12-admin-released');
+    await admin.confirmModal();
+  }
+  const status = await local.api('admin', 'demo_admin', { action: 'releaseStatus' });
+  assert(status.dueDays.length === 0 && status.lastReleasedDay, `the day is released: ${JSON.stringify(status.dueDays)} ${status.lastReleasedDay}`);
+  await admin.page.reload();
+  await admin.settle();
   // nothing due now: the page says so instead of offering 释放; the wording is the business's
   await admin.see(/没有待释放的日子/);
   assert((await admin.cur().locator('.release-now').count()) === 0, 'no 立即释放 button with nothing due');
