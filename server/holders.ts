@@ -430,20 +430,19 @@ async function applyToHolder(
     const r0 = settleComponents(p0.parts, s0);
     if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
-  // Lock the holder (then read it as last committed); the release state and the parameters are read in the same
-  // round trip. The state is checked again at the end, under the W shard's lock (`lockShardAndCheck`): the W
-  // shard — which every payment and the release write — is locked in the last round trips only.
-  const [holderExists, s1, params] = await Promise.all([
-    lockDoc(tx, HOLDERS_COLL, holderId),
+  // Read the holder, the release state, the parameters and the credit's key in one round trip, without locks;
+  // compute; then lock the holder and its W shard together at the end and check that neither moved since
+  // (`lockHolderAndCheck`: the holder's write count n; `lockShardAndCheck`: the release seq). The holder — which
+  // all of a store's settlements write — and the W shard are held for the last round trips only.
+  const [existing, s1, params, seen] = await Promise.all([
+    readHolder(tx, holderId),
     readReleaseState(tx),
     op.what === 'credit' ? getParams(tx) : null,
-  ]);
-  const state = s1 ?? (await loadOrCreateState(tx));
-  const [existing, seen] = await Promise.all([
-    holderExists ? readHolder(tx, holderId) : null,
-    // the caller's key makes a credit happen once, whatever retries the caller makes
+    // the caller's key makes a credit happen once, whatever retries the caller makes (a credit with this key
+    // committed after this read moved the holder's n: the check at the end makes this transaction run again)
     op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
   ]);
+  const state = s1 ?? (await loadOrCreateState(tx));
   const holder = existing ?? newHolderDoc(holderId, state);
   const { parts, waiting } = await partsOf(tx, holder, state);
   const settled = settleComponents(parts, state);
@@ -501,7 +500,7 @@ async function applyToHolder(
   const after = weightTerm(snapshot, state);
   const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
   const shardWrite = () => inShardOrder(tx, k, async (): Promise<void> => {
-    const shard = await lockShardAndCheck(tx, k, state);
+    const [shard] = await Promise.all([lockShardAndCheck(tx, k, state), lockHolderAndCheck(tx, holderId, existing)]);
     const shardPending = { ...(shard.doc.pending ?? {}) };
     if (op.what === 'credit' && waitFor !== null) {
       const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
@@ -563,6 +562,18 @@ function inShardOrder(tx: Tx, k: number, write: () => Promise<void>): Promise<vo
   const next = prev ? prev.catch(() => undefined).then(write) : write();
   q.set(k, next);
   return next;
+}
+
+/**
+ * Lock the holder (a write first), then read it as last committed: if its write count moved since the caller read
+ * it (another transaction wrote it), the caller's change is stale and the transaction conflicts and runs again.
+ * A holder that did not exist must still not exist (its creation is an `add`, which conflicts too).
+ */
+async function lockHolderAndCheck(tx: Tx, holderId: string, read: HolderDoc | null): Promise<void> {
+  await lockDoc(tx, HOLDERS_COLL, holderId);
+  const cur = await readHolder(tx, holderId);
+  // every write of a holder is this function's and moves n: the same n = the same holder as computed from
+  if ((cur?.n ?? -1) !== (read?.n ?? -1)) throw conflictError(`holders/${holderId} written (n ${read?.n} → ${cur?.n}) since it was read`);
 }
 
 /**
