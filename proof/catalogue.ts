@@ -214,6 +214,7 @@ export const CASES: Case[] = [
   // ---- merchant
   { fn: 'merchant', action: 'categories', allowed: ROLES, payload: none },
   { fn: 'merchant', action: 'list', allowed: ROLES, payload: none },
+  { fn: 'merchant', action: 'search', allowed: ROLES, payload: async () => ({ keyword: '面' }) },
   { fn: 'merchant', action: 'get', allowed: ROLES, payload: async (f) => ({ merchantId: f.M.id }) },
   {
     fn: 'merchant',

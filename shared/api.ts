@@ -108,6 +108,19 @@ export interface MerchantSummary {
   fulfilmentModes: FulfilmentMode[]; // what the store offers for goods (issue 15)
 }
 
+/** A product in search results and the home feed (issue 15): with its store's name and units sold. */
+export interface ProductHit extends Product {
+  storeName: string;
+  sold: number;
+}
+
+/** merchant.search: stores (first page only, up to 10) and a page of products. */
+export interface SearchResult {
+  stores: MerchantSummary[];
+  products: ProductHit[];
+  nextCursor: string | null;
+}
+
 export interface MerchantDetail extends MerchantSummary {
   contact: string;
   description: string;
@@ -193,6 +206,7 @@ export interface MerchantApi {
   categories: { req: Record<string, never>; res: { items: string[] } };
   list: { req: { keyword?: string; category?: string; cursor?: string | null }; res: Page<MerchantSummary> };
   get: { req: { merchantId: string }; res: MerchantDetail };
+  search: { req: { keyword: string; cursor?: string | null; limit?: number }; res: SearchResult };
   apply: { req: MerchantApplication & { requestId: string }; res: MerchantPrivate };
   mine: { req: Record<string, never>; res: MerchantPrivate | null };
   buyDeposit: { req: { points: string; requestId: string }; res: { purchaseId: string; priceFen: number; pay: PaymentRequest } };
