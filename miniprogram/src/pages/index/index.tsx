@@ -5,6 +5,7 @@ import { Search } from '@nutui/icons-react-taro'
 import { useState } from 'react'
 import PageShell from '../../components/PageShell'
 import MerchantCard from '../../components/MerchantCard'
+import SearchResults from '../../components/SearchResults'
 import { Empty, ErrorView, Loading } from '../../components/States'
 import { call, errorMessage } from '../../services/cloud'
 import type { MerchantSummary } from '../../services/types'
@@ -28,17 +29,18 @@ function Home() {
 
   const cats = useQuery(() => call('merchant', 'categories', {}), [])
   const assets = useQuery(() => call('user', 'assets', {}), [])
+  // the store list by category; a search shows SearchResults (stores and products) instead
   const list = useQuery(async () => {
-    const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined })
+    const r = await call('merchant', 'list', { category: category || undefined })
     setMore({ items: [], cursor: r.nextCursor, loading: false, error: null })
     return r
-  }, [search, category])
+  }, [category])
 
   const loadMore = async () => {
     if (!more.cursor || more.loading) return
     setMore((m) => ({ ...m, loading: true, error: null }))
     try {
-      const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined, cursor: more.cursor })
+      const r = await call('merchant', 'list', { category: category || undefined, cursor: more.cursor })
       setMore((m) => ({ items: [...m.items, ...r.items], cursor: r.nextCursor, loading: false, error: null }))
     } catch (e) {
       setMore((m) => ({ ...m, loading: false, error: errorMessage(e) }))
@@ -56,7 +58,7 @@ function Home() {
           <Input
             className='grow search-input'
             style={{ height: px(72), padding: `0 ${px(16)}`, fontSize: px(28) }}
-            placeholder='搜索商家'
+            placeholder='搜索商家或商品'
             value={keyword}
             confirmType='search'
             onInput={(e) => setKeyword(e.detail.value)}
@@ -88,10 +90,12 @@ function Home() {
           “{search}”的搜索结果 <Text className='link-text' onClick={() => { setKeyword(''); setSearch('') }}>清除</Text>
         </View>
       )}
-      {list.data === undefined ? (
+      {search ? (
+        <SearchResults keyword={search} />
+      ) : list.data === undefined ? (
         list.error ? <ErrorView message={list.error} onRetry={list.reload} home={false} /> : <Loading />
       ) : items.length === 0 ? (
-        <Empty text={search || category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
+        <Empty text={category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
       ) : (
         <View className='card' style={{ padding: 0, overflow: 'hidden' }}>
           {items.map((m) => (
@@ -99,12 +103,12 @@ function Home() {
           ))}
         </View>
       )}
-      {more.cursor && (
+      {!search && more.cursor && (
         <View className='center'>
           <Button size='small' loading={more.loading} onClick={loadMore}>加载更多</Button>
         </View>
       )}
-      {more.error && <View className='center red small'>{more.error}</View>}
+      {!search && more.error && <View className='center red small'>{more.error}</View>}
     </View>
   )
 }
