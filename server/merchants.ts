@@ -499,6 +499,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         onShelf: fields.onShelf ?? true,
         fulfilmentModes: fields.fulfilmentModes ?? [],
         specs: fields.specs ?? [],
+        sold: 0,
         createdAt: at,
         updatedAt: at,
       };

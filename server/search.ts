@@ -50,4 +50,13 @@ export async function search(p: Payload): Promise<SearchResult> {
   return { stores, products: products.items, nextCursor: products.nextCursor };
 }
 
+/**
+ * After a sale's commit (server/orders.ts settleInTx), never inside it: each product's units sold grow.
+ * A statistic, like the store's salesFen: an increment lost if the function dies right there only understates it.
+ */
+export async function countSold(lines: Array<{ productId: string; quantity: number }>): Promise<void> {
+  const db = getDb();
+  await Promise.all(lines.map((l) => db.collection(PRODUCTS_COLL).doc(l.productId).update({ data: { sold: db.command.inc(l.quantity) } })));
+}
+
 export const searchActions = { search };

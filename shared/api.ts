@@ -121,6 +121,19 @@ export interface SearchResult {
   nextCursor: string | null;
 }
 
+/** A home-page banner set by the admin (admin.setBanners): an image and a title linking to a store. */
+export interface Banner {
+  image: string;
+  title: string;
+  merchantId: string;
+}
+
+/** merchant.home: the banners and the products that sell most (units sold, counted after each sale). */
+export interface HomeFeed {
+  banners: Banner[];
+  hot: ProductHit[];
+}
+
 export interface MerchantDetail extends MerchantSummary {
   contact: string;
   description: string;
@@ -207,6 +220,7 @@ export interface MerchantApi {
   list: { req: { keyword?: string; category?: string; cursor?: string | null }; res: Page<MerchantSummary> };
   get: { req: { merchantId: string }; res: MerchantDetail };
   search: { req: { keyword: string; cursor?: string | null; limit?: number }; res: SearchResult };
+  home: { req: { limit?: number }; res: HomeFeed };
   apply: { req: MerchantApplication & { requestId: string }; res: MerchantPrivate };
   mine: { req: Record<string, never>; res: MerchantPrivate | null };
   buyDeposit: { req: { points: string; requestId: string }; res: { purchaseId: string; priceFen: number; pay: PaymentRequest } };
@@ -446,6 +460,7 @@ export interface AdminApi {
   checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   suspendMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  setBanners: { req: { banners: Banner[] }; res: { items: Banner[] } };
   reinstateMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<AppealItem> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: AppealItem };

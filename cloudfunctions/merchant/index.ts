@@ -3,6 +3,7 @@ import { withBootstrap } from '../../server/config';
 import { Action, handler } from '../../server/handler';
 import { merchantActions } from '../../server/merchants';
 import { merchantOrderActions } from '../../server/orders';
+import { homeActions } from '../../server/home';
 import { searchActions } from '../../server/search';
 import { storeStatsActions } from '../../server/storeStats';
 
@@ -11,6 +12,7 @@ const actions: Record<string, Action> = {
   ...merchantOrderActions,
   ...storeStatsActions,
   ...searchActions,
+  ...homeActions,
 };
 
-export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get', 'search'] });
+export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get', 'search', 'home'] });
