@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text, Input, Swiper, SwiperItem, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { Search } from '@nutui/icons-react-taro'
 import { useState } from 'react'
 import PageShell from '../../components/PageShell'
 import MerchantCard from '../../components/MerchantCard'
 import SearchResults from '../../components/SearchResults'
+import ProductHitCard from '../../components/ProductHitCard'
 import { Empty, ErrorView, Loading } from '../../components/States'
 import { call, errorMessage } from '../../services/cloud'
 import type { MerchantSummary } from '../../services/types'
@@ -29,6 +30,8 @@ function Home() {
 
   const cats = useQuery(() => call('merchant', 'categories', {}), [])
   const assets = useQuery(() => call('user', 'assets', {}), [])
+  // banners (set by the admin) and the products that sell most (issue 15)
+  const feed = useQuery(() => call('merchant', 'home', {}), [])
   // the store list by category; a search shows SearchResults (stores and products) instead
   const list = useQuery(async () => {
     const r = await call('merchant', 'list', { category: category || undefined })
@@ -79,6 +82,16 @@ function Home() {
           </View>
         </View>
       )}
+      {!search && !!feed.data?.banners.length && (
+        <Swiper className='home-banners' style={{ height: px(280), margin: `${px(16)} ${px(24)}`, borderRadius: px(16), overflow: 'hidden' }} autoplay circular indicatorDots>
+          {feed.data.banners.map((b, i) => (
+            <SwiperItem key={i} onClick={() => open(b.merchantId)}>
+              <Image src={b.image} mode='aspectFill' style={{ width: '100%', height: '100%' }} />
+              <View style={{ position: 'absolute', left: px(24), bottom: px(20), color: '#fff', fontSize: px(30), fontWeight: 'bold', textShadow: '0 1px 4px rgba(0,0,0,.5)' }}>{b.title}</View>
+            </SwiperItem>
+          ))}
+        </Swiper>
+      )}
       <View className='chip-bar'>
         <View className={`chip ${category === '' ? 'active' : ''}`} onClick={() => setCategory('')}>全部</View>
         {(cats.data?.items || []).map((c) => (
@@ -89,6 +102,15 @@ function Home() {
         <View className='pad muted'>
           “{search}”的搜索结果 <Text className='link-text' onClick={() => { setKeyword(''); setSearch('') }}>清除</Text>
         </View>
+      )}
+      {!search && !category && !!feed.data?.hot.length && (
+        <>
+          <View className='section-title'>热销商品</View>
+          <View className='card home-hot' style={{ padding: 0, overflow: 'hidden' }}>
+            {feed.data.hot.map((p) => <ProductHitCard key={p.id} p={p} />)}
+          </View>
+          <View className='section-title'>商家</View>
+        </>
       )}
       {search ? (
         <SearchResults keyword={search} />
