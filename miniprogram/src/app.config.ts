@@ -24,7 +24,7 @@ export default defineAppConfig({
     },
     {
       root: 'admin',
-      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate'],
+      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate', 'banners'],
     },
   ],
   window: {
