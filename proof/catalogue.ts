@@ -192,6 +192,7 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'addresses', allowed: ID, payload: none },
   { fn: 'user', action: 'messages', allowed: ID, payload: none },
   { fn: 'user', action: 'unread', allowed: ID, payload: none },
+  { fn: 'user', action: 'invitees', allowed: ID, payload: none },
   { fn: 'user', action: 'readMessages', allowed: ID, payload: async () => ({ all: true }), mutating: true },
   { fn: 'user', action: 'saveAddress', allowed: ID, payload: async () => ({ name: '张三', phone: '13800138000', region: '上海市 浦东新区', detail: '世纪大道 1 号' }), mutating: true },
   {

@@ -74,6 +74,7 @@ export interface UserApi {
   deleteAddress: { req: { id: string }; res: { items: SavedAddress[] } };
   /** The message centre (issue 15): newest first, 20 a page. */
   messages: { req: { kind?: MessageKind; cursor?: string | null }; res: Page<Message> };
+  invitees: { req: { cursor?: string | null; limit?: number }; res: Page<Invitee> };
   unread: { req: Record<string, never>; res: UnreadCounts };
   readMessages: { req: { ids?: string[]; all?: boolean; kind?: MessageKind }; res: UnreadCounts };
 }
@@ -93,6 +94,16 @@ export interface UnreadCounts { total: number; byKind: Record<MessageKind, numbe
 /** A delivery address (from WeChat's address picker on weapp, or the form on h5). */
 export interface Address { name: string; phone: string; region: string; detail: string }
 export interface SavedAddress extends Address { id: string; isDefault: boolean; updatedAt: number }
+
+/** user.invitees (我邀请的人, issue 15): a user the caller referred, one level only. */
+export interface Invitee {
+  userNo: string;
+  nickname: string;
+  avatarUrl: string;
+  joinedAt: number;
+  /** how they came: the caller's share card or code (`user`), or the caller's store (`merchant`) */
+  via: 'user' | 'merchant';
+}
 
 // ---------- merchant ----------
 export type MerchantStatus = 'pending' | 'rejected' | 'approved' | 'active' | 'suspended';
