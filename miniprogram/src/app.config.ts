@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/transfer/index',
     'pages/ledger/index',
     'pages/messages/index',
+    'pages/invitees/index',
     'pages/explain/index',
   ],
   subPackages: [
