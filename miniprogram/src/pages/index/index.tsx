@@ -86,7 +86,7 @@ function Home() {
         <Swiper className='home-banners' style={{ height: px(280), margin: `${px(16)} ${px(24)}`, borderRadius: px(16), overflow: 'hidden' }} autoplay circular indicatorDots>
           {feed.data.banners.map((b, i) => (
             <SwiperItem key={i} onClick={() => open(b.merchantId)}>
-              <Image src={b.image} mode='aspectFill' style={{ width: '100%', height: '100%' }} />
+              <Image className='banner-img' src={b.image} mode='aspectFill' style={{ width: '100%', height: '100%' }} />
               <View style={{ position: 'absolute', left: px(24), bottom: px(20), color: '#fff', fontSize: px(30), fontWeight: 'bold', textShadow: '0 1px 4px rgba(0,0,0,.5)' }}>{b.title}</View>
             </SwiperItem>
           ))}
