@@ -265,6 +265,11 @@ export async function readShardTotals(src: Src, epoch: number): Promise<ShardTot
   return { weight, holders, carry, shards };
 }
 
+/** Lock every W shard (the release, before it reads them): one wave of writes by id. */
+export async function lockShards(tx: Tx): Promise<void> {
+  await Promise.all(Array.from({ length: SV_SHARDS }, (_, k) => lockDoc(tx, SHARDS_COLL, shardId(k))));
+}
+
 /** Pre-load the closed Σ segments a snapshot needs (0 to 2 reads by id) and return the lookup. */
 export async function sumLookupFor(src: Src, snapshot: HolderSnapshot, state: ReleaseState): Promise<SumLookup> {
   const loaded = new Map<string, string>();

@@ -30,6 +30,7 @@ import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config'
 import { AnyDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
 import {
   ensureReleaseState,
+  lockShards,
   RELEASE_DAYS,
   readReleaseState,
   readShardTotals,
@@ -89,6 +90,8 @@ export interface GuidePriceHistoryDoc {
 /** Test hooks (fault injection): called inside the day's transaction, after the ledger entry. */
 export const releaseTestHooks: {
   afterLedgerEntry?: (day: string) => void | Promise<void>;
+  /** Called inside the day's transaction once W was read from the shards, before they are stamped. */
+  afterShardsRead?: () => Promise<void>;
   /** The minute job leaves due days alone, as if every automatic run failed (e2e: the admin releases by hand). */
   minuteJobOff?: boolean;
 } = {};
@@ -204,8 +207,11 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   const dueAt = releaseMoment(day, params.releaseHour);
   const P = guidePriceAt(guide, dueAt, params.releaseHour, params.initialGuidePriceFen);
 
-  // W from every shard (read here, and rewritten below, so a concurrent credit conflicts)
+  // W from every shard: locked first (one wave of writes), then read — under CloudBase's isolation a plain read
+  // then a rewrite would lose a credit committed in between; locked, a concurrent credit conflicts instead
+  await lockShards(tx);
   const totals = await readShardTotals(tx, state.epoch);
+  await releaseTestHooks.afterShardsRead?.();
   const scheduled = scheduledRelease({ params, releasedSoFar: state.released });
   const unissued = await balanceIn(tx, RELEASE_UNISSUED);
   const R = minDec(scheduled, unissued.isNegative() ? ZERO : unissued);
