@@ -19,6 +19,7 @@ import { badInputJourney } from './journeys/badInput';
 import { fulfilmentJourney } from './journeys/fulfilment';
 import { messagesJourney } from './journeys/messages';
 import { merchantCentreJourney } from './journeys/merchantCentre';
+import { searchInviteJourney } from './journeys/searchInvite';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -58,6 +59,7 @@ const JOURNEYS = [
   { name: '6-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
   { name: '7-messages: unread badge on the tab bar and 我的, a message opened, all read', fn: messagesJourney },
   { name: '8-merchant-centre: sales figures, orders to handle, charts; a product with images and specs, deleted', fn: merchantCentreJourney },
+  { name: '9-search-invite: banner and 热销商品 on the home page, search finds stores and products, 我邀请的人', fn: searchInviteJourney },
 ];
 
 async function main() {

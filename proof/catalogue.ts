@@ -192,6 +192,7 @@ export const CASES: Case[] = [
   { fn: 'user', action: 'addresses', allowed: ID, payload: none },
   { fn: 'user', action: 'messages', allowed: ID, payload: none },
   { fn: 'user', action: 'unread', allowed: ID, payload: none },
+  { fn: 'user', action: 'invitees', allowed: ID, payload: none },
   { fn: 'user', action: 'readMessages', allowed: ID, payload: async () => ({ all: true }), mutating: true },
   { fn: 'user', action: 'saveAddress', allowed: ID, payload: async () => ({ name: '张三', phone: '13800138000', region: '上海市 浦东新区', detail: '世纪大道 1 号' }), mutating: true },
   {
@@ -214,6 +215,8 @@ export const CASES: Case[] = [
   // ---- merchant
   { fn: 'merchant', action: 'categories', allowed: ROLES, payload: none },
   { fn: 'merchant', action: 'list', allowed: ROLES, payload: none },
+  { fn: 'merchant', action: 'search', allowed: ROLES, payload: async () => ({ keyword: '面' }) },
+  { fn: 'merchant', action: 'home', allowed: ROLES, payload: none },
   { fn: 'merchant', action: 'get', allowed: ROLES, payload: async (f) => ({ merchantId: f.M.id }) },
   {
     fn: 'merchant',
@@ -309,6 +312,7 @@ export const CASES: Case[] = [
   { fn: 'admin', action: 'params', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'setParam', allowed: ['admin'], payload: async () => ({ name: 'autoConfirmDays', value: 8, reason: '测试' }), mutating: true },
   { fn: 'admin', action: 'audit', allowed: ['admin'], payload: none },
+  { fn: 'admin', action: 'setBanners', allowed: ['admin'], payload: async (f) => ({ banners: [{ image: 'cloud://env/banner.png', title: '新店开业', merchantId: f.M.id }] }), mutating: true },
   { fn: 'admin', action: 'admins', allowed: ['admin'], payload: none },
   { fn: 'admin', action: 'addAdmin', allowed: ['admin'], payload: async (f) => ({ userNo: await f.freshUserNo() }), mutating: true },
   {

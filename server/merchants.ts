@@ -94,9 +94,15 @@ export interface ProductDoc {
   specs?: ProductSpec[];
   /** Issue 15: deleted by the store: kept (orders name it) but off shelf and out of every list. */
   deleted?: boolean;
+  /** Issue 15 search: title and description in lower case, written on every save (server/search.ts). */
+  searchText?: string;
+  /** Issue 15 home feed: units sold, counted after each sale's commit (server/search.ts countSold). */
+  sold?: number;
   createdAt: number;
   updatedAt: number;
 }
+
+export const productSearchText = (p: Pick<ProductDoc, 'title' | 'description'>) => `${p.title} ${p.description ?? ''}`.toLowerCase();
 
 export interface PurchaseDoc {
   _id: string;
@@ -420,7 +426,7 @@ export async function pendingMerchants(cur: string | null): Promise<Page<Merchan
 
 // ---------------------------------------------------------------- listing
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -493,10 +499,12 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
         onShelf: fields.onShelf ?? true,
         fulfilmentModes: fields.fulfilmentModes ?? [],
         specs: fields.specs ?? [],
+        sold: 0,
         createdAt: at,
         updatedAt: at,
       };
     }
+    doc.searchText = productSearchText(doc);
     // the stock is dealt over the product's shards, so that orders for a fast-selling product do not all lock one document
     Object.assign(doc, await setStockInTx(tx, doc._id, fields.stock, doc.stockShards ?? 0));
     await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);

@@ -32,6 +32,7 @@ import type { Params } from '../shared/params';
 import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
 import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
+import { countSold } from './search';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, requestPayment } from './pay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
@@ -441,6 +442,8 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
   // on the store's document (a lost increment, if the function dies right there, only understates the figure)
   if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
+  // so is each product's units sold (the home feed's 已售), after the commit and for the same reason
+  if (order.lines?.length) onCommit(tx, () => countSold(order.lines));
   const o: OrderDoc = {
     ...order,
     status: 'completed',

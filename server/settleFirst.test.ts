@@ -164,3 +164,21 @@ describe('a store sees its released points for taking orders and for activation 
     expect(await balanceOf(tc, 'merchant:' + b)).toBe('200.00'); // 250 − 50; the statement booked nothing
   });
 });
+
+describe('shared value is shown as credited between releases (issue 11 §5)', () => {
+  test('credits after a release (Π ≠ 1) read back to the fen, with no release in between', async () => {
+    const { b } = await seedEvening([A]); // day 1 released: Π = 1 − 888 × 2 ÷ 100,000
+    expect((await ok(tc, 'user', A, { action: 'assets' })).sharedValue).toBe('982.24'); // SPEC §11
+    const E = 'o_erin';
+    await login(tc, E);
+    const { pay } = await ok(tc, 'order', E, { action: 'create', requestId: rid('o'), merchantId: b, amountFen: 17929 });
+    await tc.pay(pay.outTradeNo);
+    expect((await ok(tc, 'user', E, { action: 'assets' })).sharedValue).toBe('179.29'); // ¥179.29 × 10% × 10
+    const again = await ok(tc, 'order', E, { action: 'create', requestId: rid('o'), merchantId: b, amountFen: 3333 });
+    await tc.pay(again.pay.outTradeNo);
+    expect((await ok(tc, 'user', E, { action: 'assets' })).sharedValue).toBe('212.62'); // 179.29 + 33.33
+    const a = await ok(tc, 'order', A, { action: 'create', requestId: rid('o'), merchantId: b, amountFen: 3333 });
+    await tc.pay(a.pay.outTradeNo);
+    expect((await ok(tc, 'user', A, { action: 'assets' })).sharedValue).toBe('1015.57'); // 982.24 + 33.33
+  });
+});

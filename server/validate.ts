@@ -118,6 +118,10 @@ export function optId(p: Payload, name: string, label = name): string | undefine
 export const CURSOR_SHAPES = {
   /** merchant.list, admin.pendingMerchants: the last store's id. */
   merchantId: /^m\d{4,12}$/,
+  /** merchant.search, merchant.feed: the last product's id (`p<stamp><random>`). */
+  productId: /^p\d{14,30}$/,
+  /** user.invitees: `<createdAt>|<userNo>`. */
+  inviteeAt: /^\d{1,15}\|\d{4,12}$/,
   /** order.list, merchant.orders: `<createdAt>|<order id>`. */
   orderAt: /^\d{1,15}\|O[0-9A-Za-z]{1,40}$/,
   /** admin.audit: `<at>|<audit id>`. */

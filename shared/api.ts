@@ -74,6 +74,7 @@ export interface UserApi {
   deleteAddress: { req: { id: string }; res: { items: SavedAddress[] } };
   /** The message centre (issue 15): newest first, 20 a page. */
   messages: { req: { kind?: MessageKind; cursor?: string | null }; res: Page<Message> };
+  invitees: { req: { cursor?: string | null; limit?: number }; res: Page<Invitee> };
   unread: { req: Record<string, never>; res: UnreadCounts };
   readMessages: { req: { ids?: string[]; all?: boolean; kind?: MessageKind }; res: UnreadCounts };
 }
@@ -94,6 +95,16 @@ export interface UnreadCounts { total: number; byKind: Record<MessageKind, numbe
 export interface Address { name: string; phone: string; region: string; detail: string }
 export interface SavedAddress extends Address { id: string; isDefault: boolean; updatedAt: number }
 
+/** user.invitees (我邀请的人, issue 15): a user the caller referred, one level only. */
+export interface Invitee {
+  userNo: string;
+  nickname: string;
+  avatarUrl: string;
+  joinedAt: number;
+  /** how they came: the caller's share card or code (`user`), or the caller's store (`merchant`) */
+  via: 'user' | 'merchant';
+}
+
 // ---------- merchant ----------
 export type MerchantStatus = 'pending' | 'rejected' | 'approved' | 'active' | 'suspended';
 
@@ -106,6 +117,32 @@ export interface MerchantSummary {
   status: MerchantStatus;
   acceptingOrders: boolean; // active and points balance ≥ 0
   fulfilmentModes: FulfilmentMode[]; // what the store offers for goods (issue 15)
+}
+
+/** A product in search results and the home feed (issue 15): with its store's name and units sold. */
+export interface ProductHit extends Product {
+  storeName: string;
+  sold: number;
+}
+
+/** merchant.search: stores (first page only, up to 10) and a page of products. */
+export interface SearchResult {
+  stores: MerchantSummary[];
+  products: ProductHit[];
+  nextCursor: string | null;
+}
+
+/** A home-page banner set by the admin (admin.setBanners): an image and a title linking to a store. */
+export interface Banner {
+  image: string;
+  title: string;
+  merchantId: string;
+}
+
+/** merchant.home: the banners and the products that sell most (units sold, counted after each sale). */
+export interface HomeFeed {
+  banners: Banner[];
+  hot: ProductHit[];
 }
 
 export interface MerchantDetail extends MerchantSummary {
@@ -193,6 +230,8 @@ export interface MerchantApi {
   categories: { req: Record<string, never>; res: { items: string[] } };
   list: { req: { keyword?: string; category?: string; cursor?: string | null }; res: Page<MerchantSummary> };
   get: { req: { merchantId: string }; res: MerchantDetail };
+  search: { req: { keyword: string; cursor?: string | null; limit?: number }; res: SearchResult };
+  home: { req: { limit?: number }; res: HomeFeed };
   apply: { req: MerchantApplication & { requestId: string }; res: MerchantPrivate };
   mine: { req: Record<string, never>; res: MerchantPrivate | null };
   buyDeposit: { req: { points: string; requestId: string }; res: { purchaseId: string; priceFen: number; pay: PaymentRequest } };
@@ -432,6 +471,7 @@ export interface AdminApi {
   checkSubMerchant: { req: { merchantId: string }; res: MerchantPrivate };
   rejectMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   suspendMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
+  setBanners: { req: { banners: Banner[] }; res: { items: Banner[] } };
   reinstateMerchant: { req: { merchantId: string; reason: string }; res: MerchantPrivate };
   appeals: { req: { cursor?: string | null; status?: 'pending' | 'decided' }; res: Page<AppealItem> };
   decideAppeal: { req: { tradeId: string; decision: 'release' | 'return'; reason: string }; res: AppealItem };

@@ -6,6 +6,7 @@ import { adminParamActions } from '../../server/admin/params';
 import { adminReleaseActions } from '../../server/admin/release';
 import { decideAppeal, listAppeals } from '../../server/admin/appeals';
 import { farmingActions } from '../../server/farming';
+import { adminHomeActions } from '../../server/home';
 import { adminSimulateActions } from '../../server/admin/simulate';
 
 const actions: Record<string, Action> = {
@@ -14,6 +15,7 @@ const actions: Record<string, Action> = {
   ...adminReleaseActions,
   ...farmingActions,
   ...adminSimulateActions,
+  ...adminHomeActions,
   appeals: listAppeals,
   decideAppeal,
   // appeals (server/admin/appeals.ts) and release/guide price/dashboard (server/admin/release.ts) are added by their owners here

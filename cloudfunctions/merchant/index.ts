@@ -1,14 +1,18 @@
-/** The `merchant` cloud function: apply, listing, merchant page, catalogue, deposit, pay code, orders, ship. */
+/** The `merchant` cloud function: apply, listing, search, merchant page, catalogue, deposit, pay code, orders, ship. */
 import { withBootstrap } from '../../server/config';
 import { Action, handler } from '../../server/handler';
 import { merchantActions } from '../../server/merchants';
 import { merchantOrderActions } from '../../server/orders';
+import { homeActions } from '../../server/home';
+import { searchActions } from '../../server/search';
 import { storeStatsActions } from '../../server/storeStats';
 
 const actions: Record<string, Action> = {
   ...merchantActions,
   ...merchantOrderActions,
   ...storeStatsActions,
+  ...searchActions,
+  ...homeActions,
 };
 
-export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get'] });
+export const main = handler(withBootstrap(actions), { anonymous: ['categories', 'list', 'get', 'search', 'home'] });

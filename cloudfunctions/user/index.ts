@@ -6,6 +6,7 @@ import { messageActions } from '../../server/messages';
 import { statementActions } from '../../server/statements';
 import { transfer } from '../../server/transfers';
 import { addressActions } from '../../server/addresses';
+import { inviteeActions } from '../../server/invitees';
 
 const actions: Record<string, Action> = {
   ...userActions,
@@ -13,6 +14,7 @@ const actions: Record<string, Action> = {
   transfer,
   ...addressActions,
   ...messageActions,
+  ...inviteeActions,
   // statements (server/statements.ts) and transfer (server/transfers.ts) are added by their owners here
 };
 

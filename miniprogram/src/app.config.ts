@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/transfer/index',
     'pages/ledger/index',
     'pages/messages/index',
+    'pages/invitees/index',
     'pages/explain/index',
   ],
   subPackages: [
@@ -24,7 +25,7 @@ export default defineAppConfig({
     },
     {
       root: 'admin',
-      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate'],
+      pages: ['index', 'merchants', 'appeals', 'params', 'price', 'release', 'simulate', 'banners'],
     },
   ],
   window: {

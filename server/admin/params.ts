@@ -124,6 +124,7 @@ const AUDIT_WHAT: Record<string, string> = {
   'merchant:reject': '驳回商家入驻',
   'merchant:suspend': '暂停商家接单',
   'merchant:reinstate': '恢复商家营业',
+  'home:banners': '设置首页横幅',
   'market.appeal.release': '申诉裁决：放行给买家',
   'market.appeal.return': '申诉裁决：退回卖家',
   'release:now': '手动补发每日释放',

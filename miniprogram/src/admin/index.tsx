@@ -31,6 +31,7 @@ function Dashboard() {
         <View className='row link admin-appeals' onClick={() => go('/admin/appeals')}><Text className='grow'>交易申诉</Text></View>
         <View className='row link admin-release' onClick={() => go('/admin/release')}><Text className='grow'>每日释放</Text></View>
         <View className='row link admin-price' onClick={() => go('/admin/price')}><Text className='grow'>指导价</Text></View>
+        <View className='row link admin-banners' onClick={() => go('/admin/banners')}><Text className='grow'>首页横幅</Text></View>
         <View className='row link admin-params' onClick={() => go('/admin/params')}><Text className='grow'>参数与审计</Text></View>
         <View className='row link admin-simulate' onClick={() => go('/admin/simulate')}><Text className='grow'>模拟沙盘</Text></View>
       </View>

@@ -1,10 +1,12 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text, Input, Swiper, SwiperItem, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { Search } from '@nutui/icons-react-taro'
 import { useState } from 'react'
 import PageShell from '../../components/PageShell'
 import MerchantCard from '../../components/MerchantCard'
+import SearchResults from '../../components/SearchResults'
+import ProductHitCard from '../../components/ProductHitCard'
 import { Empty, ErrorView, Loading } from '../../components/States'
 import { call, errorMessage } from '../../services/cloud'
 import type { MerchantSummary } from '../../services/types'
@@ -28,17 +30,20 @@ function Home() {
 
   const cats = useQuery(() => call('merchant', 'categories', {}), [])
   const assets = useQuery(() => call('user', 'assets', {}), [])
+  // banners (set by the admin) and the products that sell most (issue 15)
+  const feed = useQuery(() => call('merchant', 'home', {}), [])
+  // the store list by category; a search shows SearchResults (stores and products) instead
   const list = useQuery(async () => {
-    const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined })
+    const r = await call('merchant', 'list', { category: category || undefined })
     setMore({ items: [], cursor: r.nextCursor, loading: false, error: null })
     return r
-  }, [search, category])
+  }, [category])
 
   const loadMore = async () => {
     if (!more.cursor || more.loading) return
     setMore((m) => ({ ...m, loading: true, error: null }))
     try {
-      const r = await call('merchant', 'list', { keyword: search || undefined, category: category || undefined, cursor: more.cursor })
+      const r = await call('merchant', 'list', { category: category || undefined, cursor: more.cursor })
       setMore((m) => ({ items: [...m.items, ...r.items], cursor: r.nextCursor, loading: false, error: null }))
     } catch (e) {
       setMore((m) => ({ ...m, loading: false, error: errorMessage(e) }))
@@ -56,7 +61,7 @@ function Home() {
           <Input
             className='grow search-input'
             style={{ height: px(72), padding: `0 ${px(16)}`, fontSize: px(28) }}
-            placeholder='搜索商家'
+            placeholder='搜索商家或商品'
             value={keyword}
             confirmType='search'
             onInput={(e) => setKeyword(e.detail.value)}
@@ -77,6 +82,16 @@ function Home() {
           </View>
         </View>
       )}
+      {!search && !!feed.data?.banners.length && (
+        <Swiper className='home-banners' style={{ height: px(280), margin: `${px(16)} ${px(24)}`, borderRadius: px(16), overflow: 'hidden' }} autoplay circular indicatorDots>
+          {feed.data.banners.map((b, i) => (
+            <SwiperItem key={i} onClick={() => open(b.merchantId)}>
+              <Image className='banner-img' src={b.image} mode='aspectFill' style={{ width: '100%', height: '100%' }} />
+              <View style={{ position: 'absolute', left: px(24), bottom: px(20), color: '#fff', fontSize: px(30), fontWeight: 'bold', textShadow: '0 1px 4px rgba(0,0,0,.5)' }}>{b.title}</View>
+            </SwiperItem>
+          ))}
+        </Swiper>
+      )}
       <View className='chip-bar'>
         <View className={`chip ${category === '' ? 'active' : ''}`} onClick={() => setCategory('')}>全部</View>
         {(cats.data?.items || []).map((c) => (
@@ -88,10 +103,21 @@ function Home() {
           “{search}”的搜索结果 <Text className='link-text' onClick={() => { setKeyword(''); setSearch('') }}>清除</Text>
         </View>
       )}
-      {list.data === undefined ? (
+      {!search && !category && !!feed.data?.hot.length && (
+        <>
+          <View className='section-title'>热销商品</View>
+          <View className='card home-hot' style={{ padding: 0, overflow: 'hidden' }}>
+            {feed.data.hot.map((p) => <ProductHitCard key={p.id} p={p} />)}
+          </View>
+          <View className='section-title'>商家</View>
+        </>
+      )}
+      {search ? (
+        <SearchResults keyword={search} />
+      ) : list.data === undefined ? (
         list.error ? <ErrorView message={list.error} onRetry={list.reload} home={false} /> : <Loading />
       ) : items.length === 0 ? (
-        <Empty text={search || category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
+        <Empty text={category ? '没有找到符合条件的商家' : '还没有入驻的商家'} />
       ) : (
         <View className='card' style={{ padding: 0, overflow: 'hidden' }}>
           {items.map((m) => (
@@ -99,12 +125,12 @@ function Home() {
           ))}
         </View>
       )}
-      {more.cursor && (
+      {!search && more.cursor && (
         <View className='center'>
           <Button size='small' loading={more.loading} onClick={loadMore}>加载更多</Button>
         </View>
       )}
-      {more.error && <View className='center red small'>{more.error}</View>}
+      {!search && more.error && <View className='center red small'>{more.error}</View>}
     </View>
   )
 }

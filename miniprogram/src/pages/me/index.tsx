@@ -55,6 +55,7 @@ function Me() {
         <Item text='待收货' onClick={() => go('/pages/orders/index?status=shipped')} />
         <Item text='积分明细' onClick={() => go('/pages/ledger/index')} />
         <Item text='转赠积分' onClick={() => go('/pages/transfer/index')} />
+        <Item className='to-invitees' text='我邀请的人' onClick={() => go('/pages/invitees/index')} />
         <Item text='我的收款方式（C2C 卖出时展示给买家）' onClick={() => go('/pages/payment-details/index')} />
       </View>
 

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '商家', enableShareAppMessage: true, enablePullDownRefresh: true })
+export default definePageConfig({ navigationBarTitleText: '商家', enableShareAppMessage: true, enableShareTimeline: true, enablePullDownRefresh: true })

@@ -1,11 +1,12 @@
-import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { View, Text, Image, Button as TaroButton } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useRef } from 'react'
 import PageShell from '../../components/PageShell'
 import { Empty, QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
-import { getSession, rememberReferral } from '../../services/session'
+import { rememberReferral } from '../../services/session'
+import { usePageShare, withReferrer } from '../../services/share'
 import type { MerchantDetail } from '../../services/types'
 import { useQuery, toast } from '../../utils/hooks'
 import { formatYuan } from '../../utils/format'
@@ -15,10 +16,7 @@ import CartBar, { useCart } from '../../components/CartBar'
 import { callStore, phoneOf } from '../../services/phone'
 import { FULFILMENT_LABELS } from '../../../../shared/fulfilment'
 
-function merchantShareUrl(id: string) {
-  const me = getSession().me
-  return `/pages/merchant/index?id=${encodeURIComponent(id)}${me ? `&ref=${encodeURIComponent(me.userNo)}` : ''}`
-}
+const merchantShareUrl = (id: string) => `/pages/merchant/index?${withReferrer({ id })}`
 
 export default function MerchantPage() {
   const { params } = useRouter()
@@ -26,10 +24,8 @@ export default function MerchantPage() {
   // a shared link: whoever shared it is the new user's referrer (sent with the first login only)
   rememberReferral({ referrerUserNo: params.ref ? decodeURIComponent(params.ref) : undefined, referrerMerchantId: id || undefined })
   const nameRef = useRef('')
-  useShareAppMessage(() => ({
-    title: nameRef.current ? `${nameRef.current} · 共享购，消费也能攒积分` : '共享购',
-    path: merchantShareUrl(id),
-  }))
+  // the chat card and 朋友圈 (weapp), both carrying the sharer as referrer
+  usePageShare('/pages/merchant/index', () => ({ title: nameRef.current ? `${nameRef.current} · 共享购，消费也能攒积分` : '共享购', query: { id } }))
   return (
     <PageShell>
       <MerchantView id={id} onName={(n) => (nameRef.current = n)} />

@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { View, Text, Image, Swiper, SwiperItem } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
 import { Empty, QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
@@ -10,19 +10,31 @@ import { formatYuan } from '../../utils/format'
 import Stepper from '../../components/Stepper'
 import { px } from '../../utils/px'
 import { addToCart } from '../../services/cart'
+import { rememberReferral } from '../../services/session'
+import { usePageShare } from '../../services/share'
 import CartBar, { useCart } from '../../components/CartBar'
 import { FULFILMENT_LABELS, allowedModes } from '../../../../shared/fulfilment'
 
 export default function ProductPage() {
   const { params } = useRouter()
+  const merchantId = decodeURIComponent(params.merchantId || '')
+  const productId = decodeURIComponent(params.id || '')
+  // a shared product: whoever shared it is the new user's referrer (sent with the first login only)
+  rememberReferral({ referrerUserNo: params.ref ? decodeURIComponent(params.ref) : undefined, referrerMerchantId: merchantId || undefined })
+  const shown = useRef<{ title: string; image?: string }>({ title: '' })
+  usePageShare('/pages/product/index', () => ({
+    title: shown.current.title ? `${shown.current.title} · 共享购` : '共享购',
+    query: { id: productId, merchantId },
+    imageUrl: shown.current.image,
+  }))
   return (
     <PageShell>
-      <ProductView merchantId={decodeURIComponent(params.merchantId || '')} productId={decodeURIComponent(params.id || '')} />
+      <ProductView merchantId={merchantId} productId={productId} onShown={(title, image) => (shown.current = { title, image })} />
     </PageShell>
   )
 }
 
-function ProductView({ merchantId, productId }: { merchantId: string; productId: string }) {
+function ProductView({ merchantId, productId, onShown }: { merchantId: string; productId: string; onShown: (title: string, image?: string) => void }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId }), [merchantId])
   const [qty, setQty] = useState(1)
   const cart = useCart(merchantId)
@@ -31,6 +43,7 @@ function ProductView({ merchantId, productId }: { merchantId: string; productId:
       {(m) => {
         const p = m.products.find((x) => x.id === productId)
         if (!p) return <Empty home text='商品不存在或已下架' />
+        onShown(p.title, p.images[0])
         const buy = () =>
           Taro.navigateTo({ url: `/pages/checkout/index?mode=goods&merchantId=${encodeURIComponent(m.id)}&productId=${encodeURIComponent(p.id)}&qty=${qty}` })
         const canBuy = m.acceptingOrders && p.onShelf && p.stock > 0

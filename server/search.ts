@@ -1,0 +1,62 @@
+/**
+ * Issue 15, search: products by title or description, stores by their keywords (name, category, address,
+ * description). Only on-shelf, not deleted products of active stores are shown; a page reads at most
+ * `limit + 1` products and one query for their stores, so a search costs the same whatever the catalogue's size.
+ */
+import type { MerchantSummary, ProductHit, SearchResult } from '../shared/api';
+import { AnyDoc, getDb } from './db';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, ProductDoc, escapeRegExp, listMerchants, productOf } from './merchants';
+import { CURSOR_SHAPES, Payload, cursor as cursorOf, limit as limitOf, str } from './validate';
+
+/** How many stores the first page of a search shows (more: merchant.list with the same keyword). */
+export const SEARCH_STORES = 10;
+
+/** The active stores among `ids`, by id (one query: ids are at most a page's worth). */
+export async function activeStores(ids: string[]): Promise<Map<string, MerchantDoc>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const db = getDb();
+  const res = await db.collection(MERCHANTS_COLL).where({ status: 'active', _id: db.command.in(unique) }).limit(unique.length).get();
+  return new Map(((res.data ?? []) as MerchantDoc[]).map((m) => [m._id, m]));
+}
+
+/** Products of active stores among `docs`, with the store's name; deleted or off-shelf ones are dropped. */
+export async function hitsOf(docs: ProductDoc[]): Promise<ProductHit[]> {
+  const stores = await activeStores(docs.map((d) => d.merchantId));
+  return docs
+    .filter((d) => d.onShelf && !d.deleted && stores.has(d.merchantId))
+    .map((d) => ({ ...productOf(d), storeName: stores.get(d.merchantId)!.name, sold: d.sold ?? 0 }));
+}
+
+export async function searchProducts(keyword: string, cur: string | null, limit: number): Promise<{ items: ProductHit[]; nextCursor: string | null }> {
+  const db = getDb();
+  const where: AnyDoc = { onShelf: true, searchText: db.RegExp({ regexp: escapeRegExp(keyword.toLowerCase()), options: 'i' }) };
+  if (cur) where._id = db.command.gt(cur);
+  const res = await db.collection(PRODUCTS_COLL).where(where).orderBy('_id', 'asc').limit(limit + 1).get();
+  const list = (res.data ?? []) as ProductDoc[];
+  const page = list.slice(0, limit);
+  // the cursor is the last product read, not the last shown: products of inactive stores are skipped, not re-read
+  return { items: await hitsOf(page), nextCursor: list.length > limit ? page[page.length - 1]._id : null };
+}
+
+export async function search(p: Payload): Promise<SearchResult> {
+  const keyword = str(p, 'keyword', { label: '搜索词', min: 1, max: 30 });
+  const cur = cursorOf(p, CURSOR_SHAPES.productId);
+  const limit = limitOf(p, 20, 50);
+  const products = await searchProducts(keyword, cur, limit);
+  // stores only on the first page; the product cursor pages products alone
+  let stores: MerchantSummary[] = [];
+  if (!cur) stores = (await listMerchants({ keyword, cursor: null })).items.slice(0, SEARCH_STORES);
+  return { stores, products: products.items, nextCursor: products.nextCursor };
+}
+
+/**
+ * After a sale's commit (server/orders.ts settleInTx), never inside it: each product's units sold grow.
+ * A statistic, like the store's salesFen: an increment lost if the function dies right there only understates it.
+ */
+export async function countSold(lines: Array<{ productId: string; quantity: number }>): Promise<void> {
+  const db = getDb();
+  await Promise.all(lines.map((l) => db.collection(PRODUCTS_COLL).doc(l.productId).update({ data: { sold: db.command.inc(l.quantity) } })));
+}
+
+export const searchActions = { search };
