@@ -17,19 +17,36 @@ export interface DbOp {
   coll: string;
   id: string | null; // null for a query
   tx: boolean;
+  /**
+   * The sequential round trip it went out in: a new one when no other operation was in flight as it started,
+   * else the one in flight (operations sent together — Promise.all — share one). Approximate: of two chains run
+   * in parallel, the longer one is counted.
+   */
+  wave?: number;
 }
 
 export const WRITE_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['set', 'update', 'remove', 'add', 'queryUpdate', 'queryRemove']);
 
 let sink: DbOp[] | null = null;
 let installed = false;
+let inFlight = 0;
+let wave = 0;
 
 function wrap(proto: any, method: string, describe: (self: any, args: any[]) => DbOp): void {
   const orig = proto[method];
   if (typeof orig !== 'function') throw new Error(`dbops: ${method} not found`);
   proto[method] = function (this: any, ...args: any[]) {
-    if (sink) sink.push(describe(this, args));
-    return orig.apply(this, args);
+    if (!sink) return orig.apply(this, args);
+    if (inFlight === 0) wave++;
+    sink.push({ ...describe(this, args), wave });
+    inFlight++;
+    const done = () => {
+      inFlight--;
+    };
+    const r = orig.apply(this, args);
+    if (r && typeof r.then === 'function') r.then(done, done);
+    else done();
+    return r;
   };
 }
 
@@ -80,6 +97,12 @@ export function txOps(ops: DbOp[]): DbOp[] {
 /** `coll/id` of every document written. */
 export function writtenDocs(ops: DbOp[]): string[] {
   return [...new Set(ops.filter((o) => WRITE_OPS.has(o.op)).map((o) => `${o.coll}/${o.id ?? '*'}`))];
+}
+
+/** Sequential round trips of these operations (begin and commit count one each; see DbOp.wave). */
+export function roundTrips(ops: DbOp[]): number {
+  const data = ops.filter((o) => o.op !== 'begin' && o.op !== 'commit');
+  return new Set(data.map((o) => o.wave)).size + (ops.length - data.length);
 }
 
 export function summary(ops: DbOp[]): { total: number; writes: number; reads: number } {

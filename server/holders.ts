@@ -43,7 +43,7 @@ import {
 import { addDays, businessDay, nextReleaseMoment, releaseMoment } from '../shared/time';
 import { now } from './clock';
 import { getParams } from './config';
-import { AnyDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, conflictError, createDoc, Tx, getDb, readDoc, runTx, writeDoc } from './db';
 import { ACCOUNTS_COLL, merchantAccount, postEntry, registerLedgerKind, RELEASE_POOL_SHARDS, releasePoolShard, SUPPLY_DOC, SupplyDoc, userAvailable } from './ledger';
 
 export const RELEASE_COLL = 'release';
@@ -51,8 +51,13 @@ export const RELEASE_STATE_ID = 'state';
 export const SHARDS_COLL = 'svShards';
 export const HOLDERS_COLL = 'holders';
 export const HOLDER_HISTORY_COLL = 'holderHistory';
-/** Number of W shards. Fixed: changing it would need a migration of the shard documents. */
-export const SV_SHARDS = 8;
+/**
+ * Number of W shards. Every payment's settlement locks one per SV credit (2 a payment) for its last round trips,
+ * so concurrent payments rarely meet on one; the release reads and rewrites all of them in one transaction (one
+ * parallel wave each way). Their content is a sum, so raising the count needs no migration (new shards start
+ * empty); lowering it would (a dropped shard's content must be folded into another first).
+ */
+export const SV_SHARDS = 64;
 
 export const RELEASE_CREDIT_KIND = 'release_credit';
 registerLedgerKind(RELEASE_CREDIT_KIND, '每日释放到账');
@@ -153,9 +158,18 @@ function fnv1a(s: string): number {
   return h;
 }
 
-/** FNV-1a: the W shard a holder always writes. */
+/** FNV-1a: a holder's home W shard (for tools that build shards from holders, bench/release.ts). */
 export function shardOf(holderId: string): number {
   return fnv1a(holderId) % SV_SHARDS;
+}
+
+/**
+ * The W shard the holder's `n`-th write changes. The shards hold sums (W, holders counted, carries, pending SV),
+ * so which shard takes a change does not matter to their total; spreading a holder's writes keeps one busy
+ * holder from making one shard hot.
+ */
+export function shardOfWrite(holderId: string, n: number): number {
+  return fnv1a(`${holderId}|${n}`) % SV_SHARDS;
 }
 
 /** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
@@ -251,8 +265,8 @@ export interface ShardTotals {
 
 /** All shards, summed for the state's epoch (W, holders with SV, carries). */
 export async function readShardTotals(src: Src, epoch: number): Promise<ShardTotals> {
-  const shards: ShardDoc[] = [];
-  for (let k = 0; k < SV_SHARDS; k++) shards.push(await readShard(src, k));
+  // one wave: the reads by id go out together
+  const shards = await Promise.all(Array.from({ length: SV_SHARDS }, (_, k) => readShard(src, k)));
   let weight = ZERO;
   let holders = 0;
   let carry = ZERO;
@@ -273,10 +287,12 @@ export async function lockShards(tx: Tx): Promise<void> {
 /** Pre-load the closed Σ segments a snapshot needs (0 to 2 reads by id) and return the lookup. */
 export async function sumLookupFor(src: Src, snapshot: HolderSnapshot, state: ReleaseState): Promise<SumLookup> {
   const loaded = new Map<string, string>();
-  for (const ref of neededSums(snapshot, state)) {
-    const doc = await readDoc<{ sum: string }>(src, RELEASE_COLL, sumDocId(ref));
+  const refs = neededSums(snapshot, state);
+  const docs = await Promise.all(refs.map((ref) => readDoc<{ sum: string }>(src, RELEASE_COLL, sumDocId(ref))));
+  refs.forEach((ref, i) => {
+    const doc = docs[i];
     if (doc) loaded.set(sumDocId(ref), doc.sum);
-  }
+  });
   return (at) => loaded.get(sumDocId(at));
 }
 
@@ -382,14 +398,17 @@ interface Parts {
 
 /** A holder's components as of `state`: its snapshot, the pending credits that joined since, those still waiting. */
 async function partsOf(src: Src, holder: HolderDoc, state: ReleaseStateDoc): Promise<Parts> {
-  const parts = [{ snapshot: holder as HolderSnapshot, sums: await sumLookupFor(src, holder, state) }];
   const waiting: PendingSv[] = [];
-  for (const p of holder.pending ?? []) {
-    if (state.lastReleasedDay !== null && p.day <= state.lastReleasedDay) {
+  const joined: PendingSv[] = [];
+  for (const p of holder.pending ?? []) (state.lastReleasedDay !== null && p.day <= state.lastReleasedDay ? joined : waiting).push(p);
+  // the reads of each component go out together (the common case — no pending credit — is 0 to 2 reads, one wave)
+  const parts = await Promise.all([
+    sumLookupFor(src, holder, state).then((sums) => ({ snapshot: holder as HolderSnapshot, sums })),
+    ...joined.map(async (p) => {
       const j = joinSnapshot(p.sv, await joinPointOfDay(src, p.day));
-      parts.push({ snapshot: j, sums: await sumLookupFor(src, j, state) });
-    } else waiting.push(p);
-  }
+      return { snapshot: j as HolderSnapshot, sums: await sumLookupFor(src, j, state) };
+    }),
+  ]);
   return { parts, waiting };
 }
 
@@ -405,37 +424,35 @@ async function applyToHolder(
   if (op.what === 'settle') {
     // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
     // here only places this transaction before a release that commits meanwhile.
-    const [s0, h0] = [await readReleaseState(tx), await readHolder(tx, holderId)];
+    const [s0, h0] = await Promise.all([readReleaseState(tx), readHolder(tx, holderId)]);
     if (!s0 || !h0) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: h0 ? new D(h0.carry) : ZERO };
     const p0 = await partsOf(tx, h0, s0);
     const r0 = settleComponents(p0.parts, s0);
     if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
-  // Lock the W shard, then read the state and the holder as last committed. The shard lock serialises this
-  // holder's writes too (a holder always writes its own shard, and only here), and the release stamps every
-  // shard first: a release in progress makes this conflict and retry, and once it committed we read its state.
-  const k = shardOf(holderId);
-  await lockDoc(tx, SHARDS_COLL, shardId(k));
-  const state = await loadOrCreateState(tx);
-  const existing = await readHolder(tx, holderId);
+  // Read the holder, the release state, the parameters and the credit's key in one round trip, without locks;
+  // compute; then lock the holder and its W shard together at the end and check that neither moved since
+  // (`lockHolderAndCheck`: the holder's write count n; `lockShardAndCheck`: the release seq). The holder — which
+  // all of a store's settlements write — and the W shard are held for the last round trips only.
+  const [existing, s1, params, seen] = await Promise.all([
+    readHolder(tx, holderId),
+    readReleaseState(tx),
+    op.what === 'credit' ? getParams(tx) : null,
+    // the caller's key makes a credit happen once, whatever retries the caller makes (a credit with this key
+    // committed after this read moved the holder's n: the check at the end makes this transaction run again)
+    op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
+  ]);
+  const state = s1 ?? (await loadOrCreateState(tx));
   const holder = existing ?? newHolderDoc(holderId, state);
-  if (op.what === 'credit') {
-    // the caller's key makes a credit happen once, whatever retries the caller makes
-    const seen = await readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key));
-    if (seen) {
-      const { parts, waiting } = await partsOf(tx, holder, state);
-      const pos = settleComponents(parts, state);
-      return { status: 'duplicate', sv: pos.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(holder.carry) };
-    }
-  }
   const { parts, waiting } = await partsOf(tx, holder, state);
   const settled = settleComponents(parts, state);
+  if (seen) return { status: 'duplicate', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(holder.carry) };
   if (op.what === 'settle' && settled.credit.isZero() && parts.length === 1) {
     // nothing to credit or fold: keep the snapshot (its fractions keep accruing), write nothing more
     return { status: 'unchanged', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(settled.snapshot.carry) };
   }
   // SV credited after a due release that has not run yet waits for it (SPEC §5)
-  const waitFor = op.what === 'credit' ? pendingDayFor(state, now(), (await getParams(tx)).releaseHour) : null;
+  const waitFor = op.what === 'credit' ? pendingDayFor(state, now(), (params ?? (await getParams(tx))).releaseHour) : null;
   let snapshot = settled.snapshot;
   let sv = settled.sv;
   let pending = waiting;
@@ -453,40 +470,6 @@ async function applyToHolder(
   const at = now();
   const n = holder.n + 1;
   const { account } = parseHolderId(holderId);
-  if (credit.gt(0)) {
-    await postEntry(tx, {
-      key: `release-credit:${holderId}:${n}`,
-      kind: RELEASE_CREDIT_KIND,
-      // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
-      debit: releasePoolShard(poolShardOf(holderId)),
-      allowNegative: true,
-      credit: account,
-      amount: credit,
-      ref: holderId,
-      memo: '每日释放到账',
-    });
-  }
-
-  // W, holder count, carries and pending SV of the holder's shard (locked above)
-  const shard = shardInEpoch(await readShard(tx, k), state.epoch);
-  const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
-  const after = weightTerm(snapshot, state);
-  const shardPending = { ...(shard.pending ?? {}) };
-  if (op.what === 'credit' && waitFor !== null) {
-    const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
-    const newcomer = !(holder.pending ?? []).some((p) => p.day === waitFor);
-    shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
-  }
-  const nextShard: ShardDoc = {
-    ...shard,
-    weight: new D(shard.weight).plus(after.minus(before)).toString(),
-    holders: shard.holders + (after.gt(0) ? 1 : 0) - settled.counted,
-    carry: new D(shard.carry).plus(snapshot.carry).minus(holder.carry).toString(),
-    pending: shardPending,
-    updatedAt: at,
-  };
-  await writeDoc(tx, SHARDS_COLL, shardId(k), nextShard);
-
   const svAdded = op.what === 'credit' ? op.sv : ZERO;
   const nextHolder: HolderDoc = {
     ...holder,
@@ -497,8 +480,6 @@ async function applyToHolder(
     pending,
     updatedAt: at,
   };
-  await writeDoc(tx, HOLDERS_COLL, holderId, nextHolder);
-
   const hist: HolderHistoryDoc = {
     ...snapshotFields(snapshot),
     holderId,
@@ -511,12 +492,105 @@ async function applyToHolder(
     at,
     day: businessDay(at),
   };
-  // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
-  await writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist);
+
+  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it; this write's
+  // shard is drawn from (holder, n), which spreads a busy holder's writes (a popular store) over every shard.
+  const k = shardOfWrite(holderId, n);
+  const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
+  const after = weightTerm(snapshot, state);
+  const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
+  const shardWrite = () => inShardOrder(tx, k, async (): Promise<void> => {
+    const [shard] = await Promise.all([lockShardAndCheck(tx, k, state), lockHolderAndCheck(tx, holderId, existing)]);
+    const shardPending = { ...(shard.doc.pending ?? {}) };
+    if (op.what === 'credit' && waitFor !== null) {
+      const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
+      shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
+    }
+    const nextShard: ShardDoc = {
+      ...shard.doc,
+      weight: new D(shard.doc.weight).plus(after.minus(before)).toString(),
+      holders: shard.doc.holders + (after.gt(0) ? 1 : 0) - settled.counted,
+      carry: new D(shard.doc.carry).plus(snapshot.carry).minus(holder.carry).toString(),
+      pending: shardPending,
+      updatedAt: at,
+    };
+    await Promise.all([
+      shard.exists ? writeDoc(tx, SHARDS_COLL, shardId(k), nextShard) : createDoc(tx, SHARDS_COLL, shardId(k), nextShard),
+      // a new holder is created (`add`): a concurrent first write of the same holder conflicts instead of replacing it
+      existing ? writeDoc(tx, HOLDERS_COLL, holderId, nextHolder) : createDoc(tx, HOLDERS_COLL, holderId, nextHolder),
+      // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
+      writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
+    ]);
+  });
+  await Promise.all([
+    credit.gt(0)
+      ? postEntry(tx, {
+          key: `release-credit:${holderId}:${n}`,
+          kind: RELEASE_CREDIT_KIND,
+          // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
+          debit: releasePoolShard(poolShardOf(holderId)),
+          allowNegative: true,
+          credit: account,
+          amount: credit,
+          ref: holderId,
+          memo: '每日释放到账',
+        })
+      : null,
+    shardWrite(),
+  ]);
   const change: HolderChange = { status: 'applied', sv: sv.plus(sumPending(pending)), credited: credit, carry: new D(snapshot.carry) };
   // points arrived: what depends on a balance going up (a merchant's activation) follows in this transaction
   if (credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
   return change;
+}
+
+/** Per transaction: the last write of each W shard on its way (see `inShardOrder`). */
+const shardQueues = new WeakMap<object, Map<number, Promise<void>>>();
+
+/**
+ * Run `write` (a read-modify-write of W shard `k`) after this transaction's earlier writes of the same shard: two
+ * holders' credits of one transaction (a settlement's buyer and store) may go out together, and when they draw the
+ * same shard the second must read what the first wrote.
+ */
+function inShardOrder(tx: Tx, k: number, write: () => Promise<void>): Promise<void> {
+  let q = shardQueues.get(tx);
+  if (!q) {
+    q = new Map();
+    shardQueues.set(tx, q);
+  }
+  const prev = q.get(k);
+  const next = prev ? prev.catch(() => undefined).then(write) : write();
+  q.set(k, next);
+  return next;
+}
+
+/**
+ * Lock the holder (a write first), then read it as last committed: if its write count moved since the caller read
+ * it (another transaction wrote it), the caller's change is stale and the transaction conflicts and runs again.
+ * A holder that did not exist must still not exist (its creation is an `add`, which conflicts too).
+ */
+async function lockHolderAndCheck(tx: Tx, holderId: string, read: HolderDoc | null): Promise<void> {
+  await lockDoc(tx, HOLDERS_COLL, holderId);
+  const cur = await readHolder(tx, holderId);
+  // every write of a holder is this function's and moves n: the same n = the same holder as computed from
+  if ((cur?.n ?? -1) !== (read?.n ?? -1)) throw conflictError(`holders/${holderId} written (n ${read?.n} → ${cur?.n}) since it was read`);
+}
+
+/**
+ * Lock W shard `k` (a write first, DESIGN "Rules" 2), then read it as last committed. The caller computed its
+ * change from the release state `used`; every release stamps every shard with its seq in its transaction, so a
+ * shard stamped after `used.seq` means a release committed since: the change is stale, the transaction conflicts
+ * and runs again. Once the shard is locked no release can commit before this transaction (it rewrites every
+ * shard), and a release in progress holds the shard, so the lock itself conflicts.
+ */
+async function lockShardAndCheck(tx: Tx, k: number, used: ReleaseStateDoc): Promise<{ doc: ShardDoc; exists: boolean }> {
+  await lockDoc(tx, SHARDS_COLL, shardId(k));
+  // read even when the lock found nothing: this transaction may have created it (its other holder's credit)
+  const raw = await readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k));
+  const exists = raw !== null;
+  const doc: ShardDoc = raw ? { ...emptyShard(0), ...stripped(raw) } : { ...emptyShard(used.epoch), stampedSeq: used.seq };
+  if (doc.stampedSeq > used.seq) throw conflictError(`svShards/${k} stamped by release ${doc.stampedSeq} after state ${used.seq} was read`);
+  return { doc: shardInEpoch(doc, used.epoch), exists };
 }
 
 /**

@@ -4,7 +4,7 @@
  * here, and checks that they write no document other stores' orders write.
  */
 import type { TestCloud } from '../localcloud/testing';
-import { DbOp, recordOps, summary, txOps, writtenDocs } from './dbops.testutil';
+import { DbOp, recordOps, roundTrips, summary, txOps, writtenDocs } from './dbops.testutil';
 import { activeMerchant, grantPoints, login, ok, rid, worldForEachTest } from './testkit.testutil';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -35,14 +35,18 @@ describe('round trips of the payment path', () => {
       return t.slice(0, t.findIndex((o) => o.op === 'commit') + 1);
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(19);
-    // 36 includes the lock (update) of each holder's W shard before reading it (issue 11: lock-then-read)
+    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(10);
+    // 36 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read)
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
+    // and in sequential round trips (operations sent together count one; begin and commit one each)
+    console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
+    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(9);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's
     const allowed = [
       /^orders\//, /^requests\//, /^ledger\//, /^accounts\/user:o_alice:available$/, new RegExp(`^accounts/(hold:order|treasury:in:order):${id}$`),
       /^accounts\/hold:order:/, new RegExp(`^accounts/merchant:${mid}$`), new RegExp(`^holders/(user:o_alice|merchant:${mid})$`), /^holderHistory\//,
-      /^svShards\/\d$/, new RegExp(`^merchants/${mid}$`), /^messages\/(o_alice|o_bob)\|/, /^storeDayMarks\//, new RegExp(`^storeDays/${mid}:`),
+      /^svShards\/\d+$/, new RegExp(`^merchants/${mid}$`), /^messages\/(o_alice|o_bob)\|/, /^storeDayMarks\//, new RegExp(`^storeDays/${mid}:`),
     ];
     const stray = [...writtenDocs(create), ...writtenDocs(pay)].filter((d) => !allowed.some((re) => re.test(d)));
     expect(stray).toEqual([]);

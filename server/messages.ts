@@ -55,17 +55,20 @@ const idOf = (openid: string, key: string) => `${openid}|${key}`;
  */
 export async function postMessages(msgs: (NewMessage | null | undefined | false)[]): Promise<void> {
   const db = getDb();
-  for (const m of msgs) {
-    if (!m || !m.openid) continue;
-    const _id = idOf(m.openid, m.key);
-    try {
-      if (await readDoc(db, MESSAGES_COLL, _id)) continue;
-      const doc: Omit<MessageDoc, '_id'> = { openid: m.openid, key: m.key, kind: m.kind, title: m.title.slice(0, 40), body: m.body.slice(0, 200), link: m.link, at: now(), read: false };
-      await writeDoc(db, MESSAGES_COLL, _id, doc);
-    } catch (e) {
-      console.warn('[messages] not written', m.key, String((e as Error)?.message ?? e));
-    }
-  }
+  // each message is its own document: they go out together (a payment's buyer and store: 2 round trips, not 4)
+  await Promise.all(
+    msgs.map(async (m) => {
+      if (!m || !m.openid) return;
+      const _id = idOf(m.openid, m.key);
+      try {
+        if (await readDoc(db, MESSAGES_COLL, _id)) return;
+        const doc: Omit<MessageDoc, '_id'> = { openid: m.openid, key: m.key, kind: m.kind, title: m.title.slice(0, 40), body: m.body.slice(0, 200), link: m.link, at: now(), read: false };
+        await writeDoc(db, MESSAGES_COLL, _id, doc);
+      } catch (e) {
+        console.warn('[messages] not written', m.key, String((e as Error)?.message ?? e));
+      }
+    }),
+  );
 }
 
 function view(d: MessageDoc): Message {

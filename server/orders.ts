@@ -267,14 +267,26 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const requestId = requestIdOf(p);
   const input = readOrderInput(p);
   const order = await runTx(async (tx) => {
-    const req = await checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p);
+    // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters
+    // and the guide price (a replay uses only the first; the buyer's refusal counts only for a new request)
+    const [req, buyerOr, m0, params, guidePriceFen] = await Promise.all([
+      checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
+      requireUser(openid, tx).then(
+        (u) => ({ u, e: null }),
+        (e: unknown) => ({ u: null, e }),
+      ),
+      readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
+      getParams(tx),
+      getGuidePriceFen(tx),
+    ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
       if (!o) throw new Error('order of a recorded request is missing');
       return o;
     }
-    const buyer = await requireUser(openid, tx);
-    let m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId);
+    if (!buyerOr.u) throw buyerOr.e;
+    const buyer = buyerOr.u;
+    let m = m0;
     if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
@@ -286,7 +298,6 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
-    const [params, guidePriceFen] = await Promise.all([getParams(tx), getGuidePriceFen(tx)]);
     const at = now();
     const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
@@ -435,10 +446,9 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
   const at = now();
   const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
-  // the buyer's shared value first; the store's is credited last (below), with the store's postings: the store's
-  // documents, which all its payments lock, are then held for the last round trips only. The two credits stay one
-  // after the other (they may share a W shard).
-  if (rebate.userSv.gt(0)) await creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`);
+  // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
+  // store's documents, which all its payments lock, are then held for the last round trips only. (Two credits of one
+  // transaction that draw the same W shard write it one after the other: server/holders.ts inShardOrder.)
   // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
   // on the store's document (a lost increment, if the function dies right there, only understates the figure)
   if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
@@ -469,6 +479,7 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
   await Promise.all([
+    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
     rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
     deduction ? postEntry(tx, deduction) : null,
     points ? postEntry(tx, points) : null,
@@ -490,12 +501,14 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
  */
 export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
+  let paid: OrderDoc | null = null;
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
+    paid = null;
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
-      await applyPaymentInTx(tx, o, transactionId);
+      paid = await applyPaymentInTx(tx, o, transactionId);
       return 'paid';
     }
     if (o.status === 'cancelled' && !o.refund) {
@@ -513,7 +526,8 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, transact
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
   // after the payment's commit, never inside it
-  if (outcome === 'paid') await afterOrderEvent(await getOrder(outTradeNo), 'paid');
+  // (the order as this payment committed it: no read again)
+  if (outcome === 'paid') await afterOrderEvent(paid, 'paid');
   return outcome;
 }
 

@@ -222,6 +222,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   // transaction: an order settling now conflicts and retries after the release, instead of the release
   // retrying behind a stream of orders.
   let weightAfter = rel.newEpoch ? ZERO : totals.weight;
+  const stamps: Promise<void>[] = [];
   for (let k = 0; k < SV_SHARDS; k++) {
     const s = shardInEpoch(totals.shards[k], state.epoch);
     const base: ShardDoc = rel.newEpoch ? { ...s, epoch: next.epoch, weight: '0', holders: 0 } : s;
@@ -237,8 +238,10 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
       delete pending[d];
     }
     const stamped: ShardDoc = { ...base, weight: weight.toString(), holders, pending, stampedSeq: next.seq, updatedAt: at };
-    await writeDoc(tx, SHARDS_COLL, shardId(k), stamped);
+    stamps.push(writeDoc(tx, SHARDS_COLL, shardId(k), stamped));
   }
+  // one wave: SV_SHARDS writes by id together (docs/architecture.md census)
+  await Promise.all(stamps);
 
   if (dec(rel.released).gt(0)) {
     const posted = await postEntry(tx, {

@@ -64,8 +64,8 @@ type OrderEventOrder = Parameters<typeof postOrderEvent>[0] & SaleOrder;
 /** Everything derived from an order event, after its commit: the messages and the store's figures. */
 export async function afterOrderEvent(o: OrderEventOrder | null | undefined, event: 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled'): Promise<void> {
   if (!o) return;
-  await postOrderEvent(o, event);
-  if (event === 'paid' || event === 'refunded') await recordStoreDay(o, event);
+  // independent documents (the users' messages, the store's day): together, so the request waits for the longer only
+  await Promise.all([postOrderEvent(o, event), event === 'paid' || event === 'refunded' ? recordStoreDay(o, event) : null]);
 }
 
 
