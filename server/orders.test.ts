@@ -429,6 +429,43 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
+  test('a replayed create of an order the user paid whose notification was lost: confirmed with WeChat Pay, answers the paid order', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const create = { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 };
+    const first = await ok(tc, 'order', 'o_alice', create);
+    // the user pays; the function that would apply the notification dies first (SIGKILL): WeChat Pay has the money
+    const realNotify = sim.notify;
+    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
+    await tc.pay(first.pay.outTradeNo);
+    sim.notify = realNotify;
+    expect((await orderDoc(tc, first.order.id)).status).toBe('unpaid');
+    // the client replays its create (unifiedOrder now answers ORDERPAID): the first order, paid, without a request
+    const again = await ok(tc, 'order', 'o_alice', create);
+    expect(again.order.id).toBe(first.order.id);
+    expect(again.order.status).toBe('completed');
+    expect(again.pay).toBeNull();
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00'); // 250 − 50 deduction, applied once
+    // a second replay changes nothing
+    const third = await ok(tc, 'order', 'o_alice', create);
+    expect(third.order).toMatchObject({ id: first.order.id, status: 'completed' });
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
+  test('an unpaid order whose payment WeChat Pay took without a notification: the timeouts job finds it with queryOrder', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
+    const realNotify = sim.notify;
+    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
+    await tc.pay(pay.outTradeNo);
+    sim.notify = realNotify;
+    await tc.clock.advance(31 * MIN);
+    await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
   test('the payment notification fails closed: no confirmation, no sub-merchant or another one → not applied', async () => {
     const { mid } = await shop();
     const sim = tc.cloud.pay as any;

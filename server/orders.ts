@@ -33,7 +33,7 @@ import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, wri
 import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, PURCHASES_COLL, ProductDoc, expirePurchase, requireMyMerchant, storeModesOf } from './merchants';
 import { countSold } from './search';
-import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, unifiedOrder } from './pay';
+import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, requestPayment } from './pay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
@@ -250,9 +250,17 @@ function Dec_min(a: Dec, b: Dec): Dec {
   return a.lte(b) ? a : b;
 }
 
-async function payRequestFor(o: OrderDoc): Promise<PaymentRequest | null> {
-  if (o.status !== 'unpaid' || o.cashFen <= 0) return null;
-  return unifiedOrder({ outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId, body: `共享购-${o.merchantName}`.slice(0, 120) });
+/**
+ * The payment request of an unpaid order. When WeChat Pay says the trade is already paid (the user paid, the
+ * notification was lost, e.g. the function was killed, and the client now replays its create or pays again),
+ * the payment is confirmed with queryOrder and applied here, and the answer is the paid order without a request.
+ */
+async function payRequestFor(o: OrderDoc): Promise<{ order: OrderDoc; pay: PaymentRequest | null }> {
+  if (o.status !== 'unpaid' || o.cashFen <= 0) return { order: o, pay: null };
+  const pay = await requestPayment({ outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId, body: `共享购-${o.merchantName}`.slice(0, 120) });
+  if (pay !== 'paid') return { order: o, pay };
+  if (!(await applyIfPaid(o))) throw new DomainError('PAY_UNAVAILABLE', '该订单的支付正在确认中，请稍后刷新');
+  return { order: (await getOrder(o._id)) ?? o, pay: null };
 }
 
 export async function createOrder(openid: string, p: Payload): Promise<{ order: Order; pay: PaymentRequest | null }> {
@@ -379,7 +387,8 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     return o;
   });
   if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
-  return { order: orderView(order), pay: await payRequestFor(order) };
+  const r = await payRequestFor(order);
+  return { order: orderView(r.order), pay: r.pay };
 }
 
 // ---------------------------------------------------------------- payment & settlement
@@ -528,7 +537,8 @@ export async function payOrder(openid: string, orderId: string): Promise<{ order
   const o = ownOrder(await getOrder(orderId), openid);
   if (o.status !== 'unpaid') throw stateError(o, '支付');
   if (o.payExpiresAt <= now()) throw new DomainError('ORDER_EXPIRED', '订单已超时，请重新下单');
-  return { order: orderView(o), pay: await payRequestFor(o) };
+  const r = await payRequestFor(o);
+  return { order: orderView(r.order), pay: r.pay };
 }
 
 export async function shipOrder(openid: string, orderId: string, carrier: string | null, trackingNo: string | null): Promise<Order> {
@@ -746,16 +756,21 @@ function readStatus(p: Payload): OrderStatus | undefined {
 export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
   const closed = await closeOrder(o.outTradeNo, o.subMchId);
   if (closed === 'closed') return 'closed';
+  return (await applyIfPaid(o)) ? 'paid' : 'closed';
+}
+
+/** Ask WeChat Pay whether the order's trade was paid; if it confirms, apply the payment (once). True when paid. */
+async function applyIfPaid(o: OrderDoc): Promise<boolean> {
   try {
     const q = await queryOrder(o.outTradeNo, o.subMchId);
     if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
       const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
-      return r === 'paid' || r === 'duplicate' ? 'paid' : 'closed';
+      return r === 'paid' || r === 'duplicate';
     }
   } catch (e) {
     console.warn('[order] queryOrder failed', o._id, e);
   }
-  return 'closed';
+  return false;
 }
 
 /** What the every-minute timer does about orders and deposit purchases. */

@@ -56,6 +56,16 @@ function envId(): string {
 }
 
 export async function unifiedOrder(input: { outTradeNo: string; totalFee: number; subMchId: string; body: string; attach?: string }): Promise<PaymentRequest> {
+  const r = await requestPayment(input);
+  if (r === 'paid') throw new DomainError('PAY_UNAVAILABLE', '微信支付下单失败：该订单已支付');
+  return r;
+}
+
+/**
+ * unifiedOrder, but a trade WeChat Pay has already taken (ORDERPAID: the user paid and the notification has not
+ * been applied yet, e.g. the function died first) answers 'paid' instead of failing, so the caller can confirm it.
+ */
+export async function requestPayment(input: { outTradeNo: string; totalFee: number; subMchId: string; body: string; attach?: string }): Promise<PaymentRequest | 'paid'> {
   const cloud = getCloud();
   const res = await cloud.cloudPay.unifiedOrder({
     body: input.body.slice(0, 128),
@@ -69,6 +79,7 @@ export async function unifiedOrder(input: { outTradeNo: string; totalFee: number
     tradeType: 'JSAPI',
     ...(input.attach ? { attach: input.attach } : {}),
   });
+  if (res?.returnCode === 'SUCCESS' && res.errCode === 'ORDERPAID') return 'paid';
   if (!res || res.returnCode !== 'SUCCESS' || (res.resultCode && res.resultCode !== 'SUCCESS')) {
     console.error('[pay] unifiedOrder failed', res);
     throw new DomainError('PAY_UNAVAILABLE', `微信支付下单失败：${res?.errCodeDes ?? res?.returnMsg ?? '请稍后再试'}`);

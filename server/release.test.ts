@@ -359,6 +359,38 @@ describe('exactly once per day', () => {
   });
 });
 
+describe('under CloudBase isolation (reads not re-checked at commit)', () => {
+  beforeEach(async () => {
+    tc = await startTestCloud({ now: T0, frozenClock: true, profile: { name: 'cloudbase', dbRoundTripMs: 1 } });
+    await ok('user', ADMIN, { action: 'login' });
+  });
+  afterEach(async () => {
+    releaseTestHooks.afterShardsRead = undefined;
+    await checkInvariants();
+    await stop();
+  });
+
+  test('a credit committed between the release reading W and stamping the shards is not lost', async () => {
+    await credit(userHolderId('o_w1'), '3000');
+    await credit(userHolderId('o_w2'), '7000');
+    await setClock(at22(DAY1) + 5_000);
+    // while the release holds what it read of the shards, another settlement credits a holder; the release must
+    // have locked the shards before reading them, or its stamp writes W back without that credit
+    let raced: Promise<unknown> | null = null;
+    releaseTestHooks.afterShardsRead = async () => {
+      if (raced) return;
+      raced = credit(userHolderId('o_w1'), '500').then(() => 'committed', () => 'conflicted');
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    await fireRelease();
+    // a credit that conflicted with the locked shards committed nothing: the order's retry applies it now
+    if ((await raced) === 'conflicted') await credit(userHolderId('o_w1'), '500');
+    expect((await days()).map((d) => d.day)).toEqual([DAY1]);
+    const v = await holderView(userHolderId('o_w1'));
+    expect(v.sv.gt(3000 - 300)).toBe(true); // 3000 × f (released ≤ 888 points of 10,000 SV at ¥2) + 500
+  });
+});
+
 describe('the end of the schedule', () => {
   afterEach(async () => {
     await checkInvariants();

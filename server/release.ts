@@ -90,6 +90,8 @@ export interface GuidePriceHistoryDoc {
 /** Test hooks (fault injection): called inside the day's transaction, after the ledger entry. */
 export const releaseTestHooks: {
   afterLedgerEntry?: (day: string) => void | Promise<void>;
+  /** Called inside the day's transaction once W was read from the shards, before they are stamped. */
+  afterShardsRead?: () => Promise<void>;
   /** The minute job leaves due days alone, as if every automatic run failed (e2e: the admin releases by hand). */
   minuteJobOff?: boolean;
 } = {};
@@ -209,6 +211,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   // then a rewrite would lose a credit committed in between; locked, a concurrent credit conflicts instead
   await lockShards(tx);
   const totals = await readShardTotals(tx, state.epoch);
+  await releaseTestHooks.afterShardsRead?.();
   const scheduled = scheduledRelease({ params, releasedSoFar: state.released });
   const unissued = await balanceIn(tx, RELEASE_UNISSUED);
   const R = minDec(scheduled, unissued.isNegative() ? ZERO : unissued);
