@@ -279,9 +279,13 @@ export async function readShardTotals(src: Src, epoch: number): Promise<ShardTot
   return { weight, holders, carry, shards };
 }
 
-/** Lock every W shard (the release, before it reads them): one wave of writes by id. */
-export async function lockShards(tx: Tx): Promise<void> {
-  await Promise.all(Array.from({ length: SV_SHARDS }, (_, k) => lockDoc(tx, SHARDS_COLL, shardId(k))));
+/**
+ * Lock every W shard (the release, before it reads them): one wave of writes by id. Returns which exist: a shard
+ * absent now cannot be locked, so the release must create it (createDoc), which conflicts with a settlement
+ * creating it meanwhile, instead of set() overwriting that settlement's credit.
+ */
+export async function lockShards(tx: Tx): Promise<boolean[]> {
+  return Promise.all(Array.from({ length: SV_SHARDS }, (_, k) => lockDoc(tx, SHARDS_COLL, shardId(k))));
 }
 
 /** Pre-load the closed Σ segments a snapshot needs (0 to 2 reads by id) and return the lookup. */

@@ -27,7 +27,7 @@ import { applyRelease, ReleaseDay, scheduledRelease, segmentKey } from '../share
 import { addDays, businessDay, dueReleaseDays, releaseMoment } from '../shared/time';
 import { now } from './clock';
 import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config';
-import { AnyDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
+import { AnyDoc, createDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
 import {
   ensureReleaseState,
   lockShards,
@@ -209,7 +209,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
 
   // W from every shard: locked first (one wave of writes), then read — under CloudBase's isolation a plain read
   // then a rewrite would lose a credit committed in between; locked, a concurrent credit conflicts instead
-  await lockShards(tx);
+  const shardExists = await lockShards(tx);
   const totals = await readShardTotals(tx, state.epoch);
   await releaseTestHooks.afterShardsRead?.();
   const scheduled = scheduledRelease({ params, releasedSoFar: state.released });
@@ -238,7 +238,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
       delete pending[d];
     }
     const stamped: ShardDoc = { ...base, weight: weight.toString(), holders, pending, stampedSeq: next.seq, updatedAt: at };
-    stamps.push(writeDoc(tx, SHARDS_COLL, shardId(k), stamped));
+    stamps.push(shardExists[k] ? writeDoc(tx, SHARDS_COLL, shardId(k), stamped) : createDoc(tx, SHARDS_COLL, shardId(k), stamped));
   }
   // one wave: SV_SHARDS writes by id together (docs/architecture.md census)
   await Promise.all(stamps);
