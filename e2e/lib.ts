@@ -123,6 +123,13 @@ export class Person {
     await el.click();
   }
 
+  /** Opens a store from the home page's store list (热销商品 tiles also name their store). */
+  async openStore(name: string) {
+    const el = this.cur().locator('.merchant-card', { hasText: name }).first();
+    await el.waitFor({ state: 'visible' });
+    await el.click();
+  }
+
   async tapSelector(sel: string) {
     const el = this.cur().locator(sel).first();
     await el.waitFor({ state: 'visible' });

@@ -71,10 +71,11 @@ async function main() {
   const local = new Local(server.url);
   const browser = await launchBrowser();
   const results: { name: string; ok: boolean; ms: number; error?: string; warnings: string[] }[] = [];
-  const only = process.env.E2E_ONLY;
+  // E2E_ONLY=1-shared,6-fulfil runs the journeys whose names contain one of the parts
+  const only = process.env.E2E_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
   try {
     for (const j of JOURNEYS) {
-      if (only && !j.name.includes(only)) continue;
+      if (only && !only.some((o) => j.name.includes(o))) continue;
       const started = Date.now();
       process.stdout.write(`-- ${j.name} … `);
       try {
@@ -111,7 +112,7 @@ async function main() {
   const warnings = results.flatMap((r) => r.warnings);
   if (warnings.length) console.log(`== browser errors seen (not failures):\n  ${warnings.join('\n  ')}`);
   console.log(`== ${results.length - failed.length}/${results.length} journeys passed; screenshots in ${path.relative(REPO, SHOTS_DIR)}/`);
-  process.exit(failed.length ? 1 : 0);
+  process.exit(failed.length || results.length === 0 ? 1 : 0);
 }
 
 main().catch((e) => {

@@ -17,7 +17,7 @@ export async function badInputJourney(browser: Browser, base: string, local: Loc
   assert(carolAssets.available === '0.00', `a new user has no points: ${carolAssets.available}`);
 
   // checkout: 5 points with 0 held is refused at once, and the preview shows no offset
-  await carol.tap('老王拉面');
+  await carol.openStore('老王拉面');
   await carol.tap('招牌牛肉面');
   await carol.tapButton('立即购买');
   await carol.see('付款明细');

@@ -23,7 +23,7 @@ export async function fulfilmentJourney(browser: Browser, base: string, local: L
 
   const carol = await new Person('小青', base, J, 'demo_carol').open(browser, '/pages/index/index');
   await carol.acceptRiskIfShown();
-  await carol.tap('老王拉面');
+  await carol.openStore('老王拉面');
   await carol.tap('酸辣粉');
   await carol.tapButton('立即购买');
   await carol.see('收货方式');
@@ -60,7 +60,7 @@ export async function fulfilmentJourney(browser: Browser, base: string, local: L
 
   // ---- delivery, from the store's cart (two products, one order)
   await carol.goto('/pages/index/index');
-  await carol.tap('鲜果坊');
+  await carol.openStore('鲜果坊');
   await carol.tap('赣南脐橙 5斤');
   await carol.tapButton('加入购物车');
   await carol.see('购物车 1 件');

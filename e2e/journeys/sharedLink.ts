@@ -12,7 +12,7 @@ export async function sharedLinkJourney(browser: Browser, base: string, local: L
   await alice.acceptRiskIfShown();
 
   // 小爱 finds 老王拉面 and shares it
-  await alice.tap('老王拉面');
+  await alice.openStore('老王拉面');
   await alice.see('招牌牛肉面');
   await alice.tapButton('分享给好友');
   const shareText = await alice.modalText();
