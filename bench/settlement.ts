@@ -36,7 +36,7 @@ import { argValue, hasFlag, machine, writeSection } from './lib';
 import { ProfileName, resolveProfile } from '../localcloud/profile';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function summarizeProfile(file: string, top = 25): string[] {
+function summarizeProfile(file: string, top = Number(process.env.PROF_SELF_TOP ?? 25)): string[] {
   const mapFile = `${gatewayBundle()}.map`;
   const smc = fs.existsSync(mapFile) ? new SourceMapConsumer(JSON.parse(fs.readFileSync(mapFile, 'utf8'))) : null;
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as {
@@ -49,9 +49,9 @@ function summarizeProfile(file: string, top = 25): string[] {
   const total = [...byNode.values()].reduce((a, b) => a + b, 0) || 1;
   const byFn = new Map<string, number>();
   const byFile = new Map<string, number>();
+  const nameOf = new Map<number, string>();
   for (const n of prof.nodes) {
     const t = byNode.get(n.id) ?? 0;
-    if (!t) continue;
     let url = n.callFrame.url.replace(/^file:\/\//, '');
     let line = n.callFrame.lineNumber + 1;
     if (smc && url.endsWith('main.js')) {
@@ -63,6 +63,8 @@ function summarizeProfile(file: string, top = 25): string[] {
     }
     url = url.replace(/.*\/node_modules\//, 'node_modules/').replace(/^(\.\.\/)+/, '').replace(/.*\/(localcloud|server|shared|cloudfunctions)\//, '$1/');
     const fn = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url.startsWith('node_modules/') ? url.split('/').slice(0, 2).join('/') : url}:${line}` : ''}`.trim();
+    nameOf.set(n.id, fn);
+    if (!t) continue;
     byFn.set(fn, (byFn.get(fn) ?? 0) + t);
     const f = url ? (url.startsWith('node_modules/') ? url.split('/').slice(0, 2).join('/') : url) : n.callFrame.functionName;
     byFile.set(f, (byFile.get(f) ?? 0) + t);
@@ -70,6 +72,21 @@ function summarizeProfile(file: string, top = 25): string[] {
   const pct = (t: number) => `${((t / total) * 100).toFixed(1)}%`;
   const lines = ['self time by function:'];
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v).padStart(6)}  ${k}`);
+  // total (inclusive) time: a function's own time plus its callees', each function counted once per stack
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes as Array<{ id: number; children?: number[] }>) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, t] of byNode) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const name = nameOf.get(cur);
+      if (!name || seen.has(name) || name.startsWith('(root)')) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + t);
+    }
+  }
+  lines.push('total time by function (self + callees):');
+  for (const [k, v] of [...inclusive].filter(([k]) => /(localcloud|server|shared)\//.test(k)).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROF_TOP ?? 40))) lines.push(`  ${pct(v).padStart(6)}  ${k}`);
   lines.push('self time by file / package:');
   for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(v).padStart(6)}  ${k}`);
   return lines;
