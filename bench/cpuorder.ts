@@ -37,11 +37,16 @@ async function main(): Promise<void> {
       }));
     };
     await run(Math.min(300, n)); // warm-up
+    const stats = cloud.engine.store.stats;
+    const s0 = { ...stats };
+    const seq0 = cloud.engine.currentSeq();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await run(n);
     const c = process.cpuUsage(c0);
     const ms = performance.now() - t0;
+    const per = (k: keyof typeof stats) => ((stats[k] - s0[k]) / n).toFixed(1);
+    console.log(`per order: ${((cloud.engine.currentSeq() - seq0) / n).toFixed(1)} commits, ${per('docWrites')} documents written, ${per('docReads')} read, ${per('batches')} SQLite transactions`);
     console.log(`${n} orders, ${conc} concurrent, profile ${profile}: CPU ${((c.user + c.system) / 1000 / n).toFixed(3)} ms/order (user ${(c.user / 1000 / n).toFixed(3)}, sys ${(c.system / 1000 / n).toFixed(3)}), wall ${(ms / n).toFixed(3)} ms/order = ${((n / ms) * 1000).toFixed(0)}/s; load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
   } finally {
     gw.close();

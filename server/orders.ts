@@ -500,18 +500,23 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  * A verified payment notification for an order (idempotent on the order's state: a second notification
  * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
  */
-export async function onOrderPaid(outTradeNo: string, totalFee: number, transactionId: string | null): Promise<PaymentOutcome> {
+export async function onOrderPaid(outTradeNo: string, totalFee: number, confirmed: string | null | (() => Promise<string | null>)): Promise<PaymentOutcome> {
   let paid: OrderDoc | null = null;
+  // the WeChat Pay transaction id, once WeChat Pay confirmed the payment: given, or awaited from a confirmation
+  // (queryOrder) the caller started before this transaction, which throws when WeChat Pay does not confirm — the
+  // transaction then ends without a write, and nothing is applied
+  const confirm = typeof confirmed === 'function' ? confirmed : async () => confirmed;
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
     paid = null;
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
-      paid = await applyPaymentInTx(tx, o, transactionId);
+      paid = await applyPaymentInTx(tx, o, await confirm());
       return 'paid';
     }
     if (o.status === 'cancelled' && !o.refund) {
+      const transactionId = await confirm();
       const at = now();
       await writeDoc(tx, ORDERS_COLL, o._id, {
         ...o,

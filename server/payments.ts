@@ -61,6 +61,17 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
   }
   const transactionId = typeof event.transactionId === 'string' ? event.transactionId : null;
 
+  // WeChat Pay is asked at once (queryOrder, about the trade and sub-merchant the notification names), while the
+  // trade's record is read and, for an order, while its transaction locks and reads it: the wait for WeChat Pay
+  // overlaps the database's. Nothing is written before the answer confirms the payment (a transaction that is
+  // refused its confirmation ends without a write), and the sub-merchant asked about is checked against the record.
+  const eventSubMchId = typeof event.subMchId === 'string' ? event.subMchId : null;
+  const asked: Promise<PaidState | null> | null = eventSubMchId
+    ? queryOrder(outTradeNo, eventSubMchId).catch((e: unknown) => {
+        log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
+        return null;
+      })
+    : null;
   let record: { subMchId: string; fee: number; kind: 'order' | 'purchase' } | null = null;
   if (outTradeNo.startsWith('O')) {
     const o = await readDoc<OrderDoc>(getDb(), ORDERS_COLL, outTradeNo);
@@ -73,29 +84,37 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
     log('ignored: unknown trade', { outTradeNo });
     return { errcode: 0, errmsg: 'OK', outcome: 'unknown' };
   }
-  if (record.fee !== totalFee || typeof event.subMchId !== 'string' || event.subMchId !== record.subMchId) {
+  if (!asked || record.fee !== totalFee || eventSubMchId !== record.subMchId) {
     log('refused: amount or sub-merchant does not match', { outTradeNo, totalFee, expected: record.fee, subMchId: event.subMchId });
     return { errcode: 0, errmsg: 'OK', outcome: 'mismatch' };
   }
-  // ask WeChat Pay itself
-  let q: PaidState | null = null;
-  try {
-    q = await queryOrder(outTradeNo, record.subMchId);
-  } catch (e) {
-    log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
-  }
-  if (!confirmsPayment(q, { outTradeNo, totalFee: record.fee, subMchId: record.subMchId })) {
+  const expect = { outTradeNo, totalFee: record.fee, subMchId: record.subMchId };
+  const unconfirmed = (q: PaidState | null): PayCallbackResult & { outcome: string } => {
     // Not applied. No answer at all (an outage): ask WeChat to notify again; an answer that is not this
     // payment: ignore it. Either way the timeouts job queries WeChat Pay again before it cancels.
     log('not applied: WeChat Pay does not confirm the payment', { outTradeNo, q });
     return q ? { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' } : { errcode: 500, errmsg: 'RETRY', outcome: 'unconfirmed' };
-  }
-  const txId = q.transactionId ?? transactionId;
+  };
 
   if (record.kind === 'order') {
-    const outcome = await onOrderPaid(outTradeNo, totalFee, txId);
-    return { errcode: 0, errmsg: 'OK', outcome };
+    let refused: { q: PaidState | null } | null = null;
+    const confirm = async (): Promise<string | null> => {
+      const q = await asked;
+      if (confirmsPayment(q, expect)) return q.transactionId ?? transactionId;
+      refused = { q };
+      throw new NotConfirmed();
+    };
+    try {
+      const outcome = await onOrderPaid(outTradeNo, totalFee, confirm);
+      return { errcode: 0, errmsg: 'OK', outcome };
+    } catch (e) {
+      if (e instanceof NotConfirmed && refused) return unconfirmed((refused as { q: PaidState | null }).q);
+      throw e;
+    }
   }
+  const q = await asked;
+  if (!confirmsPayment(q, expect)) return unconfirmed(q);
+  const txId = q.transactionId ?? transactionId;
   const outcome = await runTx(async (tx) => {
     const p = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, outTradeNo);
     if (!p) return 'unknown' as const;
@@ -109,6 +128,13 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
     }
   }
   return { errcode: 0, errmsg: 'OK', outcome };
+}
+
+/** WeChat Pay did not confirm a notified payment: thrown out of the order's transaction, which then writes nothing. */
+class NotConfirmed extends Error {
+  constructor() {
+    super('WeChat Pay does not confirm the payment');
+  }
 }
 
 /** The `payment` cloud function's entry: the notification event has no `action`. */
