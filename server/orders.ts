@@ -500,11 +500,11 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  * A verified payment notification for an order (idempotent on the order's state: a second notification
  * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
  */
-export async function onOrderPaid(outTradeNo: string, totalFee: number, confirmed: string | null | (() => Promise<string | null>)): Promise<PaymentOutcome> {
+export async function onOrderPaid(outTradeNo: string, totalFee: number, confirmed: string | null | ((o: OrderDoc) => Promise<string | null>)): Promise<PaymentOutcome> {
   let paid: OrderDoc | null = null;
   // the WeChat Pay transaction id, once WeChat Pay confirmed the payment: given, or awaited from a confirmation
-  // (queryOrder) the caller started before this transaction, which throws when WeChat Pay does not confirm — the
-  // transaction then ends without a write, and nothing is applied
+  // (queryOrder) the caller started before this transaction, checked against the order as locked here, which
+  // throws when it does not confirm — the transaction then ends without a write, and nothing is applied
   const confirm = typeof confirmed === 'function' ? confirmed : async () => confirmed;
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
     paid = null;
@@ -512,11 +512,11 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
-      paid = await applyPaymentInTx(tx, o, await confirm());
+      paid = await applyPaymentInTx(tx, o, await confirm(o));
       return 'paid';
     }
     if (o.status === 'cancelled' && !o.refund) {
-      const transactionId = await confirm();
+      const transactionId = await confirm(o);
       const at = now();
       await writeDoc(tx, ORDERS_COLL, o._id, {
         ...o,

@@ -13,7 +13,7 @@
  */
 import { DomainError } from '../shared/errors';
 import { AnyDoc, readDoc, runTx } from './db';
-import { onOrderPaid, ORDERS_COLL, OrderDoc } from './orders';
+import { onOrderPaid, OrderDoc } from './orders';
 import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants';
 import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
@@ -62,33 +62,22 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
   const transactionId = typeof event.transactionId === 'string' ? event.transactionId : null;
 
   // WeChat Pay is asked at once (queryOrder, about the trade and sub-merchant the notification names), while the
-  // trade's record is read and, for an order, while its transaction locks and reads it: the wait for WeChat Pay
-  // overlaps the database's. Nothing is written before the answer confirms the payment (a transaction that is
-  // refused its confirmation ends without a write), and the sub-merchant asked about is checked against the record.
+  // trade's record is read — for an order, by its own transaction, which locks and reads it: the wait for WeChat Pay
+  // overlaps the database's. Nothing is written before the answer confirms the payment (a transaction refused its
+  // confirmation ends without a write), and the amount and sub-merchant are checked against the record.
   const eventSubMchId = typeof event.subMchId === 'string' ? event.subMchId : null;
-  const asked: Promise<PaidState | null> | null = eventSubMchId
-    ? queryOrder(outTradeNo, eventSubMchId).catch((e: unknown) => {
-        log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
-        return null;
-      })
-    : null;
-  let record: { subMchId: string; fee: number; kind: 'order' | 'purchase' } | null = null;
-  if (outTradeNo.startsWith('O')) {
-    const o = await readDoc<OrderDoc>(getDb(), ORDERS_COLL, outTradeNo);
-    if (o) record = { subMchId: o.subMchId, fee: o.cashFen, kind: 'order' };
-  } else if (outTradeNo.startsWith('D')) {
-    const p = await readDoc<PurchaseDoc>(getDb(), PURCHASES_COLL, outTradeNo);
-    if (p) record = { subMchId: p.subMchId, fee: p.priceFen, kind: 'purchase' };
-  }
-  if (!record) {
-    log('ignored: unknown trade', { outTradeNo });
-    return { errcode: 0, errmsg: 'OK', outcome: 'unknown' };
-  }
-  if (!asked || record.fee !== totalFee || eventSubMchId !== record.subMchId) {
-    log('refused: amount or sub-merchant does not match', { outTradeNo, totalFee, expected: record.fee, subMchId: event.subMchId });
+  if (eventSubMchId === null) {
+    log('refused: no sub-merchant', { outTradeNo });
     return { errcode: 0, errmsg: 'OK', outcome: 'mismatch' };
   }
-  const expect = { outTradeNo, totalFee: record.fee, subMchId: record.subMchId };
+  const asked: Promise<PaidState | null> = queryOrder(outTradeNo, eventSubMchId).catch((e: unknown) => {
+    log('queryOrder failed', { outTradeNo, error: (e as Error)?.message ?? String(e) });
+    return null;
+  });
+  const mismatch = (expected: number) => {
+    log('refused: amount or sub-merchant does not match', { outTradeNo, totalFee, expected, subMchId: eventSubMchId });
+    return { errcode: 0, errmsg: 'OK', outcome: 'mismatch' };
+  };
   const unconfirmed = (q: PaidState | null): PayCallbackResult & { outcome: string } => {
     // Not applied. No answer at all (an outage): ask WeChat to notify again; an answer that is not this
     // payment: ignore it. Either way the timeouts job queries WeChat Pay again before it cancels.
@@ -96,22 +85,37 @@ export async function handlePaymentNotification(event: AnyDoc, source: string): 
     return q ? { errcode: 0, errmsg: 'OK', outcome: 'unconfirmed' } : { errcode: 500, errmsg: 'RETRY', outcome: 'unconfirmed' };
   };
 
-  if (record.kind === 'order') {
-    let refused: { q: PaidState | null } | null = null;
-    const confirm = async (): Promise<string | null> => {
+  if (outTradeNo.startsWith('O')) {
+    // inside the order's transaction, once it holds the order: the order's sub-merchant, then WeChat Pay's answer
+    let refused: { mismatch: boolean; q: PaidState | null } | null = null;
+    const confirm = async (o: OrderDoc): Promise<string | null> => {
+      if (o.subMchId !== eventSubMchId) {
+        refused = { mismatch: true, q: null };
+        throw new NotConfirmed();
+      }
       const q = await asked;
-      if (confirmsPayment(q, expect)) return q.transactionId ?? transactionId;
-      refused = { q };
+      if (confirmsPayment(q, { outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) return q.transactionId ?? transactionId;
+      refused = { mismatch: false, q };
       throw new NotConfirmed();
     };
     try {
       const outcome = await onOrderPaid(outTradeNo, totalFee, confirm);
+      if (outcome === 'unknown') log('ignored: unknown trade', { outTradeNo });
+      if (outcome === 'mismatch') log('refused: amount does not match', { outTradeNo, totalFee });
       return { errcode: 0, errmsg: 'OK', outcome };
     } catch (e) {
-      if (e instanceof NotConfirmed && refused) return unconfirmed((refused as { q: PaidState | null }).q);
+      const r = refused as { mismatch: boolean; q: PaidState | null } | null;
+      if (e instanceof NotConfirmed && r) return r.mismatch ? mismatch(totalFee) : unconfirmed(r.q);
       throw e;
     }
   }
+  const p0 = outTradeNo.startsWith('D') ? await readDoc<PurchaseDoc>(getDb(), PURCHASES_COLL, outTradeNo) : null;
+  if (!p0) {
+    log('ignored: unknown trade', { outTradeNo });
+    return { errcode: 0, errmsg: 'OK', outcome: 'unknown' };
+  }
+  if (p0.priceFen !== totalFee || eventSubMchId !== p0.subMchId) return mismatch(p0.priceFen);
+  const expect = { outTradeNo, totalFee: p0.priceFen, subMchId: p0.subMchId };
   const q = await asked;
   if (!confirmsPayment(q, expect)) return unconfirmed(q);
   const txId = q.transactionId ?? transactionId;
