@@ -267,9 +267,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const requestId = requestIdOf(p);
   const input = readOrderInput(p);
   const order = await runTx(async (tx) => {
-    // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters
-    // and the guide price (a replay uses only the first; the buyer's refusal counts only for a new request)
-    const [req, buyerOr, m0, params, guidePriceFen] = await Promise.all([
+    // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
+    // the guide price and the new order's id (drawn at random: its check that no order has it needs nothing else)
+    // (a replay uses only the first; the buyer's refusal counts only for a new request)
+    const at = now();
+    const [req, buyerOr, m0, params, guidePriceFen, orderId] = await Promise.all([
       checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
       requireUser(openid, tx).then(
         (u) => ({ u, e: null }),
@@ -278,6 +280,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
       getParams(tx),
       getGuidePriceFen(tx),
+      newDocId(tx, ORDERS_COLL, 'O', at), // never another order's id: set() would replace it
     ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
@@ -298,8 +301,6 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
-    const at = now();
-    const orderId = await newDocId(tx, ORDERS_COLL, 'O', at); // never another order's id: set() would replace it
     const lines: OrderLine[] = [];
     const stockTaken: StockTaken = {};
     const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
@@ -332,6 +333,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
         memo: `订单 ${orderId} 积分抵扣`,
         owners: { [orderHold(orderId)]: openid },
         knownNew: true, // a new order's id
+        creditNew: true, // and so its hold
       });
     }
     // the stock last: a shard taken from is locked until the commit, so it is held for the last round trips only
@@ -414,6 +416,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
         allowNegative: true,
         creditDue: settlesOnPayment(order.kind, order.fulfilment), // settled in this same transaction: no refund can take it back
         knownNew: true, // the order, locked, is unpaid: nothing was deducted for it
+        creditNew: true, // nor its inbox created (only this deduction creates it)
       }
     : null;
   let o: OrderDoc = {
