@@ -504,18 +504,19 @@ export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unk
  * finds it paid and changes nothing). A payment for an order already cancelled is refunded.
  */
 export async function onOrderPaid(outTradeNo: string, totalFee: number, confirmed: string | null | ((o: OrderDoc) => Promise<string | null>)): Promise<PaymentOutcome> {
-  let paid: OrderDoc | null = null;
   // the WeChat Pay transaction id, once WeChat Pay confirmed the payment: given, or awaited from a confirmation
   // (queryOrder) the caller started before this transaction, checked against the order as locked here, which
   // throws when it does not confirm — the transaction then ends without a write, and nothing is applied
   const confirm = typeof confirmed === 'function' ? confirmed : async () => confirmed;
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
-    paid = null;
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) return 'unknown';
     if (o.cashFen !== totalFee) return 'mismatch';
     if (o.status === 'unpaid') {
-      paid = await applyPaymentInTx(tx, o, await confirm(o));
+      const p = await applyPaymentInTx(tx, o, await confirm(o));
+      // after the payment's commit, never inside it, and together with the settlement's own after-commit steps (the
+      // store's sales): the messages and the store's day, from the order as this payment committed it (no read again)
+      onCommit(tx, () => afterOrderEvent(p, 'paid'));
       return 'paid';
     }
     if (o.status === 'cancelled' && !o.refund) {
@@ -533,9 +534,6 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
     return 'duplicate';
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
-  // after the payment's commit, never inside it
-  // (the order as this payment committed it: no read again)
-  if (outcome === 'paid') await afterOrderEvent(paid, 'paid');
   return outcome;
 }
 
