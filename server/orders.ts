@@ -508,10 +508,12 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
   // (queryOrder) the caller started before this transaction, checked against the order as locked here, which
   // throws when it does not confirm — the transaction then ends without a write, and nothing is applied
   const confirm = typeof confirmed === 'function' ? confirmed : async () => confirmed;
+  // an outcome that changes nothing ends the transaction without its commit (the order's lock wrote lockSeq)
+  const noChange = (outcome: PaymentOutcome) => Object.assign(new Error(`payment notification: ${outcome}, nothing to write`), { noChange: outcome });
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
-    if (!o) return 'unknown';
-    if (o.cashFen !== totalFee) return 'mismatch';
+    if (!o) throw noChange('unknown');
+    if (o.cashFen !== totalFee) throw noChange('mismatch');
     if (o.status === 'unpaid') {
       const p = await applyPaymentInTx(tx, o, await confirm(o));
       // after the payment's commit, never inside it, and together with the settlement's own after-commit steps (the
@@ -531,7 +533,11 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
       });
       return 'refund';
     }
-    return 'duplicate';
+    throw noChange('duplicate');
+  }).catch((e: unknown) => {
+    const nothing = (e as { noChange?: PaymentOutcome })?.noChange;
+    if (nothing) return nothing;
+    throw e;
   });
   if (outcome === 'refund') await pushRefund(outTradeNo);
   return outcome;
