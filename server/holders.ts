@@ -423,7 +423,7 @@ function sumPending(list: PendingSv[]): Dec {
 async function applyToHolder(
   tx: Tx,
   holderId: string,
-  op: { what: 'credit'; sv: Dec; key: string; read?: () => void } | { what: 'settle' },
+  op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
 ): Promise<HolderChange> {
   if (op.what === 'settle') {
     // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
@@ -446,7 +446,6 @@ async function applyToHolder(
     // committed after this read moved the holder's n: the check at the end makes this transaction run again)
     op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
   ]);
-  if (op.what === 'credit') op.read?.(); // the caller may now start what should lock no earlier than this credit does
   const state = s1 ?? (await loadOrCreateState(tx));
   const holder = existing ?? newHolderDoc(holderId, state);
   const { parts, waiting } = await partsOf(tx, holder, state);
@@ -602,15 +601,15 @@ async function lockShardAndCheck(tx: Tx, k: number, used: ReleaseStateDoc): Prom
  * Inside the caller's transaction (an order's settlement, SPEC §4): settle the holder's released
  * points into its points account, re-snapshot, then add `sv` shared value and update its W shard.
  * Idempotent on `key` (per holder): a second call with the same key changes nothing.
- * `sv` must be ≥ 0; 0 changes nothing. `read` is called once its first reads are back (before it locks anything).
+ * `sv` must be ≥ 0; 0 changes nothing.
  */
-export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string, read?: () => void): Promise<HolderChange> {
+export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string): Promise<HolderChange> {
   parseHolderId(holderId);
   if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
   const amount = dec(sv);
   if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
   if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
-  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key, read });
+  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key });
 }
 
 /** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */

@@ -246,8 +246,6 @@ function chooseMode(input: OrderInput, storeModes: FulfilmentMode[], productMode
   return input.fulfilment;
 }
 
-const noop = (): void => undefined;
-
 function Dec_min(a: Dec, b: Dec): Dec {
   return a.lte(b) ? a : b;
 }
@@ -483,21 +481,11 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       }
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
-  // The store's account — which every payment of the store locks — is locked one round trip after the credits
-  // start, once their first reads are back (they lock the holders and W shards only then): it is then held for
-  // the same last round trips as the store's holder, not one more (a busy store's payments queue on it).
-  let creditsRead!: () => void;
-  const creditsReadBack = new Promise<void>((r) => (creditsRead = r));
-  const credits = Promise.all([
-    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`, creditsRead) : null,
-    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`, creditsRead) : null,
-  ]);
-  const storePostings = Promise.race([creditsReadBack, credits.then(noop, noop)]).then(() =>
-    Promise.all([deduction ? postEntry(tx, deduction) : null, points ? postEntry(tx, points) : null]),
-  );
   await Promise.all([
-    credits,
-    storePostings,
+    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
+    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
+    deduction ? postEntry(tx, deduction) : null,
+    points ? postEntry(tx, points) : null,
     !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
     writeDoc(tx, ORDERS_COLL, o._id, o),
   ]);
