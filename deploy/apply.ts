@@ -23,7 +23,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildFunctions } from '../scripts/build-functions';
-import { appBuildEnv, FUNCTION_ROOT, Plan } from './plan';
+import { appBuildEnv, FUNCTION_ROOT, functionDeclaration, Plan } from './plan';
 import { IndexDecl } from './collections';
 
 export const MANAGER_NODE_VERSION = '5.6.5';
@@ -47,16 +47,7 @@ export function createIndexRequest(i: IndexDecl) {
 /** createFunction's argument for one function of the plan (values of its variables filled in). */
 export function createFunctionRequest(f: Plan['functions'][number], values: Record<string, string>, root: string) {
   return {
-    func: {
-      name: f.name,
-      timeout: f.timeout,
-      memorySize: f.memorySize,
-      runtime: f.runtime,
-      handler: 'index.main',
-      installDependency: true,
-      envVariables: Object.fromEntries(f.envVars.map((n) => [n, values[n] ?? ''])),
-      ...(f.triggers.length ? { triggers: f.triggers } : {}),
-    },
+    func: functionDeclaration(f, (n) => values[n] ?? ''),
     functionRootPath: path.join(root, FUNCTION_ROOT),
     force: true,
   };

@@ -205,16 +205,24 @@ export function cloudbaserc(plan: Pick<Plan, 'functions'>): Record<string, unkno
     version: '2.0',
     envId: '{{env.ENV_ID}}',
     functionRoot: FUNCTION_ROOT,
-    functions: plan.functions.map((f) => ({
-      name: f.name,
-      timeout: f.timeout,
-      memorySize: f.memorySize,
-      runtime: f.runtime,
-      handler: 'index.main',
-      installDependency: true,
-      ...(f.triggers.length ? { triggers: f.triggers } : {}),
-      envVariables: Object.fromEntries(f.envVars.map((n) => [n, `{{env.${n}}}`])),
-    })),
+    functions: plan.functions.map((f) => functionDeclaration(f, (n) => `{{env.${n}}}`)),
+  };
+}
+
+/**
+ * One function as CloudBase declares it (cloudbaserc.json's entry, manager-node's createFunction `func`); the
+ * variables' values come from `valueOf` (placeholders for the committed file, real values for a deploy).
+ */
+export function functionDeclaration(f: Plan['functions'][number], valueOf: (name: string) => string) {
+  return {
+    name: f.name,
+    timeout: f.timeout,
+    memorySize: f.memorySize,
+    runtime: f.runtime,
+    handler: 'index.main',
+    installDependency: true,
+    ...(f.triggers.length ? { triggers: f.triggers } : {}),
+    envVariables: Object.fromEntries(f.envVars.map((n) => [n, valueOf(n)])),
   };
 }
 

@@ -6,9 +6,7 @@
  */
 import type { TestCloud } from '../localcloud/testing';
 import { addDays, releaseMoment } from '../shared/time';
-import { runTx } from './db';
-import { creditSv } from './holders';
-import { activeMerchant, ADMIN, application, login, ok, refused, rid, T0, worldForEachTest } from './testkit.testutil';
+import { activeMerchant, ADMIN, application, login, ok, refused, rid, T0, worldForEachTest, creditSvDirect, spendInStore } from './testkit.testutil';
 
 let tc: TestCloud;
 worldForEachTest((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, ADMIN) });
@@ -16,18 +14,6 @@ worldForEachTest((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, AD
 const DAY1 = '2026-03-02'; // T0 is its 10:00
 const MIN = 60_000;
 void T0;
-
-let keySeq = 0;
-async function creditSvDirect(holderId: string, sv: string): Promise<void> {
-  tc.cloud.makeCurrent();
-  await runTx((tx) => creditSv(tx, holderId, sv, `test-sv:${++keySeq}`));
-}
-
-async function spend(openid: string, merchantId: string, yuan: number): Promise<void> {
-  await login(tc, openid);
-  const { pay } = await ok(tc, 'order', openid, { action: 'create', requestId: rid('o'), merchantId, amountFen: yuan * 100 });
-  await tc.pay(pay.outTradeNo);
-}
 
 async function tick(): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const run = await tc.fireTimer('timeouts');
@@ -40,7 +26,7 @@ async function releaseDays(): Promise<{ day: string; totalSv: string; guidePrice
 }
 
 test('the minute job releases a day the 22:00 timer missed, once, and missed days in order', async () => {
-  await creditSvDirect('user:o_a', '100000');
+  await creditSvDirect(tc, 'user:o_a', '100000');
   await tc.clock.set(releaseMoment(DAY1, 22) + MIN, true); // the 22:00 timer never ran
   expect((await tick()).release).toMatchObject({ released: [DAY1] });
   expect((await tick()).release).toMatchObject({ due: 0, released: [] }); // at most once a day
@@ -56,7 +42,7 @@ test('the minute job releases a day the 22:00 timer missed, once, and missed day
 
 test('the release follows the releaseHour parameter (the minute job runs it), the 22:00 timer stays', async () => {
   await login(tc, 'o_a');
-  await creditSvDirect('user:o_a', '100000');
+  await creditSvDirect(tc, 'user:o_a', '100000');
   await ok(tc, 'admin', ADMIN, { action: 'setParam', name: 'releaseHour', value: 20, reason: '测试：改为 20 点释放' });
   await tc.clock.set(releaseMoment(DAY1, 20) - MIN, true);
   expect((await tick()).release).toMatchObject({ due: 0 });
@@ -71,10 +57,10 @@ test('the release follows the releaseHour parameter (the minute job runs it), th
 
 test('a catch-up of day d uses day d’s T and P: SV settled after 22:00 waits, an admin price after 22:00 waits', async () => {
   const b = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
-  await spend('o_alice', b, 1000); // A 1000 SV, B 200 SV
-  await creditSvDirect('user:o_network', '98800'); // T at 22:00 = 100,000
+  await spendInStore(tc, 'o_alice', b, 1000); // A 1000 SV, B 200 SV
+  await creditSvDirect(tc, 'user:o_network', '98800'); // T at 22:00 = 100,000
   await tc.clock.set(releaseMoment(DAY1, 22) + 30 * MIN, true); // the timer failed; nothing noticed yet
-  await spend('o_carl', b, 1000); // settled at 22:30, after day 1's release time: C 1000 SV, B +200, waiting
+  await spendInStore(tc, 'o_carl', b, 1000); // settled at 22:30, after day 1's release time: C 1000 SV, B +200, waiting
   await ok(tc, 'admin', ADMIN, { action: 'setGuidePrice', priceFen: 210, reason: '测试：22 点后调价' });
   await tc.clock.set(releaseMoment(DAY1, 22) + 60 * MIN, true);
   expect((await tick()).release).toMatchObject({ released: [DAY1] }); // the catch-up, at 23:00
@@ -101,8 +87,8 @@ test('a store the release brings to its deposit is activated by the minute job',
   await login(tc, 'o_nina');
   const m = await ok(tc, 'merchant', 'o_nina', { action: 'apply', requestId: rid('apply'), ...application('小店') });
   await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
-  await creditSvDirect(`merchant:${m.id}`, '600'); // test-only: an approved store holding SV
-  await creditSvDirect('user:o_network', '1400');
+  await creditSvDirect(tc, `merchant:${m.id}`, '600'); // test-only: an approved store holding SV
+  await creditSvDirect(tc, 'user:o_network', '1400');
   await login(tc, 'o_vic');
   await refused(tc, 'order', 'o_vic', { action: 'create', requestId: rid('o'), merchantId: m.id, amountFen: 100 }, 'MERCHANT_INACTIVE');
   await tc.clock.set(releaseMoment(DAY1, 22) + MIN, true);

@@ -7,30 +7,13 @@
 import type { TestCloud } from '../localcloud/testing';
 import { D } from '../shared/decimal';
 import { releaseMoment } from '../shared/time';
-import { runTx } from './db';
-import { creditSv } from './holders';
-import { activeMerchant, ADMIN, application, availableOf, balanceOf, call, login, ok, refused, rid, T0, worldForEachTest } from './testkit.testutil';
+import { activeMerchant, ADMIN, application, availableOf, balanceOf, call, login, ok, refused, rid, T0, worldForEachTest, creditSvDirect, spendInStore } from './testkit.testutil';
 
 let tc: TestCloud;
 worldForEachTest((c) => (tc = c), { frozenClock: true, setup: (c) => login(c, ADMIN) });
 
 const DAY1 = '2026-03-02'; // T0 is its 10:00; its release is at 22:00
 const A = 'o_alice';
-
-let keySeq = 0;
-/** Test-only SV (in real life it comes from an order's settlement): the rest of the network, or a store's. */
-async function creditSvDirect(holderId: string, sv: string): Promise<void> {
-  tc.cloud.makeCurrent();
-  await runTx((tx) => creditSv(tx, holderId, sv, `test-sv:${++keySeq}`));
-}
-
-/** A user spends `yuan` in store at a store (cash), so it gets SV at settlement (SPEC §4). */
-async function spend(openid: string, merchantId: string, yuan: number): Promise<void> {
-  await login(tc, openid);
-  const { order, pay } = await ok(tc, 'order', openid, { action: 'create', requestId: rid('o'), merchantId, amountFen: yuan * 100 });
-  expect(order.kind).toBe('instore');
-  await tc.pay(pay.outTradeNo);
-}
 
 async function releaseDay1(): Promise<void> {
   await tc.clock.set(releaseMoment(DAY1, 22), true);
@@ -41,10 +24,10 @@ async function releaseDay1(): Promise<void> {
 /** SPEC §11's evening: the user spent ¥1000 at B, the network's T is 100,000 SV, P = ¥2 → 8.88 points each. */
 async function seedEvening(users: string[]): Promise<{ b: string }> {
   const b = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
-  for (const u of users) await spend(u, b, 1000);
+  for (const u of users) await spendInStore(tc, u, b, 1000);
   // users: 1000 SV each; B: 200 SV each; the rest of the network makes T = 100,000
   const rest = 100_000 - users.length * 1200;
-  await creditSvDirect('user:o_network', String(rest));
+  await creditSvDirect(tc, 'user:o_network', String(rest));
   await releaseDay1();
   return { b };
 }
@@ -111,7 +94,7 @@ describe('released points are usable before anything reads the holder (SPEC §5,
 describe('a store sees its released points for taking orders and for activation (SPEC §4.2, §6)', () => {
   test('a store below zero that the release brings above zero takes orders again', async () => {
     const n = await activeMerchant(tc, 'o_nina', { depositPoints: '250' });
-    await spend('o_ulla', n, 6000); // deduction 300 points → −50.00; N 1200 SV, U 6000 SV
+    await spendInStore(tc, 'o_ulla', n, 6000); // deduction 300 points → −50.00; N 1200 SV, U 6000 SV
     expect(await balanceOf(tc, 'merchant:' + n)).toBe('-50.00');
     await login(tc, 'o_vic');
     await refused(tc, 'order', 'o_vic', { action: 'create', requestId: rid('o'), merchantId: n, amountFen: 100 }, 'MERCHANT_NEGATIVE');
@@ -130,8 +113,8 @@ describe('a store sees its released points for taking orders and for activation 
     const m = await ok(tc, 'merchant', 'o_nina', { action: 'apply', requestId: rid('apply'), ...application('小店') });
     await ok(tc, 'admin', ADMIN, { action: 'approveMerchant', merchantId: m.id });
     // an approved store holding SV (test-only: in real life a store earns SV while active)
-    await creditSvDirect(`merchant:${m.id}`, '600');
-    await creditSvDirect('user:o_network', '1400'); // T = 2000: the store receives 600/2000 × 888 = 266.40 ≥ 250
+    await creditSvDirect(tc, `merchant:${m.id}`, '600');
+    await creditSvDirect(tc, 'user:o_network', '1400'); // T = 2000: the store receives 600/2000 × 888 = 266.40 ≥ 250
     await login(tc, 'o_vic');
     await refused(tc, 'order', 'o_vic', { action: 'create', requestId: rid('o'), merchantId: m.id, amountFen: 100 }, 'MERCHANT_INACTIVE');
     await releaseDay1();
@@ -142,8 +125,8 @@ describe('a store sees its released points for taking orders and for activation 
 
   test('merchant.movePoints and buyDeposit count the store’s released points', async () => {
     const n = await activeMerchant(tc, 'o_nina', { depositPoints: '250' });
-    await creditSvDirect(`merchant:${n}`, '1000');
-    await creditSvDirect('user:o_network', '99000'); // store receives 8.88
+    await creditSvDirect(tc, `merchant:${n}`, '1000');
+    await creditSvDirect(tc, 'user:o_network', '99000'); // store receives 8.88
     await releaseDay1();
     // 258.88 held, 250 kept as deposit: 8.88 can move out
     const after = await ok(tc, 'merchant', 'o_nina', { action: 'movePoints', requestId: rid('mv'), direction: 'toAvailable', points: '8.88' });

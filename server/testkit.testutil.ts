@@ -188,3 +188,19 @@ export async function orderDoc(tc: TestCloud, orderId: string): Promise<any> {
 export async function stockOf(tc: TestCloud, productId: string): Promise<number> {
   return ((await tc.db.collection('products').doc(productId).get()).data as { stock: number }).stock;
 }
+
+/** Test-only SV (in real life it comes from an order's settlement): the rest of the network, or a store's. */
+export async function creditSvDirect(tc: TestCloud, holderId: string, sv: string): Promise<void> {
+  tc.cloud.makeCurrent();
+  const { runTx } = await import('./db');
+  const { creditSv } = await import('./holders');
+  await runTx((tx) => creditSv(tx, holderId, sv, `test-sv:${rid('sv')}`));
+}
+
+/** A user pays `yuan` in store at a store (cash, no points), so both get SV at settlement (SPEC §4). */
+export async function spendInStore(tc: TestCloud, openid: string, merchantId: string, yuan: number): Promise<any> {
+  await login(tc, openid);
+  const { order, pay } = await ok(tc, 'order', openid, { action: 'create', requestId: rid('o'), merchantId, amountFen: yuan * 100 });
+  await tc.pay(pay.outTradeNo);
+  return order;
+}
