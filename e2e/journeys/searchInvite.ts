@@ -81,6 +81,18 @@ export async function searchInviteJourney(browser: Browser, base: string, local:
   const scannerMe = await local.api('user', scannerOpenid!, { action: 'login' });
   assert(scannerMe.referrerUserNo === carolMe.userNo, `the poster's sharer is the referrer: ${scannerMe.referrerUserNo} vs ${carolMe.userNo}`);
   await scanner.close();
+
+  // the store page makes a poster too: the store, one of its products, a code that opens the store
+  await carol.goto(`/pages/merchant/index?id=${encodeURIComponent(hit.merchantId)}`);
+  await carol.tapSelector('.make-poster');
+  await carol.cur().locator('.poster-state').waitFor({ state: 'detached' });
+  const header = await carol.page.evaluate(() => {
+    const c = document.querySelector('.poster-canvas canvas') as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(10, 10, 1, 1).data.slice(0, 3)).join();
+  });
+  assert(header === '7,193,96', `the store poster is drawn: ${header}`);
+  await carol.shot('05b-store-poster');
+  await carol.tapSelector('.poster-close');
   await carol.close();
 
   const bob = await local.api('user', 'demo_bob', { action: 'login' });
