@@ -12,7 +12,7 @@ import type { Order, StoreDashboard, StoreDay } from '../shared/api';
 import { businessDay } from '../shared/time';
 import { svShown } from '../shared/release';
 import { now } from './clock';
-import { AnyDoc, getDb, isDuplicateKey } from './db';
+import { createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
 import { requireMyMerchant } from './merchants';
 import { postOrderEvent } from './messages';
 import { statementsOf } from './statements';
@@ -32,46 +32,28 @@ interface StoreDayDoc extends StoreDay {
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
 /**
- * Counts a paid or refunded order into its store's day, once (never throws), after the payment's commit and
- * outside any transaction: the marker `storeDayMarks/<orderId>:<event>` is created first (add: a second count of
- * the same event fails there as a duplicate and stops), then the day's figures are incremented in place
- * (`_.inc`: one atomic update, which CloudBase applies to the document as it is — nothing read, so nothing lost
- * under its isolation; a plain update waits for a transaction's lock instead of failing). A day not yet created is
- * created with add; a concurrent creation fails it as a duplicate, and the increment is applied again. Two round
- * trips a payment, no transaction. If the function dies between the marker and the increment, the count is lost:
- * the figure is a statistic (as the store's salesFen), never money.
+ * Counts a paid or refunded order into its store's day, once (never throws): a small transaction of its own,
+ * after the payment's commit — the marker `storeDayMarks/<orderId>:<event>` created, the day locked then read.
  */
 export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
   if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
   const day = businessDay(o.paidAt); // a refund counts against the day of the sale
   const id = `${o.merchantId}:${day}`;
-  const db = getDb();
-  const add: Omit<StoreDay, 'day'> =
-    event === 'paid'
-      ? { orders: 1, amountFen: o.amountFen, cashFen: o.cashFen, refunds: 0, refundFen: 0 }
-      : { orders: 0, amountFen: 0, cashFen: 0, refunds: 1, refundFen: o.cashFen };
-  const inc = async (): Promise<boolean> => {
-    const _ = db.command;
-    const data: AnyDoc = { updatedAt: now() };
-    for (const [k, v] of Object.entries(add)) if (v) data[k] = _.inc(v);
-    const r = (await db.collection(STORE_DAYS_COLL).doc(id).update({ data })) as { stats?: { updated?: number } };
-    return (r?.stats?.updated ?? 0) > 0;
-  };
   try {
-    try {
-      await db.collection(STORE_DAY_MARKS_COLL).add({ data: { _id: `${o._id}:${event}`, at: now() } });
-    } catch (e) {
-      if (isDuplicateKey(e)) return; // counted already
-      throw e;
-    }
-    if (await inc()) return;
-    try {
-      const fresh: StoreDayDoc = { _id: id, merchantId: o.merchantId, day, ...add, updatedAt: now() };
-      await db.collection(STORE_DAYS_COLL).add({ data: fresh });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      if (!(await inc())) throw new Error(`storeDays/${id} neither created nor found`);
-    }
+    await runTx(async (tx) => {
+      const markId = `${o._id}:${event}`;
+      if (await readDoc(tx, STORE_DAY_MARKS_COLL, markId)) return;
+      // the mark is created (add: a concurrent second count conflicts and finds it), the day locked then read
+      // (CloudBase does not re-check reads at commit: a read-then-set would lose a concurrent order's count)
+      const [, locked] = await Promise.all([createDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() }), lockAndRead<StoreDayDoc>(tx, STORE_DAYS_COLL, id)]);
+      const cur = locked ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+      const next: StoreDayDoc =
+        event === 'paid'
+          ? { ...cur, orders: cur.orders + 1, amountFen: cur.amountFen + o.amountFen, cashFen: cur.cashFen + o.cashFen, updatedAt: now() }
+          : { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
+      if (locked) await writeDoc(tx, STORE_DAYS_COLL, id, next);
+      else await createDoc(tx, STORE_DAYS_COLL, id, next);
+    });
   } catch (e) {
     console.warn('[storeStats] not recorded', o._id, event, String((e as Error)?.message ?? e));
   }
