@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
 import { call, newRequestId } from '../services/cloud'
 import { refreshMe } from '../services/session'
-import { chooseAndUploadImage } from '../services/upload'
+import { pickImage } from '../utils/upload'
 import type { MerchantApplication } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
@@ -41,12 +41,8 @@ function Apply() {
   const missing = Object.keys(errors).length
 
   const upload = async () => {
-    try {
-      const url = await chooseAndUploadImage('license')
-      if (url) setF((x) => ({ ...x, licenseImage: url }))
-    } catch (e) {
-      showError(e)
-    }
+    const url = await pickImage('license')
+    if (url) setF((x) => ({ ...x, licenseImage: url }))
   }
   const submit = async () => {
     setTried(true)

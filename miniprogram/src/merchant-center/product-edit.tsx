@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
 import { Loading } from '../components/States'
 import { call, newRequestId } from '../services/cloud'
-import { chooseAndUploadImage } from '../services/upload'
+import { pickImage } from '../utils/upload'
 import { showError, useQuery } from '../utils/hooks'
 import { fenToYuanText } from '../utils/format'
 import { checkInt, checkYuan } from '../utils/input'
@@ -56,12 +56,8 @@ function Edit({ id }: { id: string }) {
   const blocked = !title.trim() ? '请填写商品名称' : !price.trim() ? '请填写价格' : priceCheck.error || stockCheck.error ? '请先修正标红的项' : ''
   const valid = !blocked && priceFen !== null && stockN !== null
   const upload = async () => {
-    try {
-      const url = await chooseAndUploadImage('product')
-      if (url) setImages((xs) => [...xs, url].slice(0, 9))
-    } catch (e) {
-      showError(e)
-    }
+    const url = await pickImage('product')
+    if (url) setImages((xs) => [...xs, url].slice(0, 9))
   }
   const save = async () => {
     if (!valid || busy) return

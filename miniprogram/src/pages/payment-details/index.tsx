@@ -5,11 +5,11 @@ import { useEffect, useState } from 'react'
 import PageShell from '../../components/PageShell'
 import { QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
-import { chooseAndUploadImage } from '../../services/upload'
 import { getSession } from '../../services/session'
 import { paymentQrFolder } from '../../../../shared/uploads'
 import { showError, useQuery } from '../../utils/hooks'
 import { px } from '../../utils/px'
+import { pickImage } from '../../utils/upload'
 
 export default function PaymentDetailsPage() {
   return (
@@ -31,15 +31,11 @@ function PaymentDetailsView() {
     }
   }, [q.data])
   const upload = async () => {
-    try {
-      // the server accepts a QR file only from the user's own folder (shared/uploads.ts)
-      const me = getSession().me
-      if (!me) return
-      const url = await chooseAndUploadImage(paymentQrFolder(me.openid))
-      if (url) setQr(url)
-    } catch (e) {
-      showError(e)
-    }
+    // the server accepts a QR file only from the user's own folder (shared/uploads.ts)
+    const me = getSession().me
+    if (!me) return
+    const url = await pickImage(paymentQrFolder(me.openid))
+    if (url) setQr(url)
   }
   const save = async () => {
     setBusy(true)
