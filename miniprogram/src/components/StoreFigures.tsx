@@ -30,9 +30,9 @@ export function CountBadge({ n, className }: { n: number; className?: string }) 
 function Bars({ values, labels, color, className }: { values: number[]; labels: string[]; color: string; className: string }) {
   const max = Math.max(1, ...values)
   return (
-    <View className={`bars ${className}`} style={{ display: 'flex', alignItems: 'flex-end', height: px(160), gap: px(6), marginTop: px(12) }}>
+    <View className={`bars ${className}`} style={{ display: 'flex', alignItems: 'flex-end', justifyContent: 'center', height: px(160), gap: px(6), marginTop: px(12) }}>
       {values.map((v, i) => (
-        <View key={labels[i]} style={{ flex: 1, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'flex-end', height: '100%' }}>
+        <View key={labels[i]} style={{ flex: 1, maxWidth: px(48), display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'flex-end', height: '100%' }}>
           <View style={{ width: '100%', background: color, borderRadius: px(4), height: `${barPercent(v, max)}%`, minHeight: v > 0 ? px(4) : 0 }} />
           <Text style={{ fontSize: px(16), color: '#8c8c8c', marginTop: px(4) }}>{labels[i]}</Text>
         </View>
