@@ -56,13 +56,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   const buyer = await new Person('小青(买家)', base, J, 'demo_carol').open(browser, '/pages/market/index');
   await buyer.acceptRiskIfShown();
   const buyerBefore = await local.api('user', 'demo_carol', { action: 'assets' });
-  await buyer.tap('买卖');
-  await buyer.tapSelector('.side-buy');
-  await buyer.fill('.price-input', priceYuan);
-  await buyer.fill('.qty-input', '10');
-  await buyer.tapButton(/^买入$/);
-  await buyer.confirmModal('确认买入');
-  await buyer.confirmModal('已成交');
+  await buyAt(buyer, priceYuan, '10');
   await buyer.see('卖家收款方式');
   await buyer.see('微信号 alice_pay（小爱）');
   // the buyer sees whom they pay by name
@@ -117,13 +111,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
   await seller.see('挂单中');
 
   await buyer.tabBar('市场');
-  await buyer.tap('买卖');
-  await buyer.tapSelector('.side-buy');
-  await buyer.fill('.price-input', priceYuan);
-  await buyer.fill('.qty-input', '5');
-  await buyer.tapButton(/^买入$/);
-  await buyer.confirmModal('确认买入');
-  await buyer.confirmModal('已成交');
+  await buyAt(buyer, priceYuan, '5');
   await buyer.see('请在倒计时结束前付款');
   await buyer.shot('09-second-trade-awaiting-payment');
   const tradeId = decodeURIComponent(buyer.page.url().match(/id=([^&]+)/)?.[1] ?? '');
@@ -146,13 +134,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
 
   // a third trade: the buyer cancels before paying; the seller's list follows without a reload
   await buyer.tabBar('市场');
-  await buyer.tap('买卖');
-  await buyer.tapSelector('.side-buy');
-  await buyer.fill('.price-input', priceYuan);
-  await buyer.fill('.qty-input', '5');
-  await buyer.tapButton(/^买入$/);
-  await buyer.confirmModal('确认买入');
-  await buyer.confirmModal('已成交');
+  await buyAt(buyer, priceYuan, '5');
   // the seller's 我的挂单 follows the fill by itself (it showed a filled order as 挂单中 for an hour)
   await seller.notSee(/未成交 5\.00/, 30_000);
   await buyer.see('取消交易（未付款）');
@@ -164,13 +146,7 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
 
   // a fourth trade goes to appeal: paid, not confirmed for 24 hours, then 申诉 with a screenshot
   await buyer.back();
-  await buyer.tap('买卖');
-  await buyer.tapSelector('.side-buy');
-  await buyer.fill('.price-input', priceYuan);
-  await buyer.fill('.qty-input', '2');
-  await buyer.tapButton(/^买入$/);
-  await buyer.confirmModal('确认买入');
-  await buyer.confirmModal('已成交');
+  await buyAt(buyer, priceYuan, '2');
   await buyer.tapButton('我已付款');
   await buyer.confirmModal('确认已付款');
   await buyer.see(/后可申诉/);
@@ -207,4 +183,15 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
 
   for (const p of [seller, buyer, admin]) await p.close();
   return [seller, buyer, admin].flatMap((p) => p.errors);
+}
+
+/** A buy order at the seller's price on the 买卖 tab, confirmed; it fills at once (已成交). */
+async function buyAt(buyer: Person, priceYuan: string, qty: string): Promise<void> {
+  await buyer.tap('买卖');
+  await buyer.tapSelector('.side-buy');
+  await buyer.fill('.price-input', priceYuan);
+  await buyer.fill('.qty-input', qty);
+  await buyer.tapButton(/^买入$/);
+  await buyer.confirmModal('确认买入');
+  await buyer.confirmModal('已成交');
 }
