@@ -46,6 +46,8 @@ export const UNITS = {
   lapse: { what: 'one lapsed trade', tx: 1, roundTrips: 110, external: 1 },
   /** sweepTreasuryInbox: one batch — the query, then per inbox a lock, a read and the entry's writes. */
   sweep: { what: 'one treasury sweep batch', tx: 1, roundTrips: 2 + 4 * SWEEP_BATCH, external: 0 },
+  /** backfillProducts: one product's transaction (lock, read, write) after the batch's two queries. */
+  backfill: { what: 'one product backfilled', tx: 1, roundTrips: 5, external: 0 },
 } satisfies Record<string, Unit>;
 
 export interface WorkBound {
@@ -68,7 +70,7 @@ function budgeted(fn: FunctionName, budgetMs: number, units: Unit[], note: strin
 export function workBound(fn: FunctionName): WorkBound {
   switch (fn) {
     case 'timeouts':
-      return budgeted(fn, TICK_BUDGET_MS, [UNITS.order, UNITS.notice, UNITS.lapse, UNITS.sweep], 'jobs budget (TICK_BUDGET_MS)');
+      return budgeted(fn, TICK_BUDGET_MS, [UNITS.order, UNITS.notice, UNITS.lapse, UNITS.sweep, UNITS.backfill], 'jobs budget (TICK_BUDGET_MS)');
     case 'release': {
       // run: days until RELEASE_DAYS_BUDGET_MS (+ the day in flight); notices only while the run is under
       // RELEASE_RUN_BUDGET_MS (+ the notice in flight). The `notices` action is one budgeted batch.

@@ -59,7 +59,7 @@ const JOURNEYS = [
   { name: '6-fulfilment: pickup with a code typed by the store; delivery to an address, shipped with a tracking no., received', fn: fulfilmentJourney },
   { name: '7-messages: unread badge on the tab bar and 我的, a message opened, all read', fn: messagesJourney },
   { name: '8-merchant-centre: sales figures, orders to handle, charts; a product with images and specs, deleted', fn: merchantCentreJourney },
-  { name: '9-search-invite: banner and 热销商品 on the home page, search finds stores and products, 我邀请的人', fn: searchInviteJourney },
+  { name: '9-search-invite: banner and 热销商品 on the home page, search finds stores and products, a share poster drawn and downloaded, its code scanned, 我邀请的人', fn: searchInviteJourney },
 ];
 
 async function main() {

@@ -254,6 +254,8 @@ export const CASES: Case[] = [
   { fn: 'merchant', action: 'setOnShelf', allowed: ['owner'], payload: async (f) => ({ productId: f.M.productId, onShelf: true }), mutating: true },
   { fn: 'merchant', action: 'products', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'payCode', allowed: ['owner', 'other'], payload: none, bookkeeping: 'the generated code is stored once' },
+  // anyone registered may share a store on a poster (the code names the caller as referrer; nothing is stored)
+  { fn: 'merchant', action: 'posterCode', allowed: ID, payload: async (f) => ({ merchantId: f.M.id, productId: f.M.productId }) },
   { fn: 'merchant', action: 'orders', allowed: ['owner', 'other'], payload: none },
   { fn: 'merchant', action: 'statements', allowed: ['owner', 'other'], payload: async () => ({ days: 7 }) },
   { fn: 'merchant', action: 'ship', allowed: ['owner'], payload: async (f) => ({ orderId: await f.order('paid'), trackingNo: 'SF1' }), mutating: true },

@@ -52,3 +52,46 @@ describe('the home page: units sold, the hot feed, banners (issue 15)', () => {
     ]);
   });
 });
+
+describe('the feed by category, and products saved before search and categories (issue 15)', () => {
+  let tc: TestCloud;
+  worldForEachTest((c) => (tc = c));
+
+  test("a category chip shows that category's stores' products only; an unknown category is refused", async () => {
+    await activeMerchant(tc, 'o_bob', { name: '老王面馆', category: '餐饮美食' });
+    await activeMerchant(tc, 'o_carol', { name: '鲜果铺', category: '生鲜果蔬' });
+    await product(tc, 'o_bob', '牛肉面', 2000, 50);
+    await product(tc, 'o_carol', '苹果', 990, 50);
+    await product(tc, 'o_carol', '香蕉', 590, 50);
+    const titles = async (category?: string) => (await ok(tc, 'merchant', 'o_alice', { action: 'home', ...(category ? { category } : {}) })).hot.map((x: any) => x.title).sort();
+    expect(await titles()).toEqual(['牛肉面', '苹果', '香蕉'].sort());
+    expect(await titles('生鲜果蔬')).toEqual(['苹果', '香蕉'].sort());
+    expect(await titles('餐饮美食')).toEqual(['牛肉面']);
+    expect(await titles('数码家电')).toEqual([]);
+    expect((await fail(tc, 'merchant', 'o_alice', { action: 'home', category: '不存在' })).code).toBe('INVALID_INPUT');
+  });
+
+  test('a product saved before searchText and category existed is found by search and by its category after the timer’s backfill', async () => {
+    await activeMerchant(tc, 'o_bob', { name: '老王面馆', category: '餐饮美食' });
+    const old = await product(tc, 'o_bob', '老坛酸菜面', 1800, 20);
+    const fresh = await product(tc, 'o_bob', '阳春面', 1200, 20);
+    // as products were saved before this session's fields: no searchText, no category, no sold
+    const cmd = tc.db.command;
+    await tc.db.collection('products').doc(old.id).update({ data: { searchText: cmd.remove(), category: cmd.remove(), sold: cmd.remove() } });
+    const before = await tc.db.collection('products').doc(old.id).get();
+    expect(before.data).not.toHaveProperty('searchText');
+    expect(before.data).not.toHaveProperty('category');
+    expect((await ok(tc, 'merchant', 'o_alice', { action: 'search', keyword: '酸菜' })).products).toEqual([]);
+    expect((await ok(tc, 'merchant', 'o_alice', { action: 'home', category: '餐饮美食' })).hot.map((x: any) => x.id)).toEqual([fresh.id]);
+
+    await login(tc, ADMIN);
+    const run = await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect(run.catalogue).toEqual({ found: 1, filled: 1 });
+    const after = (await tc.db.collection('products').doc(old.id).get()).data as any;
+    expect([after.searchText, after.category, after.sold]).toEqual(['老坛酸菜面 老坛酸菜面', '餐饮美食', 0]);
+    expect((await ok(tc, 'merchant', 'o_alice', { action: 'search', keyword: '酸菜' })).products.map((x: any) => x.id)).toEqual([old.id]);
+    expect((await ok(tc, 'merchant', 'o_alice', { action: 'home', category: '餐饮美食' })).hot.map((x: any) => x.id).sort()).toEqual([old.id, fresh.id].sort());
+    // nothing left: the next run finds nothing
+    expect((await ok(tc, 'timeouts', ADMIN, { action: 'tick' })).catalogue).toEqual({ found: 0, filled: 0 });
+  });
+});

@@ -9,11 +9,11 @@ import type { Banner, HomeFeed } from '../shared/api';
 import { DomainError } from '../shared/errors';
 import { now } from './clock';
 import { CONFIG_COLL } from './config';
-import { getDb, readDoc, runTx, writeDoc } from './db';
-import { PRODUCTS_COLL, ProductDoc, getMerchant } from './merchants';
+import { AnyDoc, getDb, readDoc, runTx, writeDoc } from './db';
+import { CATEGORIES, PRODUCTS_COLL, ProductDoc, getMerchant } from './merchants';
 import { hitsOf } from './search';
 import { requireAdmin, writeAudit } from './admin/params';
-import { Payload, id as idOf, imageRef, limit as limitOf, str } from './validate';
+import { Payload, id as idOf, imageRef, limit as limitOf, optStr, str } from './validate';
 
 export const BANNERS_ID = 'banners';
 export const MAX_BANNERS = 5;
@@ -26,15 +26,19 @@ export async function readBanners(): Promise<Banner[]> {
   return (await readDoc<BannersDoc>(getDb(), CONFIG_COLL, BANNERS_ID))?.items ?? [];
 }
 
-/** On-shelf products of active stores, most units sold first (ties: newest id first). */
-export async function hotProducts(limit: number): Promise<HomeFeed['hot']> {
-  const res = await getDb().collection(PRODUCTS_COLL).where({ onShelf: true }).orderBy('sold', 'desc').orderBy('_id', 'desc').limit(HOT_READ).get();
+/** On-shelf products of active stores (of one category: their store's), most units sold first (ties: newest id first). */
+export async function hotProducts(limit: number, category?: string): Promise<HomeFeed['hot']> {
+  const where: AnyDoc = { onShelf: true };
+  if (category) where.category = category;
+  const res = await getDb().collection(PRODUCTS_COLL).where(where).orderBy('sold', 'desc').orderBy('_id', 'desc').limit(HOT_READ).get();
   return (await hitsOf((res.data ?? []) as ProductDoc[])).slice(0, limit);
 }
 
 export async function home(p: Payload): Promise<HomeFeed> {
   const limit = limitOf(p, 10, 30);
-  const [banners, hot] = await Promise.all([readBanners(), hotProducts(limit)]);
+  const category = optStr(p, 'category', { label: '类目', min: 0, max: 20 });
+  if (category && !(CATEGORIES as readonly string[]).includes(category)) throw new DomainError('INVALID_INPUT', '没有这个类目');
+  const [banners, hot] = await Promise.all([readBanners(), hotProducts(limit, category || undefined)]);
   return { banners, hot };
 }
 

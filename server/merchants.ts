@@ -20,6 +20,7 @@ import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import { AnyDoc, Tx, getCloud, getDb, lockAndRead, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
 import { setStockInTx } from './stock';
+import { codeDataUrl, miniProgramCode } from './wxacode';
 import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -96,6 +97,9 @@ export interface ProductDoc {
   deleted?: boolean;
   /** Issue 15 search: title and description in lower case, written on every save (server/search.ts). */
   searchText?: string;
+  /** Issue 15 home feed by category: the store's category, copied on every save (a store's category does not
+   * change once approved); absent on products saved before (server/search.ts backfillProducts fills it in). */
+  category?: string;
   /** Issue 15 home feed: units sold, counted after each sale's commit (server/search.ts countSold). */
   sold?: number;
   createdAt: number;
@@ -505,6 +509,7 @@ export async function saveProduct(openid: string, p: Payload): Promise<Product> 
       };
     }
     doc.searchText = productSearchText(doc);
+    doc.category = m.category;
     // the stock is dealt over the product's shards, so that orders for a fast-selling product do not all lock one document
     Object.assign(doc, await setStockInTx(tx, doc._id, fields.stock, doc.stockShards ?? 0));
     await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);
@@ -756,9 +761,8 @@ export async function payCode(openid: string): Promise<{ page: string; scene: st
     const url = urls?.fileList?.[0]?.tempFileURL;
     if (url) return { page: PAY_PAGE, scene, imageUrl: url };
   }
-  const res = await cloud.openapi.wxacode.getUnlimited({ scene, page: PAY_PAGE, checkPath: false, width: 430 });
-  const buffer: Buffer | undefined = res?.buffer;
-  if (!buffer) throw new DomainError('PAY_CODE_UNAVAILABLE', '生成收款码失败，请稍后再试');
+  const code = await miniProgramCode(scene, PAY_PAGE, new DomainError('PAY_CODE_UNAVAILABLE', '生成收款码失败，请稍后再试'));
+  const buffer = code.buffer;
   let imageUrl = '';
   let fileId: string | null = null;
   try {
@@ -771,7 +775,7 @@ export async function payCode(openid: string): Promise<{ page: string; scene: st
   } catch (e) {
     console.warn('[merchant] pay code upload failed, returning inline image', e);
   }
-  if (!imageUrl) imageUrl = `data:${res?.contentType ?? 'image/png'};base64,${Buffer.from(buffer).toString('base64')}`;
+  if (!imageUrl) imageUrl = codeDataUrl(code);
   if (fileId) {
     await runTx(async (tx) => {
       const cur = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id);

@@ -4,8 +4,8 @@
  * `limit + 1` products and one query for their stores, so a search costs the same whatever the catalogue's size.
  */
 import type { MerchantSummary, ProductHit, SearchResult } from '../shared/api';
-import { AnyDoc, getDb } from './db';
-import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, ProductDoc, escapeRegExp, listMerchants, productOf } from './merchants';
+import { AnyDoc, getDb, lockAndRead, runTx, writeDoc } from './db';
+import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, ProductDoc, escapeRegExp, listMerchants, productOf, productSearchText } from './merchants';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, limit as limitOf, str } from './validate';
 
 /** How many stores the first page of a search shows (more: merchant.list with the same keyword). */
@@ -57,6 +57,39 @@ export async function search(p: Payload): Promise<SearchResult> {
 export async function countSold(lines: Array<{ productId: string; quantity: number }>): Promise<void> {
   const db = getDb();
   await Promise.all(lines.map((l) => db.collection(PRODUCTS_COLL).doc(l.productId).update({ data: { sold: db.command.inc(l.quantity) } })));
+}
+
+/** How many products one run of the backfill reads (the `timeouts` timer, every minute). */
+export const BACKFILL_BATCH = 50;
+
+/**
+ * Products saved before search and the category feed existed have no `searchText` and no `category` (both are
+ * written by every save since): `timeouts` fills them in, BACKFILL_BATCH a run, each in a short transaction of
+ * its own (locked, read, skipped if a save got there first, written). Once none is left a run costs one query.
+ * `sold` is set to 0 where it was never counted, so the feed's order by units sold sees every product.
+ */
+export async function backfillProducts(budgetMs = 20_000): Promise<{ found: number; filled: number }> {
+  const started = Date.now();
+  const db = getDb();
+  const res = await db.collection(PRODUCTS_COLL).where({ category: db.command.exists(false) }).limit(BACKFILL_BATCH).get();
+  const docs = (res.data ?? []) as ProductDoc[];
+  if (!docs.length) return { found: 0, filled: 0 };
+  const ids = [...new Set(docs.map((d) => d.merchantId))];
+  const stores = await db.collection(MERCHANTS_COLL).where({ _id: db.command.in(ids) }).limit(ids.length).get();
+  // a store's category is fixed once it is approved (only an application sets it), so it is read outside the writes
+  const categoryOf = new Map(((stores.data ?? []) as MerchantDoc[]).map((m) => [m._id, m.category]));
+  let filled = 0;
+  for (const d of docs) {
+    if (Date.now() - started > budgetMs) break;
+    const wrote = await runTx(async (tx) => {
+      const cur = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, d._id);
+      if (!cur || cur.category !== undefined) return false;
+      await writeDoc(tx, PRODUCTS_COLL, cur._id, { ...cur, searchText: productSearchText(cur), category: categoryOf.get(cur.merchantId) ?? '', sold: cur.sold ?? 0 });
+      return true;
+    });
+    if (wrote) filled++;
+  }
+  return { found: docs.length, filled };
 }
 
 export const searchActions = { search };

@@ -231,7 +231,7 @@ export interface MerchantApi {
   list: { req: { keyword?: string; category?: string; cursor?: string | null }; res: Page<MerchantSummary> };
   get: { req: { merchantId: string }; res: MerchantDetail };
   search: { req: { keyword: string; cursor?: string | null; limit?: number }; res: SearchResult };
-  home: { req: { limit?: number }; res: HomeFeed };
+  home: { req: { limit?: number; category?: string }; res: HomeFeed };
   apply: { req: MerchantApplication & { requestId: string }; res: MerchantPrivate };
   mine: { req: Record<string, never>; res: MerchantPrivate | null };
   buyDeposit: { req: { points: string; requestId: string }; res: { purchaseId: string; priceFen: number; pay: PaymentRequest } };
@@ -239,6 +239,8 @@ export interface MerchantApi {
   setOnShelf: { req: { productId: string; onShelf: boolean }; res: Product };
   products: { req: Record<string, never>; res: { items: Product[] } }; // my catalogue, on and off shelf
   payCode: { req: Record<string, never>; res: { page: string; scene: string; imageUrl: string } };
+  /** Issue 15: the share poster's mini-program code (scene: store, product, the caller as referrer; shared/poster.ts). */
+  posterCode: { req: { merchantId: string; productId?: string }; res: { page: string; scene: string; imageUrl: string } };
   orders: { req: { status?: OrderStatus; cursor?: string | null }; res: Page<Order> };
   ship: { req: { orderId: string; carrier?: string; trackingNo?: string }; res: Order };
   /** Issue 15: the modes the store offers for goods. */

@@ -22,6 +22,7 @@ import { releaseIfDue } from '../../server/release';
 import { activateFundedStores } from '../../server/merchants';
 import { cancelLapsedTrades } from '../../server/market';
 import { sweepTreasuryInbox } from '../../server/ledger';
+import { backfillProducts } from '../../server/search';
 import { RELEASE_DAYS_BUDGET_MS, TICK_BUDGET_MS } from '../../server/budgets';
 
 /** The jobs, in order; each gets the part of TICK_BUDGET_MS the previous ones left (server/budgets.ts). */
@@ -32,6 +33,8 @@ const jobs: Record<string, (budgetMs: number) => Promise<unknown>> = {
   releaseNotices: (budgetMs) => sendReleaseNotices({ budgetMs }),
   market: (budgetMs) => cancelLapsedTrades(undefined, budgetMs),
   treasury: (budgetMs) => sweepTreasuryInbox({ budgetMs }),
+  // products saved before search and the category feed: their searchText and category (server/search.ts)
+  catalogue: (budgetMs) => backfillProducts(budgetMs),
 };
 
 const inner = handler(

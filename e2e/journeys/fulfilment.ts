@@ -1,7 +1,7 @@
 /**
  * Journey 6 (issue 15): fulfilment modes.
  * - pickup: 老王 offers 到店自提 in the merchant centre; 小青 orders a bowl for pickup with a note, pays, sees
- *   her pickup code; 老王 types the code and the order completes (settled at once).
+ *   her pickup code and its QR; 老王 types the code and the order completes (settled at once).
  * - delivery: 小青 buys oranges from 鲜果坊, fills in an address (the h5 form; on WeChat its own picker),
  *   pays; 阿芳 ships with carrier and tracking number; 小青 sees them and confirms receipt.
  */
@@ -39,6 +39,11 @@ export async function fulfilmentJourney(browser: Browser, base: string, local: L
   const code = await carol.text('.pickup-code');
   assert(/^\d{6}$/.test(code), `pickup code shown: ${code}`);
   await carol.see('少辣');
+  // the code also as a QR for the store's 扫码核销 (weapp; h5 types the code)
+  const qrImg = carol.cur().locator('.pickup-qr img').first();
+  await qrImg.waitFor();
+  const qr = await qrImg.evaluate((i) => ({ w: (i as HTMLImageElement).naturalWidth, src: (i as HTMLImageElement).src.slice(0, 22) }));
+  assert(qr.src === 'data:image/gif;base64,' && qr.w === (29 + 8) * 6, `pickup QR shown: ${JSON.stringify(qr)}`);
   await carol.shot('03-buyer-pickup-code');
   const pickupId = decodeURIComponent((await carol.page.url()).match(/id=([^&]+)/)?.[1] ?? '');
   assert(pickupId, 'order id in url');

@@ -1,10 +1,11 @@
 import Taro from '@tarojs/taro'
-import { View, Text, Input } from '@tarojs/components'
+import { View, Text, Input, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { call } from '../services/cloud'
 import type { Address, FulfilmentMode, MerchantPrivate, Order, SavedAddress } from '../services/types'
-import { FULFILMENT_LABELS, addressFromWechat, addressLine, normalizeAddress } from '../../../shared/fulfilment'
+import { FULFILMENT_LABELS, addressFromWechat, addressLine, normalizeAddress, parsePickupScan } from '../../../shared/fulfilment'
+import { pickupQr } from '../utils/qr'
 import { showError, toast, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
 import { shipSummary } from '../utils/lists'
@@ -139,6 +140,13 @@ export function OrderFulfilment({ o, flat }: { o: Order; flat?: boolean }) {
         <View className='center'>
           <View className='muted'>{o.status === 'paid' ? '到店后向商家出示取货码' : '支付后可凭取货码到店取货'}</View>
           {o.status === 'paid' && <View className='big-number pickup-code' style={{ letterSpacing: px(12), margin: `${px(16)} 0` }}>{o.pickupCode}</View>}
+          {o.status === 'paid' && (
+            <>
+              {/* the same code as a QR for the store's 扫码核销 (utils/qr.ts) */}
+              <Image className='pickup-qr' src={pickupQr(o.id, o.pickupCode).url} style={{ width: px(300), height: px(300), display: 'block', margin: '0 auto' }} />
+              <View className='muted small'>商家扫码或输入取货码核销</View>
+            </>
+          )}
         </View>
       )}
       {o.fulfilment === 'pickup' && o.status === 'completed' && <View className='muted'>已取货</View>}
@@ -211,12 +219,27 @@ export function PickupVerify({ onDone }: { onDone: (o: Order) => void }) {
       setBusy(false)
     }
   }
+  // weapp: scan the buyer's pickup QR (pickup:<order>:<code>); h5 has no camera scan, the typed code is its way
+  const scan = async () => {
+    let text = ''
+    try {
+      text = (await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] })).result
+    } catch {
+      return // closed the scanner
+    }
+    const read = parsePickupScan(text)
+    if (!read) return toast('这不是取货码，请扫描顾客订单页的取货二维码')
+    await verify(read.code, read.orderId ?? undefined)
+  }
   return (
     <View className='card pickup-verify'>
       <View className='card-title'>核销自提订单</View>
+      {process.env.TARO_ENV === 'weapp' && (
+        <Button type='primary' block className='pickup-scan' loading={busy} onClick={scan} style={{ marginBottom: px(16) }}>扫码核销</Button>
+      )}
       <View className='flex' style={{ gap: px(16) }}>
         <Input className='input grow pickup-input' type='number' maxlength={6} placeholder='输入顾客的 6 位取货码' value={code} onInput={(e) => setCode(e.detail.value)} />
-        <Button type='primary' className='pickup-submit' disabled={code.length !== 6} loading={busy} onClick={() => verify(code)}>核销</Button>
+        <Button type={process.env.TARO_ENV === 'weapp' ? 'default' : 'primary'} className='pickup-submit' disabled={code.length !== 6} loading={busy} onClick={() => verify(code)}>核销</Button>
       </View>
     </View>
   )

@@ -30,8 +30,8 @@ function Home() {
 
   const cats = useQuery(() => call('merchant', 'categories', {}), [])
   const assets = useQuery(() => call('user', 'assets', {}), [])
-  // banners (set by the admin) and the products that sell most (issue 15)
-  const feed = useQuery(() => call('merchant', 'home', {}), [])
+  // banners (set by the admin) and the products that sell most, of the chosen category's stores (issue 15)
+  const feed = useQuery(() => call('merchant', 'home', { category: category || undefined }), [category])
   // the store list by category; a search shows SearchResults (stores and products) instead
   const list = useQuery(async () => {
     const r = await call('merchant', 'list', { category: category || undefined })
@@ -103,9 +103,9 @@ function Home() {
           “{search}”的搜索结果 <Text className='link-text' onClick={() => { setKeyword(''); setSearch('') }}>清除</Text>
         </View>
       )}
-      {!search && !category && !!feed.data?.hot.length && (
+      {!search && !!feed.data?.hot.length && (
         <>
-          <View className='section-title'>热销商品</View>
+          <View className='section-title'>热销商品{category ? <Text className='muted small hot-category'> · {category}</Text> : null}</View>
           <View className='card home-hot' style={{ padding: 0, overflow: 'hidden' }}>
             {feed.data.hot.map((p) => <ProductHitCard key={p.id} p={p} />)}
           </View>

@@ -1,7 +1,7 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { View, Text, Image, Button as TaroButton } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { useRef } from 'react'
+import { useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
 import { Empty, QueryView } from '../../components/States'
 import { call } from '../../services/cloud'
@@ -13,6 +13,8 @@ import { formatYuan } from '../../utils/format'
 import { MERCHANT_STATUS } from '../../utils/labels'
 import { px } from '../../utils/px'
 import CartBar, { useCart } from '../../components/CartBar'
+import Poster from '../../components/Poster'
+import { decodePosterScene } from '../../../../shared/poster'
 import { callStore, phoneOf } from '../../services/phone'
 import { FULFILMENT_LABELS } from '../../../../shared/fulfilment'
 
@@ -20,9 +22,12 @@ const merchantShareUrl = (id: string) => `/pages/merchant/index?${withReferrer({
 
 export default function MerchantPage() {
   const { params } = useRouter()
-  const id = decodeURIComponent(params.id || params.mid || '')
-  // a shared link: whoever shared it is the new user's referrer (sent with the first login only)
-  rememberReferral({ referrerUserNo: params.ref ? decodeURIComponent(params.ref) : undefined, referrerMerchantId: id || undefined })
+  // a share poster's code opens the page with `scene` (shared/poster.ts): the store and the sharer
+  const poster = decodePosterScene(params.scene)
+  const id = poster?.merchantId ?? decodeURIComponent(params.id || params.mid || '')
+  // a shared link or poster: whoever shared it is the new user's referrer (sent with the first login only)
+  const ref = poster ? poster.referrerUserNo : params.ref ? decodeURIComponent(params.ref) : undefined
+  rememberReferral({ referrerUserNo: ref, referrerMerchantId: id || undefined })
   const nameRef = useRef('')
   // the chat card and 朋友圈 (weapp), both carrying the sharer as referrer
   usePageShare('/pages/merchant/index', () => ({ title: nameRef.current ? `${nameRef.current} · 共享购，消费也能攒积分` : '共享购', query: { id } }))
@@ -47,6 +52,7 @@ function MerchantView({ id, onName }: { id: string; onName: (n: string) => void 
 function Detail({ m }: { m: MerchantDetail }) {
   const products = m.products.filter((p) => p.onShelf)
   const cart = useCart(m.id)
+  const [poster, setPoster] = useState(false)
   const phone = phoneOf(m.contact)
   const shareH5 = () => {
     const url = `${window.location.origin}${window.location.pathname}#${merchantShareUrl(m.id)}`
@@ -100,6 +106,17 @@ function Detail({ m }: { m: MerchantDetail }) {
           )}
         </View>
       </View>
+      <View className='pad make-poster-row' style={{ paddingTop: 0 }}>
+        <Text className='link-text make-poster' onClick={() => setPoster(true)}>生成海报 · 保存后发朋友圈 ›</Text>
+      </View>
+      {poster && (
+        <Poster
+          merchantId={m.id}
+          storeName={m.name}
+          product={products[0] ? { title: products[0].title, priceFen: products[0].priceFen, image: products[0].images[0] } : null}
+          onClose={() => setPoster(false)}
+        />
+      )}
       {!m.acceptingOrders && <View className='notice-bar'>该商家目前不接受新订单（未营业或积分余额不足），可以先看看商品。</View>}
       <View className='section-title'>商品（{products.length}）</View>
       {products.length === 0 ? (

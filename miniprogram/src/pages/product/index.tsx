@@ -13,14 +13,19 @@ import { addToCart } from '../../services/cart'
 import { rememberReferral } from '../../services/session'
 import { usePageShare } from '../../services/share'
 import CartBar, { useCart } from '../../components/CartBar'
+import Poster from '../../components/Poster'
+import { decodePosterScene } from '../../../../shared/poster'
 import { FULFILMENT_LABELS, allowedModes } from '../../../../shared/fulfilment'
 
 export default function ProductPage() {
   const { params } = useRouter()
-  const merchantId = decodeURIComponent(params.merchantId || '')
-  const productId = decodeURIComponent(params.id || '')
-  // a shared product: whoever shared it is the new user's referrer (sent with the first login only)
-  rememberReferral({ referrerUserNo: params.ref ? decodeURIComponent(params.ref) : undefined, referrerMerchantId: merchantId || undefined })
+  // a share poster's code opens the page with `scene` (shared/poster.ts): the store, the product and the sharer
+  const poster = decodePosterScene(params.scene)
+  const merchantId = poster?.merchantId ?? decodeURIComponent(params.merchantId || '')
+  const productId = poster?.productId ?? decodeURIComponent(params.id || '')
+  // a shared product link or poster: whoever shared it is the new user's referrer (sent with the first login only)
+  const ref = poster ? poster.referrerUserNo : params.ref ? decodeURIComponent(params.ref) : undefined
+  rememberReferral({ referrerUserNo: ref, referrerMerchantId: merchantId || undefined })
   const shown = useRef<{ title: string; image?: string }>({ title: '' })
   usePageShare('/pages/product/index', () => ({
     title: shown.current.title ? `${shown.current.title} · 共享购` : '共享购',
@@ -41,6 +46,7 @@ export default function ProductPage() {
 function ProductView({ merchantId, productId, onShown }: { merchantId: string; productId: string; onShown: (title: string, image?: string) => void }) {
   const q = useQuery(() => call('merchant', 'get', { merchantId }), [merchantId])
   const [qty, setQty] = useState(1)
+  const [poster, setPoster] = useState(false)
   const cart = useCart(merchantId)
   return (
     <QueryView q={q}>
@@ -80,6 +86,7 @@ function ProductView({ merchantId, productId, onShown }: { merchantId: string; p
                 {m.name} · 库存 {p.stock} <Text className='link-text'>进店逛逛 ›</Text>
               </View>
               <View className='muted product-modes'>{modes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</View>
+              <View className='mt'><Text className='link-text make-poster' onClick={() => setPoster(true)}>生成海报 · 保存后发朋友圈 ›</Text></View>
               {p.specs.length > 0 && (
                 <View className='mt product-specs'>
                   {p.specs.map((s) => (
@@ -102,6 +109,7 @@ function ProductView({ merchantId, productId, onShown }: { merchantId: string; p
               <Button type='primary' className='ml' disabled={!canBuy} onClick={buy}>立即购买</Button>
             </View>
             <CartBar m={m} lines={cart.lines} bottom={px(128)} />
+            {poster && <Poster merchantId={m.id} productId={p.id} storeName={m.name} product={{ title: p.title, priceFen: p.priceFen, image: p.images[0] }} onClose={() => setPoster(false)} />}
           </View>
         )
       }}
