@@ -10,40 +10,32 @@
  * price; checked whenever points arrive) ; pending → rejected (with a reason; may apply again).
  * An active merchant whose balance is below zero stays active but takes no orders (acceptingOrders false).
  */
-import type { FulfilmentMode, ProductSpec, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, PaymentRequest, Product, ReleaseStatement, SubMchCheck } from '../shared/api';
+import type { FulfilmentMode, MerchantApplication, MerchantDetail, MerchantPrivate, MerchantStatus, MerchantSummary, Page, Product, ReleaseStatement, SubMchCheck } from '../shared/api';
 import { DEFAULT_STORE_MODES, normalizeModes } from '../shared/fulfilment';
-import { Dec, ZERO, dec, toAmountString, formatPoints, formatPointsText, formatYuan } from '../shared/decimal';
+import { Dec, ZERO, toAmountString, formatPointsText, formatYuan } from '../shared/decimal';
 import { svShown } from '../shared/release';
-import { DomainError, isDomainError } from '../shared/errors';
-import { depositPointsNeeded, depositPriceFen, meetsDeposit } from '../shared/settlement';
+import { DomainError } from '../shared/errors';
+import { depositPointsNeeded, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { AnyDoc, Tx, getCloud, getDb, lockAndRead, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
-import { setStockInTx } from './stock';
+import { AnyDoc, Tx, getCloud, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
 import { codeDataUrl, miniProgramCode } from './wxacode';
-import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
-import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
+import { balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { checkRequest } from './requests';
 import { writeAudit } from './admin/params';
 import { onHolderChanged, readReleaseState, RELEASE_COLL } from './holders';
 import { merchantHolderId, pointsNow, settleAndView, settleFirst, userHolderId } from './svView';
 import { statementsOf } from './statements';
-import { USERS_COLL, UserDoc, requireUser } from './users';
-import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, int, optBool, optInt, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
+import { USERS_COLL, requireUser } from './users';
+import { CURSOR_SHAPES, Payload, bool, cursor as cursorOf, id as idOf, imageRef, optInt, optStr, points as pointsOf, requestId as requestIdOf, str } from './validate';
+import { deleteProduct, productsOf, saveProduct, setOnShelf } from './products';
+import { buyDeposit } from './deposit';
 
 export const MERCHANTS_COLL = 'merchants';
-export const PRODUCTS_COLL = 'products';
-export const PURCHASES_COLL = 'purchases';
 
 export const CATEGORIES = ['餐饮美食', '超市便利', '生鲜果蔬', '服饰鞋包', '美妆个护', '数码家电', '家居日用', '母婴亲子', '休闲娱乐', '生活服务', '其他'] as const;
 
 export const PAY_PAGE = 'pages/pay/index';
-
-registerLedgerKind('deposit_purchase', '购买保证金积分');
-registerLedgerKind('deposit_reserve', '保证金积分预留');
-registerLedgerKind('deposit_unreserve', '保证金订单取消，积分退回储备');
-
-export const purchaseHold = (purchaseId: string) => `hold:purchase:${purchaseId}`;
 
 export interface MerchantDoc {
   _id: string;
@@ -76,54 +68,6 @@ export interface MerchantDoc {
   lockSeq?: number;
   /** The last probe of subMchId (server/admin/merchants.ts); dropped when the merchant applies again. */
   subMchCheck?: SubMchCheck | null;
-}
-
-export interface ProductDoc {
-  _id: string;
-  merchantId: string;
-  title: string;
-  priceFen: number;
-  stock: number; // the figure shown; the stock itself is in its shards (server/stock.ts)
-  /** How many `stockShards` documents hold the stock (absent: the product was saved before shards; `stock` is it). */
-  stockShards?: number;
-  images: string[];
-  description: string;
-  onShelf: boolean;
-  /** Issue 15: narrows the store's modes for this product; absent or empty = all the store's. */
-  fulfilmentModes?: FulfilmentMode[];
-  /** Issue 15: descriptive specifications (规格), e.g. { name: '份量', value: '大碗' }. */
-  specs?: ProductSpec[];
-  /** Issue 15: deleted by the store: kept (orders name it) but off shelf and out of every list. */
-  deleted?: boolean;
-  /** Issue 15 search: title and description in lower case, written on every save (server/search.ts). */
-  searchText?: string;
-  /** Issue 15 home feed by category: the store's category, copied on every save (a store's category does not
-   * change once approved); absent on products saved before (server/search.ts backfillProducts fills it in). */
-  category?: string;
-  /** Issue 15 home feed: units sold, counted after each sale's commit (server/search.ts countSold). */
-  sold?: number;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export const productSearchText = (p: Pick<ProductDoc, 'title' | 'description'>) => `${p.title} ${p.description ?? ''}`.toLowerCase();
-
-export interface PurchaseDoc {
-  _id: string;
-  merchantId: string;
-  ownerOpenid: string;
-  points: string;
-  priceFen: number;
-  guidePriceFen: number;
-  status: 'unpaid' | 'paid' | 'cancelled' | 'refunded';
-  outTradeNo: string;
-  subMchId: string;
-  createdAt: number;
-  payExpiresAt: number;
-  paidAt: number | null;
-  cancelledAt: number | null;
-  transactionId: string | null;
-  note?: string;
 }
 
 export const merchantIdFor = (userNo: string) => `m${userNo}`;
@@ -182,29 +126,6 @@ export function readModes(p: Payload, name: string, allowEmpty: boolean): Fulfil
   const modes = normalizeModes(v);
   if (!modes) throw new DomainError('INVALID_INPUT', '配送方式必须是 delivery / pickup / dinein 中的一种或几种，不能重复');
   return modes;
-}
-
-export function productOf(p: ProductDoc): Product {
-  return {
-    id: p._id,
-    merchantId: p.merchantId,
-    title: p.title,
-    priceFen: p.priceFen,
-    stock: p.stock,
-    images: p.images ?? [],
-    description: p.description ?? '',
-    onShelf: !!p.onShelf,
-    fulfilmentModes: p.fulfilmentModes ?? [],
-    specs: p.specs ?? [],
-  };
-}
-
-async function productsOf(merchantId: string, onShelfOnly: boolean): Promise<Product[]> {
-  const db = getDb();
-  const where: AnyDoc = { merchantId };
-  if (onShelfOnly) where.onShelf = true;
-  const list = await readAll<ProductDoc>(db.collection(PRODUCTS_COLL).where(where).orderBy('createdAt', 'asc'));
-  return list.filter((x) => !x.deleted).map(productOf);
 }
 
 /** A store's points as orders see them: booked + released to it (SPEC §5), read-only. */
@@ -447,264 +368,6 @@ export async function listMerchants(input: { keyword?: string; category?: string
   const page = list.slice(0, pageSize);
   const items = await Promise.all(page.map(async (m) => summaryOf(m, await storePoints(m._id))));
   return { items, nextCursor: list.length > pageSize ? page[page.length - 1]._id : null };
-}
-
-// ---------------------------------------------------------------- catalogue
-
-function readImages(p: Payload): string[] | undefined {
-  if (p.images === undefined || p.images === null) return undefined;
-  if (!Array.isArray(p.images) || p.images.length > 9) throw new DomainError('INVALID_INPUT', '商品图片必须是最多 9 张图片的列表');
-  return p.images.map((_x, i) => imageRef({ img: p.images && (p.images as unknown[])[i] }, 'img', `第 ${i + 1} 张商品图片`));
-}
-
-export async function saveProduct(openid: string, p: Payload): Promise<Product> {
-  const requestId = requestIdOf(p);
-  const productId = p.id === undefined || p.id === null || p.id === '' ? null : idOf(p, 'id', '商品');
-  const fields = {
-    title: str(p, 'title', { label: '商品名称', max: 60 }),
-    priceFen: int(p, 'priceFen', { label: '价格', min: 1, max: 100_000_000, fen: true }),
-    stock: int(p, 'stock', { label: '库存', min: 0, max: 1_000_000 }),
-    images: readImages(p),
-    description: optStr(p, 'description', { label: '商品描述', max: 2000 }),
-    onShelf: optBool(p, 'onShelf', '上架状态'),
-    fulfilmentModes: readModes(p, 'fulfilmentModes', true),
-    specs: readSpecs(p),
-  };
-  return runTx(async (tx) => {
-    const req = await checkRequest<Product>(tx, 'merchant.saveProduct', openid, requestId, p);
-    if (req.replay) return req.result;
-    const m = await requireMyMerchant(openid, tx);
-    const at = now();
-    let doc: ProductDoc;
-    if (productId) {
-      const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-      if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
-      doc = {
-        ...old,
-        title: fields.title,
-        priceFen: fields.priceFen,
-        stock: fields.stock,
-        images: fields.images ?? old.images,
-        description: fields.description ?? old.description,
-        onShelf: fields.onShelf ?? old.onShelf,
-        fulfilmentModes: fields.fulfilmentModes ?? old.fulfilmentModes ?? [],
-        specs: fields.specs ?? old.specs ?? [],
-        updatedAt: at,
-      };
-    } else {
-      doc = {
-        _id: await newDocId(tx, PRODUCTS_COLL, 'p', at),
-        merchantId: m._id,
-        title: fields.title,
-        priceFen: fields.priceFen,
-        stock: fields.stock,
-        images: fields.images ?? [],
-        description: fields.description ?? '',
-        onShelf: fields.onShelf ?? true,
-        fulfilmentModes: fields.fulfilmentModes ?? [],
-        specs: fields.specs ?? [],
-        sold: 0,
-        createdAt: at,
-        updatedAt: at,
-      };
-    }
-    doc.searchText = productSearchText(doc);
-    doc.category = m.category;
-    // the stock is dealt over the product's shards, so that orders for a fast-selling product do not all lock one document
-    Object.assign(doc, await setStockInTx(tx, doc._id, fields.stock, doc.stockShards ?? 0));
-    await writeDoc(tx, PRODUCTS_COLL, doc._id, doc);
-    const out = productOf(doc);
-    await req.record(out);
-    return out;
-  });
-}
-
-export async function setOnShelf(openid: string, productId: string, onShelf: boolean): Promise<Product> {
-  return runTx(async (tx) => {
-    const m = await requireMyMerchant(openid, tx);
-    const old = await lockAndRead<ProductDoc>(tx, PRODUCTS_COLL, productId);
-    if (!old || old.merchantId !== m._id || old.deleted) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
-    const doc = { ...old, onShelf, updatedAt: now() };
-    await writeDoc(tx, PRODUCTS_COLL, productId, doc);
-    return productOf(doc);
-  });
-}
-
-/**
- * Issue 15: the store deletes a product. The document stays (its orders name it, and a refund returns stock
- * to it) but it is off shelf, out of every list, and can no longer be edited or ordered. Repeating is harmless.
- */
-export async function deleteProduct(openid: string, productId: string): Promise<{ ok: true }> {
-  return runTx(async (tx) => {
-    const m = await requireMyMerchant(openid, tx);
-    const old = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, productId);
-    if (!old || old.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
-    if (!old.deleted) await writeDoc(tx, PRODUCTS_COLL, productId, { ...old, onShelf: false, deleted: true, updatedAt: now() });
-    return { ok: true as const };
-  });
-}
-
-const MAX_SPECS = 10;
-
-/** Specifications: at most 10 pairs of a name (1–10) and a value (1–30). */
-function readSpecs(p: Payload): ProductSpec[] | undefined {
-  if (p.specs === undefined || p.specs === null) return undefined;
-  if (!Array.isArray(p.specs) || p.specs.length > MAX_SPECS) throw new DomainError('INVALID_INPUT', `商品规格最多 ${MAX_SPECS} 项`);
-  return (p.specs as unknown[]).map((raw, i) => {
-    const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Payload;
-    return { name: str(r, 'name', { label: `第 ${i + 1} 项规格名称`, min: 1, max: 10 }), value: str(r, 'value', { label: `第 ${i + 1} 项规格内容`, min: 1, max: 30 }) };
-  });
-}
-
-// ---------------------------------------------------------------- deposit purchase
-
-/**
- * Buy deposit points from the treasury (SPEC §6.2–6.3). The treasury sells a store at most what brings its points
- * balance up to the deposit value at this moment's guide price (`depositPointsNeeded`), one unpaid purchase at a
- * time; beyond that a store buys on the C2C market. The points are reserved at once (treasury →
- * hold:purchase:<id>), so a paid purchase can always be delivered. A refusal never names the treasury's balance.
- */
-export async function buyDeposit(openid: string, p: Payload): Promise<{ purchaseId: string; priceFen: number; pay: PaymentRequest }> {
-  const requestId = requestIdOf(p);
-  const pts = pointsOf(p, 'points', { label: '购买积分', max: '1000000' });
-  const created = await runTx(async (tx) => {
-    const req = await checkRequest<{ purchaseId: string }>(tx, 'merchant.buyDeposit', openid, requestId, p);
-    if (req.replay) {
-      const old = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, req.result.purchaseId);
-      if (!old) throw new Error('purchase of a recorded request is missing');
-      return old;
-    }
-    const mine = await requireMyMerchant(openid, tx);
-    // lock the store, then its account, then read: a concurrent purchase or a deduction conflicts and retries
-    const m = (await lockAndRead<MerchantDoc>(tx, MERCHANTS_COLL, mine._id)) ?? mine;
-    if (m.openPurchaseId) {
-      const open = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, m.openPurchaseId);
-      if (open && open.status === 'unpaid') {
-        throw new DomainError('PURCHASE_PENDING', `店铺还有一笔未支付的保证金购买（${open.points} 积分）：请先完成支付，或等它过期后再买`);
-      }
-    }
-    await settleFirst(tx, merchantHolderId(m._id)); // the deposit it holds includes its released points
-    const [params, guidePriceFen, balance] = await Promise.all([getParams(tx), getGuidePriceFen(tx), balanceIn(tx, merchantAccount(m._id))]); // balanceIn locks, then reads
-    const limit = depositPointsNeeded({ depositValueFen: params.merchantDepositValueFen, guidePriceFen, heldPoints: balance.toFixed(2) });
-    if (limit.isZero()) {
-      throw new DomainError('DEPOSIT_LIMIT', '店铺积分已达到保证金要求，平台不再出售；需要更多积分请在交易市场购买');
-    }
-    if (pts.gt(limit)) {
-      throw new DomainError('DEPOSIT_LIMIT', `平台只出售补足保证金所需的积分：本店最多可购买 ${toAmountString(limit)} 积分；更多积分请在交易市场购买`);
-    }
-    const priceFen = depositPriceFen(pts.toFixed(2), guidePriceFen);
-    if (priceFen < 1) throw new DomainError('INVALID_POINTS', '购买数量太少');
-    const at = now();
-    const purchaseId = await newDocId(tx, PURCHASES_COLL, 'D', at);
-    const doc: PurchaseDoc = {
-      _id: purchaseId,
-      merchantId: m._id,
-      ownerOpenid: openid,
-      points: pts.toFixed(2),
-      priceFen,
-      guidePriceFen,
-      status: 'unpaid',
-      outTradeNo: purchaseId,
-      subMchId: platformSubMchId(),
-      createdAt: at,
-      payExpiresAt: at + params.unpaidOrderMinutes * 60_000,
-      paidAt: null,
-      cancelledAt: null,
-      transactionId: null,
-    };
-    try {
-      await postEntry(tx, { key: `purchase:${purchaseId}:reserve`, kind: 'deposit_reserve', debit: TREASURY, credit: purchaseHold(purchaseId), amount: pts, ref: purchaseId });
-    } catch (e) {
-      // the treasury's own figure never goes to a store (it would tell anyone how much to reserve to empty it)
-      if (isDomainError(e) && e.code === 'INSUFFICIENT_POINTS') throw new DomainError('TREASURY_SHORT', '平台储备积分暂时不足，请稍后再试，或在交易市场购买');
-      throw e;
-    }
-    await writeDoc(tx, PURCHASES_COLL, purchaseId, doc);
-    await writeDoc(tx, MERCHANTS_COLL, m._id, { ...m, openPurchaseId: purchaseId, updatedAt: at });
-    await req.record({ purchaseId });
-    return doc;
-  });
-  if (created.status !== 'unpaid') throw new DomainError('INVALID_STATE', '该购买订单已结束');
-  const pay = await unifiedOrder({ outTradeNo: created.outTradeNo, totalFee: created.priceFen, subMchId: created.subMchId, body: `共享购-保证金积分 ${created.points}` });
-  return { purchaseId: created._id, priceFen: created.priceFen, pay };
-}
-
-/**
- * Points reserved for unpaid deposit purchases (Σ of their hold:purchase accounts): shown apart from the treasury
- * and from what circulates. At most one unpaid purchase per store, so this reads at most one page per 100 stores.
- */
-export async function reservedForPurchases(): Promise<Dec> {
-  const db = getDb();
-  const list = await readAll<PurchaseDoc>(db.collection(PURCHASES_COLL).where({ status: 'unpaid' }).field({ points: true }));
-  return list.reduce((sum, p) => sum.plus(p.points), ZERO);
-}
-
-/** In a transaction: the store's open purchase is no longer `purchaseId` (paid, cancelled or refunded). */
-async function closeOpenPurchase(tx: Tx, merchantId: string, purchaseId: string): Promise<void> {
-  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
-  if (m && m.openPurchaseId === purchaseId) await writeDoc(tx, MERCHANTS_COLL, merchantId, { ...m, openPurchaseId: null, updatedAt: now() });
-}
-
-/**
- * In a transaction, on a verified payment of a deposit purchase: the reserved points go to the merchant
- * (or straight from the treasury if the reservation lapsed), then the merchant may become active.
- * Returns 'paid' | 'duplicate' | 'refund' (paid after it was cancelled and the treasury cannot cover it).
- */
-export async function settlePurchasePayment(tx: Tx, purchase: PurchaseDoc, transactionId: string | null): Promise<'paid' | 'duplicate' | 'refund'> {
-  if (purchase.status === 'paid' || purchase.status === 'refunded') return 'duplicate';
-  const at = now();
-  const acc = merchantAccount(purchase.merchantId);
-  const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, purchase.merchantId);
-  await ensureAccount(tx, acc, m?.ownerOpenid);
-  await settleFirst(tx, merchantHolderId(purchase.merchantId)); // activation below counts its released points
-  if (purchase.status === 'unpaid') {
-    await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: purchaseHold(purchase._id), credit: acc, amount: purchase.points, ref: purchase._id });
-  } else {
-    // cancelled by the timeout just before the money came: sell from the treasury if it still can
-    const treasury = await balanceIn(tx, TREASURY);
-    if (treasury.lt(purchase.points)) {
-      await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'refunded', transactionId, note: 'paid after cancel; treasury short', paidAt: at });
-      await closeOpenPurchase(tx, purchase.merchantId, purchase._id);
-      return 'refund';
-    }
-    await postEntry(tx, { key: `purchase:${purchase._id}:deliver`, kind: 'deposit_purchase', debit: TREASURY, credit: acc, amount: purchase.points, ref: purchase._id });
-  }
-  await writeDoc(tx, PURCHASES_COLL, purchase._id, { ...purchase, status: 'paid', paidAt: at, transactionId });
-  await closeOpenPurchase(tx, purchase.merchantId, purchase._id);
-  await maybeActivate(tx, purchase.merchantId);
-  return 'paid';
-}
-
-/** Timeout: an unpaid purchase past its time gives its reserved points back to the treasury. */
-export async function cancelPurchase(purchaseId: string): Promise<boolean> {
-  return runTx(async (tx) => {
-    const p = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
-    if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return false;
-    await postEntry(tx, { key: `purchase:${purchaseId}:unreserve`, kind: 'deposit_unreserve', debit: purchaseHold(purchaseId), credit: TREASURY, amount: p.points, ref: purchaseId });
-    await writeDoc(tx, PURCHASES_COLL, purchaseId, { ...p, status: 'cancelled', cancelledAt: now() });
-    await closeOpenPurchase(tx, p.merchantId, purchaseId);
-    return true;
-  });
-}
-
-/**
- * Timeout of an unpaid purchase: close its WeChat Pay trade first; if it was paid meanwhile, deliver the
- * points instead of cancelling. Returns 'cancelled' | 'paid' | 'none'.
- */
-export async function expirePurchase(purchaseId: string): Promise<'cancelled' | 'paid' | 'none'> {
-  const p = await readDoc<PurchaseDoc>(getDb(), PURCHASES_COLL, purchaseId);
-  if (!p || p.status !== 'unpaid' || p.payExpiresAt > now()) return 'none';
-  if ((await closeOrder(p.outTradeNo, p.subMchId)) !== 'closed') {
-    const q = await queryOrder(p.outTradeNo, p.subMchId).catch(() => null);
-    if (confirmsPayment(q, { outTradeNo: p.outTradeNo, totalFee: p.priceFen, subMchId: p.subMchId })) {
-      const r = await runTx(async (tx) => {
-        const cur = await readDoc<PurchaseDoc>(tx, PURCHASES_COLL, purchaseId);
-        return cur ? settlePurchasePayment(tx, cur, q.transactionId) : 'duplicate';
-      });
-      return r === 'paid' ? 'paid' : 'none';
-    }
-  }
-  return (await cancelPurchase(purchaseId)) ? 'cancelled' : 'none';
 }
 
 // ---------------------------------------------------------------- points between the owner and the store

@@ -14,7 +14,7 @@
 import { DomainError } from '../shared/errors';
 import { AnyDoc, readDoc, runTx } from './db';
 import { onOrderPaid, ORDERS_COLL, OrderDoc } from './orders';
-import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './merchants';
+import { PURCHASES_COLL, PurchaseDoc, settlePurchasePayment } from './deposit';
 import { confirmsPayment, PaidState, queryOrder, refund as payRefund } from './pay';
 import { getDb } from './db';
 import { isPayCallbackSource } from './sources';

@@ -10,7 +10,8 @@
 import { decodePosterScene, encodePosterScene, posterPage } from '../shared/poster';
 import { DomainError } from '../shared/errors';
 import { getDb, readDoc } from './db';
-import { PRODUCTS_COLL, ProductDoc, getMerchant } from './merchants';
+import { getMerchant } from './merchants';
+import { PRODUCTS_COLL, ProductDoc } from './products';
 import { requireUser } from './users';
 import { Payload, id as idOf, optId } from './validate';
 import { codeDataUrl, miniProgramCode } from './wxacode';

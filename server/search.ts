@@ -5,7 +5,8 @@
  */
 import type { MerchantSummary, ProductHit, SearchResult } from '../shared/api';
 import { AnyDoc, getDb, lockAndRead, runTx, writeDoc } from './db';
-import { MERCHANTS_COLL, MerchantDoc, PRODUCTS_COLL, ProductDoc, escapeRegExp, listMerchants, productOf, productSearchText } from './merchants';
+import { MERCHANTS_COLL, MerchantDoc, escapeRegExp, listMerchants } from './merchants';
+import { PRODUCTS_COLL, ProductDoc, productOf, productSearchText } from './products';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, limit as limitOf, str } from './validate';
 
 /** How many stores the first page of a search shows (more: merchant.list with the same keyword). */

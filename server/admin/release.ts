@@ -16,7 +16,7 @@ import { CONFIG_COLL, getGuidePriceFen, getParams, GUIDE_PRICE_ID, GuidePriceDoc
 import { getDb, readDoc, runTx, writeDoc } from '../db';
 import { ensureReleaseState, readShardTotals } from '../holders';
 import { getBalance, releasePoolTotal, RELEASE_UNISSUED, TREASURY } from '../ledger';
-import { reservedForPurchases } from '../merchants';
+import { reservedForPurchases } from '../deposit';
 import { GUIDE_PRICE_HISTORY_COLL, GuidePriceHistoryDoc, recentReleaseDays, runDueReleases, toDayRecord, writeGuidePrice } from '../release';
 import { sendReleaseNotices } from '../releaseNotify';
 import { Payload, str } from '../validate';
