@@ -16,6 +16,13 @@ export async function c2cJourney(browser: Browser, base: string, local: Local) {
 
   // the seller tells buyers how to pay her
   await seller.tap('我的收款方式');
+  // the form opens with what she saved (the demo's 'xiaoai_demo'), set at mount: setting it after the load
+  // made Taro's Textarea throw "Cannot read properties of undefined (reading 'value')" on this page
+  const saved = await local.api('market', 'demo_alice', { action: 'getPaymentDetails' });
+  if (saved.accountText) {
+    await seller.page.waitForFunction((t) => Array.from(document.querySelectorAll('.account-text textarea')).some((x) => (x as HTMLTextAreaElement).value === t), saved.accountText);
+  }
+  assert(!seller.errors.some((e) => /reading 'value'/.test(e)), `no browser error on 我的收款方式: ${seller.errors.join(' / ')}`);
   await seller.fill('.account-text', '微信号 alice_pay（小爱）');
   await seller.tapButton('保存');
   await seller.page.getByText('已保存').first().waitFor().catch(() => undefined);

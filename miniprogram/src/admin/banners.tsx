@@ -6,7 +6,7 @@ import PageShell from '../components/PageShell'
 import AdminGate from '../components/AdminGate'
 import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
-import { chooseAndUploadImage } from '../services/upload'
+import { pickImage } from '../utils/upload'
 import type { Banner } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
@@ -44,7 +44,7 @@ function Banners() {
     }
   }
   const upload = async () => {
-    const url = await chooseAndUploadImage('banners')
+    const url = await pickImage('banners')
     if (url) setDraft((d) => ({ ...d, image: url }))
   }
   const add = async () => {

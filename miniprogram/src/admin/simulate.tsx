@@ -10,7 +10,7 @@ import { QueryView } from '../components/States'
 import { call } from '../services/cloud'
 import type { ResponseOf } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
-import { fenToYuanText, formatPoints, formatYuan } from '../utils/format'
+import { formatPoints, formatYuan } from '../utils/format'
 import { px } from '../utils/px'
 
 /**

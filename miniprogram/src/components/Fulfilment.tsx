@@ -151,6 +151,7 @@ export function OrderFulfilment({ o, flat }: { o: Order; flat?: boolean }) {
       )}
       {o.fulfilment === 'pickup' && o.status === 'completed' && <View className='muted'>已取货</View>}
       {o.fulfilment === 'dinein' && <View className='muted'>堂食/现场交付，付款后订单即完成</View>}
+      {o.fulfilment === 'delivery' && !o.address && <View className='muted'>未填写收货地址</View>}
       {o.address && (
         <View className='order-address'>
           <View className='strong'>{o.address.name} <Text className='muted'>{o.address.phone}</Text></View>

@@ -6,6 +6,7 @@ import type { StoreDashboard } from '../services/types'
 import { useQuery } from '../utils/hooks'
 import { formatPoints, formatYuan } from '../utils/format'
 import { px } from '../utils/px'
+import { barPercent, chartHundredths } from '../utils/chart'
 
 /**
  * Issue 15: the merchant centre's figures — today, this month, orders to handle, shared value and points, and
@@ -26,18 +27,13 @@ export function CountBadge({ n, className }: { n: number; className?: string }) 
   return <Text className={className} style={{ background: '#fa5151', color: '#fff', borderRadius: px(20), padding: `0 ${px(12)}`, fontSize: px(22), lineHeight: px(36) }}>{n > 99 ? '99+' : n}</Text>
 }
 
-function hundredths(s: string): number {
-  const m = /^(-?)(\d+)\.(\d{2})$/.exec(s)
-  return m ? (m[1] ? -1 : 1) * (parseInt(m[2], 10) * 100 + parseInt(m[3], 10)) : 0
-}
-
 function Bars({ values, labels, color, className }: { values: number[]; labels: string[]; color: string; className: string }) {
   const max = Math.max(1, ...values)
   return (
-    <View className={`bars ${className}`} style={{ display: 'flex', alignItems: 'flex-end', height: px(160), gap: px(6), marginTop: px(12) }}>
+    <View className={`bars ${className}`} style={{ display: 'flex', alignItems: 'flex-end', justifyContent: 'center', height: px(160), gap: px(6), marginTop: px(12) }}>
       {values.map((v, i) => (
-        <View key={labels[i]} style={{ flex: 1, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'flex-end', height: '100%' }}>
-          <View style={{ width: '100%', background: color, borderRadius: px(4), height: `${Math.round((Math.max(0, v) * 100) / max)}%`, minHeight: v > 0 ? px(4) : 0 }} />
+        <View key={labels[i]} style={{ flex: 1, maxWidth: px(48), display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'flex-end', height: '100%' }}>
+          <View style={{ width: '100%', background: color, borderRadius: px(4), height: `${barPercent(v, max)}%`, minHeight: v > 0 ? px(4) : 0 }} />
           <Text style={{ fontSize: px(16), color: '#8c8c8c', marginTop: px(4) }}>{labels[i]}</Text>
         </View>
       ))}
@@ -79,7 +75,7 @@ function Figures({ d }: { d: StoreDashboard }) {
       {d.svHistory.length > 0 && (
         <View className='card'>
           <View className='card-title'>共享值（每日释放后）</View>
-          <Bars className='sv-bars' values={d.svHistory.map((x) => hundredths(x.svAfter))} labels={d.svHistory.map((x) => x.day.slice(8))} color='#576b95' />
+          <Bars className='sv-bars' values={d.svHistory.map((x) => chartHundredths(x.svAfter) ?? 0)} labels={d.svHistory.map((x) => x.day.slice(8))} color='#576b95' />
           <View className='muted small mt'>
             最近一次释放获得 {formatPoints(d.svHistory[d.svHistory.length - 1].pointsReceived)} 积分
           </View>

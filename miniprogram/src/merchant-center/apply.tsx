@@ -1,12 +1,13 @@
 import Taro from '@tarojs/taro'
 import { View, Input, Textarea, Image } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
+import { QueryView } from '../components/States'
 import { call, newRequestId } from '../services/cloud'
 import { refreshMe } from '../services/session'
-import { chooseAndUploadImage } from '../services/upload'
-import type { MerchantApplication } from '../services/types'
+import { pickImage } from '../utils/upload'
+import type { MerchantApplication, MerchantPrivate } from '../services/types'
 import { showError, useQuery } from '../utils/hooks'
 import { px } from '../utils/px'
 import { checkApplication } from '../utils/forms'
@@ -20,15 +21,23 @@ export default function ApplyPage() {
 }
 
 function Apply() {
-  const cats = useQuery(() => call('merchant', 'categories', {}), [], { refreshOnShow: false })
   const mine = useQuery(() => call('merchant', 'mine', {}), [], { refreshOnShow: false })
-  const [f, setF] = useState<MerchantApplication>({ name: '', category: '', address: '', contact: '', licenseImage: '', subMchId: '', description: '' })
+  return <QueryView q={mine}>{(m) => <ApplyForm m={m} />}</QueryView>
+}
+
+/**
+ * The form starts from the store's saved application, if any (state seeded at mount): a Taro h5 Input whose
+ * value changes before its first render throws in its watchValue.
+ */
+function ApplyForm({ m }: { m: MerchantPrivate | null }) {
+  const cats = useQuery(() => call('merchant', 'categories', {}), [], { refreshOnShow: false })
+  const [f, setF] = useState<MerchantApplication>(
+    m
+      ? { name: m.name, category: m.category, address: m.address, contact: m.contact, licenseImage: m.licenseImage, subMchId: m.subMchId, description: m.description }
+      : { name: '', category: '', address: '', contact: '', licenseImage: '', subMchId: '', description: '' },
+  )
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('a'))
-  useEffect(() => {
-    const m = mine.data
-    if (m) setF({ name: m.name, category: m.category, address: m.address, contact: m.contact, licenseImage: m.licenseImage, subMchId: m.subMchId, description: m.description })
-  }, [mine.data])
   // a field's error shows once it has been typed in; a tap on 提交 shows every remaining one at once
   const [touched, setTouched] = useState<Partial<Record<keyof MerchantApplication, boolean>>>({})
   const [tried, setTried] = useState(false)
@@ -41,12 +50,8 @@ function Apply() {
   const missing = Object.keys(errors).length
 
   const upload = async () => {
-    try {
-      const url = await chooseAndUploadImage('license')
-      if (url) setF((x) => ({ ...x, licenseImage: url }))
-    } catch (e) {
-      showError(e)
-    }
+    const url = await pickImage('license')
+    if (url) setF((x) => ({ ...x, licenseImage: url }))
   }
   const submit = async () => {
     setTried(true)

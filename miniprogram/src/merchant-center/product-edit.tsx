@@ -1,18 +1,18 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { View, Input, Textarea, Image, Switch, Text } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import PageShell from '../components/PageShell'
-import { Loading } from '../components/States'
+import { Empty, QueryView } from '../components/States'
 import { call, newRequestId } from '../services/cloud'
-import { chooseAndUploadImage } from '../services/upload'
+import { pickImage } from '../utils/upload'
 import { showError, useQuery } from '../utils/hooks'
 import { fenToYuanText } from '../utils/format'
 import { checkInt, checkYuan } from '../utils/input'
 import NumberInput from '../components/NumberInput'
 import { px } from '../utils/px'
 import { ModeToggles } from '../components/Fulfilment'
-import type { FulfilmentMode, ProductSpec } from '../services/types'
+import type { FulfilmentMode, Product, ProductSpec } from '../services/types'
 
 export default function ProductEditPage() {
   const { params } = useRouter()
@@ -24,31 +24,33 @@ export default function ProductEditPage() {
 }
 
 function Edit({ id }: { id: string }) {
-  const q = useQuery(() => (id ? call('merchant', 'products', {}) : Promise.resolve({ items: [] })), [id], { refreshOnShow: false })
-  const [title, setTitle] = useState('')
-  const [price, setPrice] = useState('')
-  const [stock, setStock] = useState('100')
-  const [desc, setDesc] = useState('')
-  const [images, setImages] = useState<string[]>([])
-  const [onShelf, setOnShelf] = useState(true)
-  const [modes, setModes] = useState<FulfilmentMode[]>([])
-  const [specs, setSpecs] = useState<ProductSpec[]>([])
+  const q = useQuery(() => (id ? call('merchant', 'products', {}) : Promise.resolve({ items: [] as Product[] })), [id], { refreshOnShow: false })
+  if (!id) return <ProductForm id='' p={null} />
+  return (
+    <QueryView q={q}>
+      {(d) => {
+        const p = d.items.find((x) => x.id === id)
+        return p ? <ProductForm id={id} p={p} /> : <Empty text='没有找到这个商品，可能已被删除' />
+      }}
+    </QueryView>
+  )
+}
+
+/**
+ * The form starts from the saved product (state seeded at mount, not set by an effect after it): a Taro h5
+ * Input/Textarea whose value changes before its first render throws in its watchValue.
+ */
+function ProductForm({ id, p }: { id: string; p: Product | null }) {
+  const [title, setTitle] = useState(p?.title ?? '')
+  const [price, setPrice] = useState(p ? fenToYuanText(p.priceFen).replace(/,/g, '') : '')
+  const [stock, setStock] = useState(p ? String(p.stock) : '100')
+  const [desc, setDesc] = useState(p?.description ?? '')
+  const [images, setImages] = useState<string[]>(p?.images ?? [])
+  const [onShelf, setOnShelf] = useState(p?.onShelf ?? true)
+  const [modes, setModes] = useState<FulfilmentMode[]>(p?.fulfilmentModes ?? [])
+  const [specs, setSpecs] = useState<ProductSpec[]>(p?.specs ?? [])
   const [busy, setBusy] = useState(false)
   const rid = useRef(newRequestId('p'))
-  useEffect(() => {
-    const p = q.data?.items.find((x) => x.id === id)
-    if (p) {
-      setTitle(p.title)
-      setPrice(fenToYuanText(p.priceFen).replace(/,/g, ''))
-      setStock(String(p.stock))
-      setDesc(p.description)
-      setImages(p.images)
-      setOnShelf(p.onShelf)
-      setModes(p.fulfilmentModes ?? [])
-      setSpecs(p.specs ?? [])
-    }
-  }, [q.data, id])
-  if (id && q.loading && !q.data) return <Loading />
   const priceCheck = checkYuan(price, { label: '价格' })
   const stockCheck = checkInt(stock, { label: '库存', min: 0 })
   const priceFen = priceCheck.value
@@ -56,12 +58,8 @@ function Edit({ id }: { id: string }) {
   const blocked = !title.trim() ? '请填写商品名称' : !price.trim() ? '请填写价格' : priceCheck.error || stockCheck.error ? '请先修正标红的项' : ''
   const valid = !blocked && priceFen !== null && stockN !== null
   const upload = async () => {
-    try {
-      const url = await chooseAndUploadImage('product')
-      if (url) setImages((xs) => [...xs, url].slice(0, 9))
-    } catch (e) {
-      showError(e)
-    }
+    const url = await pickImage('product')
+    if (url) setImages((xs) => [...xs, url].slice(0, 9))
   }
   const save = async () => {
     if (!valid || busy) return

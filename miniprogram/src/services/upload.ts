@@ -4,9 +4,10 @@ import { CloudError, getDevOpenid } from './cloud'
 /**
  * Lets the person pick an image and stores it: weapp → cloud storage (returns the fileID, which
  * <Image> can show); h5 → the local runtime's file store (returns a /files/... url).
- * Resolves null when the person cancels.
+ * Resolves null when the person cancels; `onPicked` runs once a picture is chosen (before it is stored).
+ * Screens call utils/upload.ts pickImage, which shows the upload and its errors.
  */
-export async function chooseAndUploadImage(folder: string): Promise<string | null> {
+export async function chooseAndUploadImage(folder: string, onPicked?: () => void): Promise<string | null> {
   let path: string
   try {
     const r = await Taro.chooseImage({ count: 1, sizeType: ['compressed'] })
@@ -15,6 +16,7 @@ export async function chooseAndUploadImage(folder: string): Promise<string | nul
     return null
   }
   if (!path) return null
+  onPicked?.()
   if (process.env.TARO_ENV === 'weapp') {
     const ext = (/\.(\w+)$/.exec(path)?.[1] || 'jpg').toLowerCase()
     const r = await Taro.cloud.uploadFile({ cloudPath: `${folder}/${Date.now()}-${Math.random().toString(36).slice(2, 8)}.${ext}`, filePath: path })

@@ -1,4 +1,4 @@
-import { byDay, chartHundredths, enoughData, formatTick, niceStep, niceTicks } from './chart'
+import { barPercent, byDay, chartHundredths, enoughData, formatTick, niceStep, niceTicks } from './chart'
 
 describe('nice ticks in integer hundredths', () => {
   it('guide prices 1.93 … 2.07 get 1.90, 1.95 … 2.10 (not 1.93 / 2.07)', () => {
@@ -45,5 +45,16 @@ describe('dates in order and enough data', () => {
   it('reads decimal strings without floats', () => {
     expect(chartHundredths('982.24')).toBe(98224)
     expect(chartHundredths('')).toBeNull()
+  })
+})
+
+describe('bar heights', () => {
+  it('are whole percent of the tallest, rounded half up in integers', () => {
+    expect(barPercent(88800, 88800)).toBe(100)
+    expect(barPercent(1, 200)).toBe(1) // 0.5 % rounds up
+    expect(barPercent(1, 201)).toBe(0)
+    expect(barPercent(2999, 9000)).toBe(33)
+    expect(barPercent(-5, 100)).toBe(0)
+    expect(barPercent(5, 0)).toBe(0)
   })
 })

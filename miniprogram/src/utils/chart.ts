@@ -62,6 +62,15 @@ export function byDay(days: string[], series: (number | null)[][]): { days: stri
   return { days: order.map((o) => o.d), series: series.map((vals) => order.map((o) => vals[o.i] ?? null)) }
 }
 
+/**
+ * A bar's height in whole percent of the tallest (value and max in integer fen / hundredths), rounded half
+ * up with integer arithmetic only; negatives are 0 and the tallest bar is 100.
+ */
+export function barPercent(value: number, max: number): number {
+  if (value <= 0 || max <= 0) return 0
+  return Math.min(100, floorDiv(200 * value + max, 2 * max))
+}
+
 /** Whether a chart has something to draw as a trend: a line needs two points, bars one. */
 export function enoughData(series: { values: (number | null)[]; kind?: 'line' | 'bar' }[]): boolean {
   return series.some((s) => s.values.filter((v) => v !== null && v !== undefined).length >= (s.kind === 'bar' ? 1 : 2))

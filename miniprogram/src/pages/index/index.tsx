@@ -10,7 +10,7 @@ import ProductHitCard from '../../components/ProductHitCard'
 import { Empty, ErrorView, Loading } from '../../components/States'
 import { call, errorMessage } from '../../services/cloud'
 import type { MerchantSummary } from '../../services/types'
-import { useQuery } from '../../utils/hooks'
+import { toast, useQuery } from '../../utils/hooks'
 import { formatYuan } from '../../utils/format'
 import { px } from '../../utils/px'
 
@@ -67,7 +67,7 @@ function Home() {
             onInput={(e) => setKeyword(e.detail.value)}
             onConfirm={() => setSearch(keyword.trim())}
           />
-          <Button size='small' type='primary' onClick={() => setSearch(keyword.trim())}>搜索</Button>
+          <Button size='small' type='primary' onClick={() => (keyword.trim() ? setSearch(keyword.trim()) : toast('请输入要搜索的商家或商品'))}>搜索</Button>
         </View>
       </View>
       {assets.data && (

@@ -44,8 +44,8 @@ function Market() {
       />
       {tab === 'book' && <Book onTrade={() => setTab('place')} />}
       {tab === 'place' && <Place onPlaced={(hasTrades) => setTab(hasTrades ? 'trades' : 'orders')} />}
-      {tab === 'orders' && <MyOrders />}
-      {tab === 'trades' && <MyTrades />}
+      {tab === 'orders' && <MyOrders onTrade={() => setTab('place')} />}
+      {tab === 'trades' && <MyTrades onTrade={() => setTab('place')} />}
     </View>
   )
 }
@@ -238,7 +238,18 @@ function Place({ onPlaced }: { onPlaced: (hasTrades: boolean) => void }) {
   )
 }
 
-function MyOrders() {
+/** An empty list's way forward: to the 买卖 tab. */
+function NothingYet({ text, onTrade }: { text: string; onTrade: () => void }) {
+  return (
+    <Empty text={text}>
+      <View className='retry'>
+        <Button size='small' type='primary' className='go-trade' onClick={onTrade}>去买卖</Button>
+      </View>
+    </Empty>
+  )
+}
+
+function MyOrders({ onTrade }: { onTrade: () => void }) {
   const [status, setStatus] = useState<MarketOrderStatus | ''>('open')
   // refreshed on return (useDidShow), after each action, and every 15 s while shown: a fill happens on someone else's tap
   const q = useQuery(() => call('market', 'myOrders', { status: status || undefined }), [status], { pollMs: 15_000 })
@@ -260,8 +271,8 @@ function MyOrders() {
           <View key={k} className={`chip ${status === k ? 'active' : ''}`} onClick={() => setStatus(k)}>{t}</View>
         ))}
       </View>
-      <QueryView q={q} empty='没有挂单' isEmpty={(d) => d.items.length === 0}>
-        {(d) => (
+      <QueryView q={q}>
+        {(d) => d.items.length === 0 ? <NothingYet text='没有挂单' onTrade={onTrade} /> : (
           <View>
             {d.items.map((o) => (
               <View key={o.id} className='card market-order'>
@@ -283,7 +294,7 @@ function MyOrders() {
   )
 }
 
-function MyTrades() {
+function MyTrades({ onTrade }: { onTrade: () => void }) {
   const [status, setStatus] = useState<TradeStatus | ''>('')
   const q = useQuery(() => call('market', 'myTrades', { status: status || undefined }), [status], { pollMs: 15_000 })
   return (
@@ -294,7 +305,7 @@ function MyTrades() {
         ))}
       </View>
       <QueryView q={q}>
-        {(d) => (d.items.length === 0 ? <Empty text='没有交易' /> : <View>{d.items.map((t) => <TradeCard key={t.id} t={t} />)}</View>)}
+        {(d) => (d.items.length === 0 ? <NothingYet text='没有交易' onTrade={onTrade} /> : <View>{d.items.map((t) => <TradeCard key={t.id} t={t} />)}</View>)}
       </QueryView>
     </View>
   )

@@ -34,7 +34,11 @@ export default function ProductPage() {
   }))
   return (
     <PageShell>
-      <ProductView merchantId={merchantId} productId={productId} onShown={(title, image) => (shown.current = { title, image })} />
+      {merchantId && productId ? (
+        <ProductView merchantId={merchantId} productId={productId} onShown={(title, image) => (shown.current = { title, image })} />
+      ) : (
+        <Empty home text='商品不存在或已下架' />
+      )}
     </PageShell>
   )
 }
@@ -78,7 +82,9 @@ function ProductView({ merchantId, productId, onShown }: { merchantId: string; p
               <View className='price' style={{ fontSize: px(44) }}>{formatYuan(p.priceFen)}</View>
               <View className='strong mt' style={{ fontSize: px(32) }}>{p.title}</View>
               {p.description && <View className='small mt' style={{ color: '#4f4f4f' }}>{p.description}</View>}
-              <View className='muted mt'>{m.name} · 库存 {p.stock}</View>
+              <View className='muted mt product-store' onClick={() => Taro.navigateTo({ url: `/pages/merchant/index?mid=${encodeURIComponent(m.id)}` })}>
+                {m.name} · 库存 {p.stock} <Text className='link-text'>进店逛逛 ›</Text>
+              </View>
               <View className='muted product-modes'>{modes.map((x) => FULFILMENT_LABELS[x]).join(' · ')}</View>
               <View className='mt'><Text className='link-text make-poster' onClick={() => setPoster(true)}>生成海报 · 保存后发朋友圈 ›</Text></View>
               {p.specs.length > 0 && (

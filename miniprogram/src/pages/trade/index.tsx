@@ -10,7 +10,7 @@ import { showError, useCountdown, useQuery } from '../../utils/hooks'
 import { formatCountdown, formatDateTime, formatPoints, formatYuan } from '../../utils/format'
 import { TRADE_STATUS } from '../../utils/labels'
 import { appealWait, tradeSummary } from '../../utils/market'
-import { chooseAndUploadImage } from '../../services/upload'
+import { pickImage } from '../../utils/upload'
 import { px } from '../../utils/px'
 
 export default function TradePage() {
@@ -60,17 +60,13 @@ function TradeDetail({ t, onChange, reload }: { t: Trade; onChange: (t: Trade) =
   const cancel = () =>
     act('cancel', '取消交易', `${tradeSummary(t, 'buyer')}\n取消后积分退回卖家挂单。取消计入未付款次数：24 小时内 3 次将暂停买入 24 小时。`, () => call('market', 'cancelTrade', { tradeId: t.id }), '已取消')
   const pickProof = async () => {
-    try {
-      const url = await chooseAndUploadImage('appeal')
-      if (url) setProof(url)
-    } catch (e) {
-      showError(e)
-    }
+    const url = await pickImage('appeal')
+    if (url) setProof(url)
   }
   const addProof = async () => {
+    const url = await pickImage('appeal')
+    if (!url) return
     try {
-      const url = await chooseAndUploadImage('appeal')
-      if (!url) return
       setBusy('proof')
       onChange(await call('market', 'addProof', { tradeId: t.id, proofImage: url }))
       Taro.showToast({ title: '已补充凭证', icon: 'success' })

@@ -4,6 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useRef, useState } from 'react'
 import PageShell from '../../components/PageShell'
 import { call, errorMessage, newRequestId } from '../../services/cloud'
+import { getSession } from '../../services/session'
 import { showError, useQuery } from '../../utils/hooks'
 import { formatPoints } from '../../utils/format'
 import { checkPoints, checkUserNo } from '../../utils/input'
@@ -43,7 +44,11 @@ function Transfer() {
     const t = setTimeout(async () => {
       try {
         const r = await call('user', 'lookup', { userNo: no })
-        if (!cancelled) setWho(r)
+        // one's own number is refused by the server (SELF_TRANSFER): say so beside the field, before 转赠
+        if (!cancelled) {
+          if (r.userNo === getSession().me?.userNo) setWhoErr('这是您自己的用户号，不能转赠给自己')
+          else setWho(r)
+        }
       } catch (e) {
         if (!cancelled) setWhoErr(errorMessage(e))
       }
