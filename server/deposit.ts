@@ -8,7 +8,7 @@ import { DomainError, isDomainError } from '../shared/errors';
 import { depositPointsNeeded, depositPriceFen } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { Tx, getDb, lockAndRead, newDocId, readAll, readDoc, runTx, writeDoc } from './db';
+import { Tx, getDb, lockAndRead, newDocId, patchDoc, readAll, readDoc, runTx, writeDoc } from './db';
 import { TREASURY, balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind } from './ledger';
 import { closeOrder, confirmsPayment, platformSubMchId, queryOrder, unifiedOrder } from './pay';
 import { checkRequest } from './requests';
@@ -104,7 +104,7 @@ export async function buyDeposit(openid: string, p: Payload): Promise<{ purchase
       throw e;
     }
     await writeDoc(tx, PURCHASES_COLL, purchaseId, doc);
-    await writeDoc(tx, MERCHANTS_COLL, m._id, { ...m, openPurchaseId: purchaseId, updatedAt: at });
+    await patchDoc(tx, MERCHANTS_COLL, m._id, { openPurchaseId: purchaseId, updatedAt: at });
     await req.record({ purchaseId });
     return doc;
   });
@@ -126,7 +126,7 @@ export async function reservedForPurchases(): Promise<Dec> {
 /** In a transaction: the store's open purchase is no longer `purchaseId` (paid, cancelled or refunded). */
 async function closeOpenPurchase(tx: Tx, merchantId: string, purchaseId: string): Promise<void> {
   const m = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, merchantId);
-  if (m && m.openPurchaseId === purchaseId) await writeDoc(tx, MERCHANTS_COLL, merchantId, { ...m, openPurchaseId: null, updatedAt: now() });
+  if (m && m.openPurchaseId === purchaseId) await patchDoc(tx, MERCHANTS_COLL, merchantId, { openPurchaseId: null, updatedAt: now() });
 }
 
 /**

@@ -18,7 +18,7 @@ import { DomainError } from '../shared/errors';
 import { depositPointsNeeded, meetsDeposit } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
-import { AnyDoc, Tx, getCloud, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, getCloud, getDb, lockAndRead, patchDoc, readDoc, runTx, writeDoc } from './db';
 import { codeDataUrl, miniProgramCode } from './wxacode';
 import { balanceIn, ensureAccount, merchantAccount, postEntry, registerLedgerKind, userAvailable } from './ledger';
 import { checkRequest } from './requests';
@@ -442,7 +442,7 @@ export async function payCode(openid: string): Promise<{ page: string; scene: st
   if (fileId) {
     await runTx(async (tx) => {
       const cur = await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id);
-      if (cur) await writeDoc(tx, MERCHANTS_COLL, m._id, { ...cur, payCode: { imageUrl: fileId, fileId, at: now() } });
+      if (cur) await patchDoc(tx, MERCHANTS_COLL, m._id, { payCode: { imageUrl: fileId, fileId, at: now() } });
     });
   }
   return { page: PAY_PAGE, scene, imageUrl };
@@ -519,7 +519,7 @@ export const merchantActions = {
     const m = await runTx(async (tx) => {
       const cur = await requireMyMerchant(caller.openid, tx);
       const next: MerchantDoc = { ...cur, fulfilmentModes: modes, updatedAt: now() };
-      await writeDoc(tx, MERCHANTS_COLL, cur._id, next);
+      await patchDoc(tx, MERCHANTS_COLL, cur._id, { fulfilmentModes: modes, updatedAt: next.updatedAt });
       return next;
     });
     return privateOf(m);

@@ -29,7 +29,7 @@ import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlem
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
-import { AnyDoc, Tx, getDb, lockAndRead, newDocId, onCommit, readDoc, runTx, writeDoc } from './db';
+import { AnyDoc, Tx, cmd, getDb, lockAndRead, newDocId, onCommit, patchDoc, readDoc, runTx, writeDoc } from './db';
 import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
 import { MERCHANTS_COLL, MerchantDoc, requireMyMerchant, storeModesOf } from './merchants';
 import { PRODUCTS_COLL, ProductDoc } from './products';
@@ -454,9 +454,8 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
   // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
   // store's documents, which all its payments lock, are then held for the last round trips only. (Two credits of one
   // transaction that draw the same W shard write it one after the other: server/holders.ts inShardOrder.)
-  // the store's sales figure is a statistic: written after the commit, so settlements of one store do not queue
-  // on the store's document (a lost increment, if the function dies right there, only understates the figure)
-  if (order.cashFen > 0) onCommit(tx, () => addSales(order.merchantId, order.cashFen));
+  // the store's settled sales (merchant.mine salesFen) grow in this transaction, with the store's postings below:
+  // written after the commit, a function killed right there lost the increment for good (proof/kill found it)
   // so is each product's units sold (the home feed's 已售), after the commit and for the same reason
   if (order.lines?.length) onCommit(tx, () => countSold(order.lines));
   const o: OrderDoc = {
@@ -490,13 +489,9 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
     points ? postEntry(tx, points) : null,
     !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
     writeDoc(tx, ORDERS_COLL, o._id, o),
+    order.cashFen > 0 ? patchDoc(tx, MERCHANTS_COLL, order.merchantId, { salesFen: cmd().inc(order.cashFen) }) : null,
   ]);
   return o;
-}
-
-async function addSales(merchantId: string, cashFen: number): Promise<void> {
-  const db = getDb();
-  await db.collection(MERCHANTS_COLL).doc(merchantId).update({ data: { salesFen: db.command.inc(cashFen), updatedAt: now() } });
 }
 
 export type PaymentOutcome = 'paid' | 'duplicate' | 'refund' | 'mismatch' | 'unknown';

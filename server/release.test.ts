@@ -366,6 +366,7 @@ describe('under CloudBase isolation (reads not re-checked at commit)', () => {
   });
   afterEach(async () => {
     releaseTestHooks.afterShardsRead = undefined;
+    releaseTestHooks.afterStateRead = undefined;
     await checkInvariants();
     await stop();
   });
@@ -388,6 +389,33 @@ describe('under CloudBase isolation (reads not re-checked at commit)', () => {
     expect((await days()).map((d) => d.day)).toEqual([DAY1]);
     const v = await holderView(userHolderId('o_w1'));
     expect(v.sv.gt(3000 - 300)).toBe(true); // 3000 × f (released ≤ 888 points of 10,000 SV at ¥2) + 500
+  });
+
+  test('two runs of one day at once release it once, the later one finding it done', async () => {
+    await credit(userHolderId('o_w1'), '3000');
+    await credit(userHolderId('o_w2'), '7000');
+    await setClock(at22(DAY1) + 5_000);
+    // the second run reads the state while the first is under way, and goes on only once the first has committed:
+    // had it read the state without locking it, it would find the day still due and release it a second time
+    let first: Promise<unknown> | null = null;
+    let second: Promise<unknown> | null = null;
+    releaseTestHooks.afterStateRead = async () => {
+      if (!second) {
+        second = fireRelease();
+        await new Promise((r) => setTimeout(r, 50));
+      } else await first;
+    };
+    first = fireRelease();
+    const runs = [await first, await second] as { attempts: number }[];
+    // each run succeeded at its first attempt: the later one did not trip over the day in the ledger and fail
+    expect(runs.map((r) => r.attempts)).toEqual([1, 1]);
+    expect((await days()).map((d) => d.day)).toEqual([DAY1]);
+    const pool = await bal(RELEASE_POOL);
+    const w1 = await holderView(userHolderId('o_w1'));
+    const w2 = await holderView(userHolderId('o_w2'));
+    // one day's release (≤ 888 points) owed to the two holders, all of it in the pool, and W consumed once
+    expect(w1.unclaimed.plus(w2.unclaimed).toDecimalPlaces(2).toFixed(2)).toBe(pool);
+    expect(D(pool).lte(888)).toBe(true);
   });
 });
 

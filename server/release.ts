@@ -27,7 +27,7 @@ import { applyRelease, ReleaseDay, scheduledRelease, segmentKey } from '../share
 import { addDays, businessDay, dueReleaseDays, releaseMoment } from '../shared/time';
 import { now } from './clock';
 import { CONFIG_COLL, getParams, GUIDE_PRICE_ID, GuidePriceDoc } from './config';
-import { AnyDoc, createDoc, getDb, readAll, readDoc, runTx, Tx, writeDoc } from './db';
+import { AnyDoc, createDoc, getDb, lockAndRead, readAll, readDoc, runTx, Tx, writeDoc } from './db';
 import {
   ensureReleaseState,
   lockShards,
@@ -90,6 +90,8 @@ export interface GuidePriceHistoryDoc {
 /** Test hooks (fault injection): called inside the day's transaction, after the ledger entry. */
 export const releaseTestHooks: {
   afterLedgerEntry?: (day: string) => void | Promise<void>;
+  /** Called inside the day's transaction once it read the release state, before it checks the day is due. */
+  afterStateRead?: () => Promise<void>;
   /** Called inside the day's transaction once W was read from the shards, before they are stamped. */
   afterShardsRead?: () => Promise<void>;
   /** The minute job leaves due days alone, as if every automatic run failed (e2e: the admin releases by hand). */
@@ -161,8 +163,11 @@ export async function releaseDay(day: string, by: string): Promise<DayResult> {
   const window = await tradesIn(from, to);
 
   return runTx(async (tx) => {
+    // the state locked, then read: two runs of one day (the timer and its retries, an admin's 释放) that both read it
+    // unlocked could both find the day due, the later one then releasing it again over the first one's state
+    if (!(await lockAndRead(tx, RELEASE_COLL, RELEASE_STATE_ID))) throw new Error('release state missing');
     const state = (await readReleaseState(tx)) as ReleaseStateDoc;
-    if (!state) throw new Error('release state missing');
+    await releaseTestHooks.afterStateRead?.();
     const expected = nextDueDay(state);
     if (day < expected) {
       const done = await readDoc<ReleaseDayDoc>(tx, RELEASE_DAYS_COLL, day);
