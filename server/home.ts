@@ -10,7 +10,7 @@ import { DomainError } from '../shared/errors';
 import { now } from './clock';
 import { CONFIG_COLL } from './config';
 import { AnyDoc, getDb, readDoc, runTx, writeDoc } from './db';
-import { CATEGORIES, getMerchant } from './merchants';
+import { CATEGORIES, getMerchant, isSeenStore } from './merchants';
 import { PRODUCTS_COLL, ProductDoc } from './products';
 import { hitsOf } from './search';
 import { requireAdmin, writeAudit } from './admin/params';
@@ -59,7 +59,7 @@ export async function setBanners(p: Payload, caller: { openid: string }): Promis
   const items = p.banners.map(readBanner);
   for (const b of items) {
     const m = await getMerchant(b.merchantId);
-    if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', `横幅「${b.title}」链接的商家不存在`);
+    if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', `横幅「${b.title}」链接的商家不存在`);
   }
   return runTx(async (tx) => {
     const old = (await readDoc<BannersDoc>(tx, CONFIG_COLL, BANNERS_ID))?.items ?? [];

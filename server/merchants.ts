@@ -72,6 +72,12 @@ export interface MerchantDoc {
 
 export const merchantIdFor = (userNo: string) => `m${userNo}`;
 
+/** The statuses of a store others may see and name (a pending or rejected application is its owner's alone). */
+export const STORE_SEEN_STATUSES: readonly MerchantStatus[] = ['approved', 'active', 'suspended'];
+
+/** Whether a store exists for others (orders, its page, a poster, a banner's link). */
+export const isSeenStore = (m: Pick<MerchantDoc, 'status'> | null | undefined): m is MerchantDoc => !!m && STORE_SEEN_STATUSES.includes(m.status);
+
 export async function getMerchant(merchantId: string, tx?: Tx): Promise<MerchantDoc | null> {
   return readDoc<MerchantDoc>(tx ?? getDb(), MERCHANTS_COLL, merchantId);
 }
@@ -83,7 +89,7 @@ export async function requireMerchant(merchantId: string, tx?: Tx): Promise<Merc
 }
 
 /** The caller's own store, which must have been approved. */
-export async function requireMyMerchant(openid: string, tx?: Tx, statuses: MerchantStatus[] = ['approved', 'active', 'suspended']): Promise<MerchantDoc> {
+export async function requireMyMerchant(openid: string, tx?: Tx, statuses: readonly MerchantStatus[] = STORE_SEEN_STATUSES): Promise<MerchantDoc> {
   const u = await requireUser(openid, tx);
   if (!u.merchantId) throw new DomainError('NOT_MERCHANT', '你还没有入驻商家');
   const m = await getMerchant(u.merchantId, tx);
@@ -469,7 +475,7 @@ export const merchantActions = {
   async get(p: Payload): Promise<MerchantDetail> {
     const merchantId = idOf(p, 'merchantId', '商家');
     const m = await getMerchant(merchantId);
-    if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     return detailOf(m, true);
   },
   async apply(p: Payload, caller: { openid: string }): Promise<MerchantPrivate> {

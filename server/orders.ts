@@ -31,7 +31,7 @@ import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
 import { AnyDoc, Tx, cmd, getDb, lockAndRead, newDocId, onCommit, patchDoc, readDoc, runTx, writeDoc } from './db';
 import { PostEntryInput, TREASURY, balanceIn, getBalance, markInboxDue, merchantAccount, orderHold, peekAccount, postEntry, registerLedgerKind, treasuryInbox, userAvailable } from './ledger';
-import { MERCHANTS_COLL, MerchantDoc, requireMyMerchant, storeModesOf } from './merchants';
+import { MERCHANTS_COLL, MerchantDoc, requireMyMerchant, storeModesOf, isSeenStore } from './merchants';
 import { PRODUCTS_COLL, ProductDoc } from './products';
 import { PURCHASES_COLL, expirePurchase } from './deposit';
 import { countSold } from './search';
@@ -292,7 +292,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (!buyerOr.u) throw buyerOr.e;
     const buyer = buyerOr.u;
     let m = m0;
-    if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
     if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;

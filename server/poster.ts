@@ -10,7 +10,7 @@
 import { decodePosterScene, encodePosterScene, posterPage } from '../shared/poster';
 import { DomainError } from '../shared/errors';
 import { getDb, readDoc } from './db';
-import { getMerchant } from './merchants';
+import { getMerchant, isSeenStore } from './merchants';
 import { PRODUCTS_COLL, ProductDoc } from './products';
 import { requireUser } from './users';
 import { Payload, id as idOf, optId } from './validate';
@@ -30,7 +30,7 @@ export async function posterCode(openid: string, p: Payload): Promise<PosterCode
     getMerchant(merchantId),
     productId ? readDoc<ProductDoc>(getDb(), PRODUCTS_COLL, productId) : Promise.resolve(null),
   ]);
-  if (!m || !['approved', 'active', 'suspended'].includes(m.status)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+  if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
   if (productId && (!product || product.merchantId !== m._id || product.deleted || !product.onShelf)) {
     throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在或已下架');
   }

@@ -53,7 +53,7 @@ export async function search(p: Payload): Promise<SearchResult> {
 
 /**
  * After a sale's commit (server/orders.ts settleInTx), never inside it: each product's units sold grow.
- * A statistic, like the store's salesFen: an increment lost if the function dies right there only understates it.
+ * A statistic for the home feed's 已售: an increment lost if the function dies right there only understates it.
  */
 export async function countSold(lines: Array<{ productId: string; quantity: number }>): Promise<void> {
   const db = getDb();
