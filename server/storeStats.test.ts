@@ -44,6 +44,16 @@ describe('the merchant centre (issue 15)', () => {
     expect((await fail(tc, 'merchant', 'o_alice', { action: 'dashboard' })).code).toBe('NOT_MERCHANT');
   });
 
+  test("the day's first payments at once: each counted once, the day created once", async () => {
+    const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
+    const buyers = ['o_b1', 'o_b2', 'o_b3', 'o_b4', 'o_b5', 'o_b6'];
+    for (const b of buyers) await login(tc, b);
+    const created = await Promise.all(buyers.map((b, i) => ok(tc, 'order', b, { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 * (i + 1) })));
+    await Promise.all(created.map((c: any) => tc.pay(c.pay.outTradeNo)));
+    const d = await ok(tc, 'merchant', 'o_bob', { action: 'dashboard' });
+    expect(d.today).toEqual({ day: '2026-03-02', orders: 6, amountFen: 2100, cashFen: 2100, refunds: 0, refundFen: 0 });
+  });
+
   test('the month starts on the 1st (Asia/Shanghai)', async () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
