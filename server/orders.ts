@@ -270,10 +270,11 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const input = readOrderInput(p);
   const order = await runTx(async (tx) => {
     // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
-    // the guide price and the new order's id (drawn at random: its check that no order has it needs nothing else)
+    // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
+    // the store's balance (as last committed, without a lock: read again only when its released points are booked)
     // (a replay uses only the first; the buyer's refusal counts only for a new request)
     const at = now();
-    const [req, buyerOr, m0, params, guidePriceFen, orderId] = await Promise.all([
+    const [req, buyerOr, m0, params, guidePriceFen, orderId, acc0] = await Promise.all([
       checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
       requireUser(openid, tx).then(
         (u) => ({ u, e: null }),
@@ -283,6 +284,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       getParams(tx),
       getGuidePriceFen(tx),
       newDocId(tx, ORDERS_COLL, 'O', at), // never another order's id: set() would replace it
+      peekAccount(tx, merchantAccount(input.merchantId)),
     ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
@@ -295,12 +297,18 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
     // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
-    if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    const booked = (await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0);
+    let acc1 = acc0;
+    if (booked) {
+      const [m1, a1] = await Promise.all([readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id), peekAccount(tx, merchantAccount(m._id))]);
+      m = m1 ?? m;
+      acc1 = a1;
+    }
     if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
     // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
-    const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
+    const acc = acc1 ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
     const lines: OrderLine[] = [];
