@@ -42,9 +42,9 @@ describe('round trips of the payment path', () => {
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
     console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
-    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(9);
+    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(7);
     // the whole notification: its transaction, then, together, the messages and the store's day (one increment)
-    expect(roundTrips(pay)).toBeLessThanOrEqual(11);
+    expect(roundTrips(pay)).toBeLessThanOrEqual(9);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's
     const allowed = [

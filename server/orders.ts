@@ -516,6 +516,10 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
   // an outcome that changes nothing ends the transaction without its commit (the order's lock wrote lockSeq)
   const noChange = (outcome: PaymentOutcome) => Object.assign(new Error(`payment notification: ${outcome}, nothing to write`), { noChange: outcome });
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
+    // the parameters and the guide price the payment uses, read meanwhile (reads only: nothing is written before
+    // WeChat Pay confirms), so they are there when the confirmation is
+    const pricing = Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+    pricing.catch(() => undefined);
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) throw noChange('unknown');
     if (o.cashFen !== totalFee) throw noChange('mismatch');
