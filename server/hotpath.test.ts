@@ -35,7 +35,7 @@ describe('round trips of the payment path', () => {
       return t.slice(0, t.findIndex((o) => o.op === 'commit') + 1);
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(18);
-    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(9);
+    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(8);
     // 36 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read), and the
     // store's settled sales (an increment in the last wave); the order's treasury inbox, new, is created without a
     // lock (postEntry creditNew)

@@ -271,10 +271,12 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const order = await runTx(async (tx) => {
     // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
     // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
-    // the store's balance (as last committed, without a lock: read again only when its released points are booked)
+    // the store's balance (as last committed, without a lock: read again only when its released points are booked),
+    // and the store's released points booked (SPEC §4.2, §5: its balance includes them, and they may activate it;
+    // for an id that is no store there is nothing to book, and a refused order's transaction writes nothing)
     // (a replay uses only the first; the buyer's refusal counts only for a new request)
     const at = now();
-    const [req, buyerOr, m0, params, guidePriceFen, orderId, acc0] = await Promise.all([
+    const [req, buyerOr, m0, params, guidePriceFen, orderId, acc0, storeSettled] = await Promise.all([
       checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
       requireUser(openid, tx).then(
         (u) => ({ u, e: null }),
@@ -285,6 +287,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       getGuidePriceFen(tx),
       newDocId(tx, ORDERS_COLL, 'O', at), // never another order's id: set() would replace it
       peekAccount(tx, merchantAccount(input.merchantId)),
+      settleFirst(tx, merchantHolderId(input.merchantId)),
     ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
@@ -296,10 +299,8 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     let m = m0;
     if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
-    // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
-    const booked = (await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0);
     let acc1 = acc0;
-    if (booked) {
+    if (storeSettled.credited.gt(0)) {
       const [m1, a1] = await Promise.all([readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id), peekAccount(tx, merchantAccount(m._id))]);
       m = m1 ?? m;
       acc1 = a1;
