@@ -15,6 +15,7 @@ import { D, Dec, DecInput } from '../shared/decimal';
 import { DEFAULT_PARAMS } from '../shared/params';
 import { verifyLedger } from '../server/ledger';
 import { creditKeyId, holderView } from '../server/holders';
+import { businessDay } from '../shared/time';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = any;
@@ -91,6 +92,19 @@ export async function checkWorld(db: Db, payOrders?: Array<{ outTradeNo: string;
   let credited = D(0);
   let settled = 0;
   const sales = new Map<string, number>();
+  // the stores' days (statistics, counted after each payment's commit): never more than was paid
+  const paidByDay = new Map<string, { orders: number; cashFen: number }>();
+  for (const o of orders) {
+    if (o.paidAt) {
+      const k = `${o.merchantId}:${businessDay(o.paidAt)}`;
+      const t = paidByDay.get(k) ?? { orders: 0, cashFen: 0 };
+      paidByDay.set(k, { orders: t.orders + 1, cashFen: t.cashFen + o.cashFen });
+    }
+  }
+  for (const d of await all(db, 'storeDays')) {
+    const paid = paidByDay.get(d._id) ?? { orders: 0, cashFen: 0 };
+    if (d.orders > paid.orders || d.cashFen > paid.cashFen) errors.push(`store day ${d._id} counts ${d.orders} orders / ${d.cashFen} fen, more than paid (${paid.orders} / ${paid.cashFen})`);
+  }
   for (const o of orders) {
     const ded = await exists(db, 'ledger', `order:${o._id}:deduction`);
     const paid = o.paidAt !== null && o.paidAt !== undefined;

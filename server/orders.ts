@@ -351,7 +351,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
     for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
-    let o: OrderDoc = {
+    const o: OrderDoc = {
       _id: orderId,
       kind,
       merchantId: m._id,
@@ -394,12 +394,17 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       refund: null,
       cancelReason: null,
     };
-    if (o.cashFen === 0) o = await applyPaymentInTx(tx, o, null); // all paid with points
-    else await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
-    if (o.cashFen === 0) await req.record({ orderId });
+    if (o.cashFen === 0) {
+      // all paid with points: paid here, so its messages and its store's day follow this commit (and only this
+      // one: a replay of the request returns the order as it is now, and counts nothing again)
+      const paid = await applyPaymentInTx(tx, o, null);
+      onCommit(tx, () => afterOrderEvent(paid, 'paid'));
+      await req.record({ orderId });
+      return paid;
+    }
+    await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
     return o;
   });
-  if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
   const r = await payRequestFor(order);
   return { order: orderView(r.order), pay: r.pay };
 }
