@@ -9,7 +9,9 @@
  *   made admins on first use (and cannot be removed through the API).
  * - `config/supply` + the genesis entries (server/ledger.ts ensureGenesis).
  *
- * `ensureBootstrap()` creates what is missing; every cloud function calls it first (one read when done).
+ * `ensureBootstrap()` creates what is missing; every cloud function calls it first (one read when done), but for
+ * `order` and `payment`, on the payment path, whose calls find something only in a bootstrapped database (a buyer
+ * registered through `user`, an order, a trade an order started).
  */
 import { DEFAULT_PARAMS, Params } from '../shared/params';
 import { now } from './clock';
