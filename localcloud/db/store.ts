@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WriterThread } from './writer';
 import type { Mongo } from './translate';
-import { cloneStored, decodeDoc } from './translate';
+import { cloneStored, decodeDoc, normalizeOwnedDoc } from './translate';
 import { isDate, isRegExp } from './values';
 
 export interface IndexSpec {
@@ -917,11 +917,13 @@ export class Store {
 
   /**
    * Save a pay simulator order: visible at once, written with the queued commits (in order with them); the
-   * promise resolves once it is on disk.
+   * promise resolves once it is on disk. The caller gives `data` up (it is kept as the cached version when it
+   * is already what JSON makes of it, so it must not change afterwards; its nested values may be shared with
+   * the previous version, which nobody changes either).
    */
   payPut(outTradeNo: string, data: Record<string, unknown>): Promise<void> {
-    const text = JSON.stringify(data);
-    this.payCache.set(outTradeNo, JSON.parse(text) as Record<string, unknown>);
+    const { doc, text } = normalizeOwnedDoc(data);
+    this.payCache.set(outTradeNo, doc);
     this.pin(PAY_PIN + outTradeNo);
     return this.commit([{ kind: 'pay', coll: PAY_OPS, id: outTradeNo, data: text }], [null]);
   }
