@@ -15,10 +15,23 @@ import { checkAlive } from '../context';
 
 /**
  * One database call as a network round trip (the profile's latency, none in the local profile); `op` is what the
- * server does. A killed function's calls fail (checkAlive).
+ * server does. A killed function's calls fail (checkAlive). Never throws: a failure is a rejected promise.
+ *
+ * Without latency (the local profile) it does what roundTrip does with none — checkAlive, then `op` at once —
+ * without the async function around it: every promise made costs the AsyncLocalStorage hooks (context.ts), and
+ * an async function resolved with op's promise takes extra turns. The answer is `op`'s own promise when it
+ * returns one.
  */
 function trip<T>(acc: EngineAccess, op: () => T | Promise<T>): Promise<T> {
-  return roundTrip(acc.engine().profile.dbRoundTripMs, op, checkAlive);
+  try {
+    const ms = acc.engine().profile.dbRoundTripMs;
+    if (ms) return roundTrip(ms, op, checkAlive);
+    checkAlive();
+    const r = op();
+    return r instanceof Promise ? r : Promise.resolve(r);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 export type AnyDoc = Record<string, any>;
@@ -116,7 +129,7 @@ export class Query {
     return translateWhere(resolveValue(this.st.where, this.acc.now()));
   }
 
-  async get(): Promise<GetResult> {
+  get(): Promise<GetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.get', this.collectionName);
@@ -130,7 +143,7 @@ export class Query {
     });
   }
 
-  async count(): Promise<CountResult> {
+  count(): Promise<CountResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.count', this.collectionName);
@@ -196,7 +209,7 @@ export class DocumentReference {
     return d;
   }
 
-  async get(): Promise<DocGetResult> {
+  get(): Promise<DocGetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('document.get', this.collectionName);
@@ -276,7 +289,7 @@ export class Aggregate {
   sortByCount(o: unknown) { return this.add('sortByCount', o); }
   unwind(o: unknown) { return this.add('unwind', o); }
 
-  async end(): Promise<AggregateResult> {
+  end(): Promise<AggregateResult> {
     return trip(this.acc, () => this.run());
   }
 
@@ -299,7 +312,7 @@ export class Aggregate {
 export class TransactionDocument {
   constructor(private tx: Transaction, private coll: string, readonly id: string) {}
 
-  async get(): Promise<DocGetResult> {
+  get(): Promise<DocGetResult> {
     return trip(this.tx._acc, () => {
       const doc = this.tx._etx.get(this.coll, this.id);
       if (!doc) {
