@@ -21,7 +21,7 @@ import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
 import { checkAlive, currentInvocation, currentTx, runWithTx } from '../context';
 import { Store, WriteOp, IndexConfig, DocVersion } from './store';
-import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc } from './translate';
+import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc, storesAs } from './translate';
 import { CloudProfile, PROFILES } from '../profile';
 import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
 
@@ -150,11 +150,14 @@ function checkNumericTargets(doc: Doc, mod: Modifier, api: string) {
 /**
  * Apply a modifier to doc, which the caller owns (it may be changed in place); returns the new document,
  * or null when nothing changed (the cloud counts modified documents).
+ * `shared`: doc is a stored version the caller does not own (never changed here): the new document is a
+ * copy of it down the changed paths only, sharing everything else with it (no deep copy of the whole document).
  */
-export function applyModifier(doc: Doc, mod: Modifier, api: string): Doc | null {
+export function applyModifier(doc: Doc, mod: Modifier, api: string, shared = false): Doc | null {
   checkNumericTargets(doc, mod, api);
-  const fast = fastApply(doc, mod);
-  if (fast !== null) return fast ? doc : null;
+  const target = shared ? { ...doc } : doc;
+  const fast = fastApply(target, mod, shared);
+  if (fast !== null) return fast ? target : null;
   const copy = cloneDoc(doc);
   let changed: string[];
   try {
@@ -479,9 +482,9 @@ export class Engine {
 
   async updateDoc(coll: string, id: string, mod: Modifier): Promise<number> {
     await this.waitUnlocked(coll, [id]);
-    const cur = this.getDoc(coll, id);
+    const cur = this.store.current(coll, id);
     if (!cur) return 0;
-    const next = applyModifier(cur, mod, 'document.update');
+    const next = applyModifier(cur.doc as Doc, mod, 'document.update', true);
     if (!next) return 0;
     const st = normalizeOwnedDoc(next);
     await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
@@ -653,12 +656,13 @@ export class EngineTx {
   update(coll: string, id: string, mod: Modifier): number {
     this.check('document.update');
     this.engine.checkCollection('document.update', coll);
-    const cur = this.view(coll, id);
+    // the document as seen (own write or snapshot), not copied: the new version copies only what changes
+    const { w: prev, v } = this.seen(coll, id);
+    const cur = prev ? prev.doc : v === null ? null : (v.doc as Doc);
     if (!cur) return 0;
     this.lock(coll, id);
-    const next = applyModifier(cur, mod, 'document.update');
+    const next = applyModifier(cur, mod, 'document.update', true);
     if (!next) return 0;
-    const prev = this.writes.get(key(coll, id));
     this.writes.set(key(coll, id), { coll, id, doc: next, insert: prev?.insert ?? false });
     return 1;
   }
@@ -668,13 +672,17 @@ export class EngineTx {
     this.engine.checkCollection('document.set', coll);
     this.lock(coll, id);
     const { w: prev, v } = this.seen(coll, id);
-    // the text of what is there now (own write or snapshot), to tell whether this set changes it
-    const curText = prev ? (prev.doc ? storedOf(prev).text : null) : v ? v.text : null;
     const doc = withId(id, data);
     const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
     this.writes.set(key(coll, id), w);
-    if (curText !== null && curText === storedOf(w).text) return { updated: 0, created: 0 };
-    return curText !== null ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
+    const existed = prev ? prev.doc !== null : v !== null;
+    if (!existed) return { updated: 0, created: 1 };
+    // whether this set changes what is there now (own write or snapshot): the same stored text. An own write
+    // not yet stored (typically an update that took the lock) is compared without making its text, which
+    // this set makes useless.
+    const st = storedOf(w);
+    const same = prev ? (prev.stored ? prev.stored.text === st.text : storesAs(prev.doc!, st)) : v!.text === st.text;
+    return same ? { updated: 0, created: 0 } : { updated: 1, created: 0 };
   }
 
   remove(coll: string, id: string): number {

@@ -23,8 +23,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b) && Array.isArray(a) === Array.isArray(b);
 }
 
-/** Apply in place: true = changed, false = no change, null = not handled here (doc untouched). */
-export function fastApply(doc: Obj, mod: Modifier): boolean | null {
+/**
+ * Apply in place: true = changed, false = no change, null = not handled here (doc untouched).
+ * `copyOnWrite`: doc's nested objects are shared (never change them): each object on the path to a changed
+ * field is replaced in doc by a shallow copy before it is changed (doc itself is changed: the caller's own).
+ */
+export function fastApply(doc: Obj, mod: Modifier, copyOnWrite = false): boolean | null {
   const ops: Array<[string, string, unknown]> = [];
   for (const op of Object.keys(mod)) {
     if (!FAST.has(op)) return null;
@@ -59,14 +63,26 @@ export function fastApply(doc: Obj, mod: Modifier): boolean | null {
     plan.push({ op, parent, parentPath: parts, key, value, cur });
   }
   let changed = false;
+  // with copyOnWrite: the objects copied so far (two paths may share a parent: copied once)
+  const own = copyOnWrite ? new Set<Obj>([doc]) : null;
   for (const s of plan) {
     let parent = s.parent;
-    if (!parent) {
-      if (s.op === '$unset') continue; // nothing to remove
+    if (!parent && s.op === '$unset') continue; // nothing to remove
+    if (!parent || (own && s.parentPath.length > 0)) {
       parent = doc;
       for (const part of s.parentPath) {
-        if (parent[part] === undefined) parent[part] = {};
-        parent = parent[part] as Obj;
+        const next = parent[part] as Obj | undefined;
+        if (next === undefined) {
+          const fresh: Obj = {};
+          parent[part] = fresh;
+          own?.add(fresh);
+          parent = fresh;
+        } else if (own && !own.has(next)) {
+          const copy: Obj = { ...next };
+          own.add(copy);
+          parent[part] = copy;
+          parent = copy;
+        } else parent = next;
       }
     }
     const cur = parent[s.key];

@@ -404,6 +404,37 @@ export function normalizeOwnedDoc(doc: Record<string, unknown>): StoredDoc {
   return { doc, text: st.dates ? encodeDoc(doc) : JSON.stringify(doc) };
 }
 
+/** Whether two values in stored form (isStoredForm), the first without Dates, are equal: the same JSON text. */
+function equalStored(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalStored(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || b instanceof Date) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i];
+    if (k !== kb[i] || !equalStored((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether storing `doc` gives exactly `stored`'s text (normalizeDoc(doc).text === stored.text), `stored` being
+ * a normalizeDoc/normalizeOwnedDoc result: compared value by value when doc is already in stored form without
+ * Dates (no text made), else by the text.
+ */
+export function storesAs(doc: Record<string, unknown>, stored: StoredDoc): boolean {
+  const st = { dates: false };
+  if (!isStoredForm(doc, st) || st.dates) return normalizeDoc(doc).text === stored.text;
+  return equalStored(doc, stored.doc);
+}
+
 /**
  * Deep copy of a stored (normalized) document: plain objects, arrays, primitives and Dates of this realm only,
  * as normalizeDoc and decodeDoc make them. Faster than cloneDoc, which accepts any value.

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import cloud from 'wx-server-sdk';
 import { createLocalCloud, LocalCloud } from '../runtime';
-import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored } from '../db/translate';
+import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs } from '../db/translate';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const COLLS = ['notes', 'keys'];
@@ -120,6 +120,25 @@ describe('normalizeDoc: what storing a document does to it, without the JSON rou
       }),
       { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
     );
+  });
+
+  test('storesAs(a, normalizeDoc(b)) is whether a and b are stored as the same text', () => {
+    const doc = fc.dictionary(fc.string().filter((k) => k !== 'constructor'), value, { maxKeys: 6 }).map((raw) => ({ _id: 'x', ...raw }) as Record<string, unknown>);
+    fc.assert(
+      fc.property(doc, doc, fc.boolean(), (a, b0, same) => {
+        // half the time b is a copy of a: the equal case
+        const b = same ? (copyOf(a) as Record<string, unknown>) : b0;
+        const sb = normalizeDoc(b);
+        expect(storesAs(a, sb)).toBe(normalizeDoc(a).text === sb.text);
+      }),
+      { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
+    );
+    expect(storesAs({ _id: 'x', a: { b: [1, 'x'] } }, normalizeDoc({ _id: 'x', a: { b: [1, 'x'] } }))).toBe(true);
+    expect(storesAs({ _id: 'x', a: { b: [1, 'x'] } }, normalizeDoc({ _id: 'x', a: { b: [1, 'y'] } }))).toBe(false);
+    // the same fields in another order are another text
+    expect(storesAs({ a: 1, b: 2 }, normalizeDoc({ b: 2, a: 1 }))).toBe(false);
+    // undefined is dropped by storage
+    expect(storesAs({ a: 1, b: undefined }, normalizeDoc({ a: 1 }))).toBe(true);
   });
 });
 
