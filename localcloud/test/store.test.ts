@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import cloud from 'wx-server-sdk';
 import { createLocalCloud, LocalCloud } from '../runtime';
-import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs } from '../db/translate';
+import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs, resolvePlainData, resolveValue, checkPlainData } from '../db/translate';
+import { AggExpr, ServerDate, createCommand } from '../db/commands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const COLLS = ['notes', 'keys'];
@@ -120,6 +121,27 @@ describe('normalizeDoc: what storing a document does to it, without the JSON rou
       }),
       { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
     );
+  });
+
+  test('resolvePlainData is checkPlainData(resolveValue(data)): the same copy, the same refusals', () => {
+    const _ = createCommand();
+    const now = 1_700_000_000_000;
+    const cases: unknown[] = [
+      { a: 1, b: 'x', c: null, d: [1, { e: new ServerDate(5) }], f: new Date(3), g: /re/i, h: undefined, i: { j: { k: true } } },
+      { at: new ServerDate(0), list: [undefined, 2] },
+      { bad: _.inc(1) },
+      { deep: { list: [{ x: _.set(2) }] } },
+      { agg: new AggExpr({ $add: [1, 2] }) },
+      [1, 2],
+      'text',
+    ];
+    for (const c of cases) {
+      let want: unknown;
+      let wantErr: string | undefined;
+      try { want = checkPlainData(resolveValue(c, now), 'document.set'); } catch (e) { wantErr = (e as Error).message; }
+      if (wantErr !== undefined) expect(() => resolvePlainData(c, now, 'document.set')).toThrow(wantErr);
+      else expect(resolvePlainData(c, now, 'document.set')).toStrictEqual(want);
+    }
   });
 
   test('storesAs(a, normalizeDoc(b)) is whether a and b are stored as the same text', () => {
