@@ -323,20 +323,30 @@ export class TransactionDocument {
     });
   }
 
-  async set(opts: { data: AnyDoc }): Promise<SetResult> {
-    const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
-    if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-    const stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
-    return { _id: this.id, stats, errMsg: 'document.set:ok' };
+  // Not async functions: the answer is trip's own promise (one promise a call, each costing the AsyncLocalStorage
+  // hooks); what would throw before the call is a rejection all the same.
+
+  set(opts: { data: AnyDoc }): Promise<SetResult> {
+    try {
+      const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
+      if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
+      return trip(this.tx._acc, () => ({ _id: this.id, stats: this.tx._etx.set(this.coll, this.id, data), errMsg: 'document.set:ok' }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
-    const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
-    return { stats: { updated: await trip(this.tx._acc, () => this.tx._etx.update(this.coll, this.id, mod)) }, errMsg: 'document.update:ok' };
+  update(opts: { data: AnyDoc }): Promise<UpdateResult> {
+    try {
+      const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
+      return trip(this.tx._acc, () => ({ stats: { updated: this.tx._etx.update(this.coll, this.id, mod) }, errMsg: 'document.update:ok' }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  async remove(): Promise<RemoveResult> {
-    return { stats: { removed: await trip(this.tx._acc, () => this.tx._etx.remove(this.coll, this.id)) }, errMsg: 'document.remove:ok' };
+  remove(): Promise<RemoveResult> {
+    return trip(this.tx._acc, () => ({ stats: { removed: this.tx._etx.remove(this.coll, this.id) }, errMsg: 'document.remove:ok' }));
   }
 }
 
@@ -355,10 +365,13 @@ export class TransactionCollection {
     return new TransactionDocument(this.tx, this.name, checkId(id, 'transaction.collection.doc'));
   }
 
-  async add(opts: { data: AnyDoc }): Promise<AddResult> {
-    const raw = dataOf(opts, 'collection.add');
-    const data = resolvePlainData(raw, this.tx._acc.now(), 'collection.add') as Doc;
-    return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
+  add(opts: { data: AnyDoc }): Promise<AddResult> {
+    try {
+      const data = resolvePlainData(dataOf(opts, 'collection.add'), this.tx._acc.now(), 'collection.add') as Doc;
+      return trip(this.tx._acc, () => ({ _id: this.tx._etx.add(this.name, data), errMsg: 'collection.add:ok' }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   // Present only to refuse clearly at run time; the TypeScript type of a transaction collection lacks them.
