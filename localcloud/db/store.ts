@@ -899,14 +899,42 @@ export class Store {
   payPeek(outTradeNo: string): Record<string, unknown> | undefined {
     const hit = this.payCache.get(outTradeNo);
     if (hit !== undefined) return hit ?? undefined;
-    const t = this.cached('SELECT data FROM _pay WHERE outTradeNo = ?', true).get(outTradeNo) as string | undefined;
-    const v = t ? (JSON.parse(t) as Record<string, unknown>) : null;
+    // not in the cache, so not queued either: SQLite has it — unless the filter of known numbers says there is
+    // none (every new order is first looked up: unifiedOrder)
+    let v: Record<string, unknown> | null = null;
+    if (!this.payFilter || this.payFilter.has(outTradeNo)) {
+      this.payGetStmt ??= this.db.prepare('SELECT data FROM _pay WHERE outTradeNo = ?').pluck();
+      const t = this.payGetStmt.get(outTradeNo) as string | undefined;
+      if (t) v = JSON.parse(t) as Record<string, unknown>;
+      else if (!this.payFilter && ++this.payMisses >= FILTER_AFTER_MISSES) this.buildPayFilter();
+    }
     if (this.payCache.size >= this.cacheLimit) {
       if (this.cacheLimit === 0) return v ?? undefined;
       this.trimPayCache();
     }
     this.payCache.set(outTradeNo, v);
     return v ?? undefined;
+  }
+
+  private payGetStmt: Database.Statement | undefined;
+  /** The pay simulator's order numbers (as the id filters of collections: built once often asked for a new one). */
+  private payFilter: IdFilter | null = null;
+  private payMisses = 0;
+
+  private buildPayFilter(): void {
+    this.flush();
+    const nos = this.db.prepare('SELECT outTradeNo FROM _pay').pluck().all() as string[];
+    const f = new IdFilter(Math.max(16_384, nos.length * 8));
+    for (const no of nos) f.add(no);
+    this.payFilter = f;
+  }
+
+  /** A pay order number now exists: keep the filter exact (rebuilt bigger on a later miss when full). */
+  private notePayNo(outTradeNo: string): void {
+    const f = this.payFilter;
+    if (!f || f.has(outTradeNo)) return;
+    f.add(outTradeNo);
+    if (f.count > f.capacity) this.payFilter = null, this.payMisses = FILTER_AFTER_MISSES - 1;
   }
 
   /** A pay simulator order (a fresh copy), or undefined. */
@@ -924,6 +952,7 @@ export class Store {
   payPut(outTradeNo: string, data: Record<string, unknown>): Promise<void> {
     const { doc, text } = normalizeOwnedDoc(data);
     this.payCache.set(outTradeNo, doc);
+    this.notePayNo(outTradeNo);
     this.pin(PAY_PIN + outTradeNo);
     return this.commit([{ kind: 'pay', coll: PAY_OPS, id: outTradeNo, data: text }], [null]);
   }

@@ -224,6 +224,24 @@ describe('the document cache', () => {
   });
 });
 
+describe("the pay simulator's orders", () => {
+  test('after many lookups of new numbers (the filter of known numbers is built), every order is found, before and after a restart', async () => {
+    const lc = newCloud({ LOCALCLOUD_CACHE_DOCS: '20' });
+    const store = lc.engine.store;
+    for (let i = 0; i < 10; i++) await store.payPut(`old${i}`, { outTradeNo: `old${i}`, n: i });
+    const reopened = newCloud({ LOCALCLOUD_CACHE_DOCS: '20' }, lc.dataDir); // (the first one keeps running: reads only)
+    for (const s of [store, reopened.engine.store]) {
+      for (let i = 0; i < 200; i++) expect(s.payPeek(`new${i}`)).toBeUndefined();
+      for (let i = 0; i < 10; i++) expect(s.payPeek(`old${i}`)).toEqual({ outTradeNo: `old${i}`, n: i });
+      expect((s as unknown as { payFilter: unknown }).payFilter).not.toBeNull();
+    }
+    // numbers put after the filter was built, beyond what the cache keeps
+    for (let i = 0; i < 50; i++) await store.payPut(`late${i}`, { outTradeNo: `late${i}`, n: i });
+    for (let i = 0; i < 50; i++) expect(store.payGet(`late${i}`)).toEqual({ outTradeNo: `late${i}`, n: i });
+    expect(store.payAll()).toHaveLength(60);
+  });
+});
+
 describe('group commit', () => {
   test('concurrent commits are written together, each acknowledged once on disk; a query sees every commit before it', async () => {
     const lc = newCloud();
