@@ -130,13 +130,17 @@ function compiled(query: Mongo): Query {
   return q;
 }
 
+const NUMERIC_OPS = ['$inc', '$mul'] as const;
+
 function checkNumericTargets(doc: Doc, mod: Modifier, api: string) {
-  for (const op of ['$inc', '$mul'] as const) {
+  if (!mod.$inc && !mod.$mul) return;
+  for (const op of NUMERIC_OPS) {
     const m = mod[op];
     if (!m) continue;
     for (const p of Object.keys(m)) {
       let v: unknown = doc;
-      for (const part of p.split('.')) {
+      if (!p.includes('.')) v = doc[p]; // a top-level field (a lock's counter): no path to split
+      else for (const part of p.split('.')) {
         if (v === null || typeof v !== 'object') { v = undefined; break; }
         v = (v as Record<string, unknown>)[part];
       }
@@ -246,10 +250,9 @@ export class Engine {
   }
 
   /** A document as of snapshot `snap` (shared: copy it before handing it out). */
-  readAt(coll: string, id: string, snap: number): DocVersion | null {
-    if (this.weak) return this.store.current(coll, id);
-    const k = key(coll, id);
-    if (this.verOf(k) <= snap) return this.store.current(coll, id);
+  readAt(coll: string, id: string, snap: number, k = key(coll, id)): DocVersion | null {
+    if (this.weak) return this.store.current(coll, id, k);
+    if (this.verOf(k) <= snap) return this.store.current(coll, id, k);
     const h = this.history.get(k);
     if (h) {
       for (let i = h.length - 1; i >= 0; i--) {
@@ -334,8 +337,7 @@ export class Engine {
     }
   }
 
-  lockFor(tx: EngineTx, coll: string, id: string): void {
-    const k = key(coll, id);
+  lockFor(tx: EngineTx, coll: string, id: string, k = key(coll, id)): void {
     const holder = this.locks.get(k);
     if (holder && holder !== tx) {
       const d = `${coll}/${id}`;
@@ -607,10 +609,10 @@ export class EngineTx {
   }
 
   /** The document as this transaction sees it: its own write, else its snapshot (shared: copy before handing out). */
-  private seen(coll: string, id: string): { w: TxWrite | undefined; v: DocVersion | null } {
-    const w = this.writes.get(key(coll, id));
+  private seen(coll: string, id: string, k = key(coll, id)): { w: TxWrite | undefined; v: DocVersion | null } {
+    const w = this.writes.get(k);
     if (w) return { w, v: null };
-    return { w: undefined, v: this.engine.readAt(coll, id, this.snap) };
+    return { w: undefined, v: this.engine.readAt(coll, id, this.snap, k) };
   }
 
   private view(coll: string, id: string): Doc | null {
@@ -624,9 +626,9 @@ export class EngineTx {
     return w ? w.doc !== null : v !== null;
   }
 
-  private lock(coll: string, id: string) {
+  private lock(coll: string, id: string, k = key(coll, id)) {
     try {
-      this.engine.lockFor(this, coll, id);
+      this.engine.lockFor(this, coll, id, k);
     } catch (e) {
       this.abort(e);
       throw e;
@@ -657,24 +659,26 @@ export class EngineTx {
     this.check('document.update');
     this.engine.checkCollection('document.update', coll);
     // the document as seen (own write or snapshot), not copied: the new version copies only what changes
-    const { w: prev, v } = this.seen(coll, id);
+    const k = key(coll, id);
+    const { w: prev, v } = this.seen(coll, id, k);
     const cur = prev ? prev.doc : v === null ? null : (v.doc as Doc);
     if (!cur) return 0;
-    this.lock(coll, id);
+    this.lock(coll, id, k);
     const next = applyModifier(cur, mod, 'document.update', true);
     if (!next) return 0;
-    this.writes.set(key(coll, id), { coll, id, doc: next, insert: prev?.insert ?? false });
+    this.writes.set(k, { coll, id, doc: next, insert: prev?.insert ?? false });
     return 1;
   }
 
   set(coll: string, id: string, data: Doc): { updated: number; created: number } {
     this.check('document.set');
     this.engine.checkCollection('document.set', coll);
-    this.lock(coll, id);
-    const { w: prev, v } = this.seen(coll, id);
+    const k = key(coll, id);
+    this.lock(coll, id, k);
+    const { w: prev, v } = this.seen(coll, id, k);
     const doc = withId(id, data);
     const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
-    this.writes.set(key(coll, id), w);
+    this.writes.set(k, w);
     const existed = prev ? prev.doc !== null : v !== null;
     if (!existed) return { updated: 0, created: 1 };
     // whether this set changes what is there now (own write or snapshot): the same stored text. An own write
