@@ -472,41 +472,45 @@ export class Engine {
     const id = data._id === undefined ? newId() : data._id;
     if (typeof id !== 'string' && typeof id !== 'number') throw invalidParam('collection.add', '_id must be a string or number');
     const sid = String(id);
-    await this.waitUnlocked(coll, [sid]);
+    if (this.locks.has(key(coll, sid))) await this.waitUnlocked(coll, [sid]);
     if (this.store.current(coll, sid) !== null) {
       throw requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${sid}" }`);
     }
     const doc = withId(sid, data);
     const st = normalizeOwnedDoc(doc);
-    await untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return sid;
   }
 
   async updateDoc(coll: string, id: string, mod: Modifier): Promise<number> {
-    await this.waitUnlocked(coll, [id]);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
     const cur = this.store.current(coll, id);
     if (!cur) return 0;
     const next = applyModifier(cur.doc as Doc, mod, 'document.update', true);
     if (!next) return 0;
     const st = normalizeOwnedDoc(next);
-    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return 1;
   }
 
   async setDoc(coll: string, id: string, data: Doc): Promise<{ updated: number; created: number }> {
-    await this.waitUnlocked(coll, [id]);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
     const cur = this.store.current(coll, id);
     const doc = withId(id, data);
     const st = normalizeOwnedDoc(doc);
     if (cur && cur.text === st.text) return { updated: 0, created: 0 };
-    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
   }
 
   async removeDoc(coll: string, id: string): Promise<number> {
-    await this.waitUnlocked(coll, [id]);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
     if (this.store.current(coll, id) === null) return 0;
-    await untilDurable(this.commitWrites([{ kind: 'delete', coll, id }], [null]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'delete', coll, id }], [null]));
+    if (durable) await durable;
     return 1;
   }
 
