@@ -265,7 +265,7 @@ async function runOnce(o: { clients: number; seconds: number; warmup: number; me
     }
     // the data folder afterwards: nothing lost or done twice
     const lc = createLocalCloud({ dataDir: path.join(dataDir, 'data'), functions, log: () => undefined, profile: 'local' });
-    const w = await checkWorld(lc.database({ throwOnNotFound: false }), lc.pay.list());
+    const w = await checkWorld(lc.database({ throwOnNotFound: false }), lc.pay.list(), { statsExact: true });
     await lc.close();
     console.log(`${tag} afterwards: ${w.orders} orders, ${w.settled} settled, ledger ${w.ledgerEntries} entries; ${w.errors.length ? `ERRORS:\n${w.errors.slice(0, 20).join('\n')}` : 'every check holds'}`);
     const busy = stats.outcomes.filter((x) => x.code === 'BUSY').length;

@@ -26,13 +26,12 @@ export interface VariableDecl {
   example?: string;
 }
 
-const ALL = [...FUNCTION_NAMES];
 
 export const VARIABLES: VariableDecl[] = [
   {
     name: 'ADMIN_OPENIDS',
-    meaning: 'Comma-separated openids of the first administrators; every function adds them to `admins` on first use (server/config.ts ensureBootstrap). Find your openid in 云开发控制台 → 数据库 → users after logging in once.',
-    target: ALL,
+    meaning: 'Comma-separated openids of the first administrators; every function that bootstraps (all but `order` and `payment`) adds them to `admins` on first use (server/config.ts ensureBootstrap). Find your openid in 云开发控制台 → 数据库 → users after logging in once.',
+    target: FUNCTION_NAMES.filter((f) => f !== 'order' && f !== 'payment'),
     required: true,
     pattern: /^[A-Za-z0-9_-]{6,64}(,[A-Za-z0-9_-]{6,64})*$/,
     example: 'oAbCdEf123456789,oXyZ987654321',

@@ -15,6 +15,7 @@ import { D, Dec, DecInput } from '../shared/decimal';
 import { DEFAULT_PARAMS } from '../shared/params';
 import { verifyLedger } from '../server/ledger';
 import { creditKeyId, holderView } from '../server/holders';
+import { businessDay } from '../shared/time';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = any;
@@ -81,7 +82,11 @@ export interface WorldReport {
   svHeld: string;
 }
 
-export async function checkWorld(db: Db, payOrders?: Array<{ outTradeNo: string; state: string }>): Promise<WorldReport> {
+/**
+ * `statsExact`: no fault was injected and no process killed, so the after-commit statistics (the stores' days) must
+ * count every payment exactly; otherwise they may only fall short (a step lost with its process), never count more.
+ */
+export async function checkWorld(db: Db, payOrders?: Array<{ outTradeNo: string; state: string }>, opts: { statsExact?: boolean } = {}): Promise<WorldReport> {
   const errors: string[] = [];
   const rep = await verifyLedger(db);
   for (const e of rep.errors) errors.push(`ledger: ${e}`);
@@ -91,6 +96,22 @@ export async function checkWorld(db: Db, payOrders?: Array<{ outTradeNo: string;
   let credited = D(0);
   let settled = 0;
   const sales = new Map<string, number>();
+  // the stores' days (statistics, counted after each payment's commit): never more than was paid
+  const paidByDay = new Map<string, { orders: number; cashFen: number }>();
+  for (const o of orders) {
+    if (o.paidAt) {
+      const k = `${o.merchantId}:${businessDay(o.paidAt)}`;
+      const t = paidByDay.get(k) ?? { orders: 0, cashFen: 0 };
+      paidByDay.set(k, { orders: t.orders + 1, cashFen: t.cashFen + o.cashFen });
+    }
+  }
+  const days = await all(db, 'storeDays');
+  for (const d of days) {
+    const paid = paidByDay.get(d._id) ?? { orders: 0, cashFen: 0 };
+    if (d.orders > paid.orders || d.cashFen > paid.cashFen) errors.push(`store day ${d._id} counts ${d.orders} orders / ${d.cashFen} fen, more than paid (${paid.orders} / ${paid.cashFen})`);
+    else if (opts.statsExact && (d.orders !== paid.orders || d.cashFen !== paid.cashFen)) errors.push(`store day ${d._id} counts ${d.orders} orders / ${d.cashFen} fen, not what was paid (${paid.orders} / ${paid.cashFen})`);
+  }
+  if (opts.statsExact) for (const k of paidByDay.keys()) if (!days.some((d) => d._id === k)) errors.push(`store day ${k} has payments but was never counted`);
   for (const o of orders) {
     const ded = await exists(db, 'ledger', `order:${o._id}:deduction`);
     const paid = o.paidAt !== null && o.paidAt !== undefined;

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await f.setup();
 });
 afterAll(async () => {
-  const w = await checkWorld(tc.db, tc.cloud.pay.list());
+  const w = await checkWorld(tc.db, tc.cloud.pay.list(), { statsExact: true });
   gw.close();
   await tc.close();
   expect(w.errors).toEqual([]);

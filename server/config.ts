@@ -9,7 +9,9 @@
  *   made admins on first use (and cannot be removed through the API).
  * - `config/supply` + the genesis entries (server/ledger.ts ensureGenesis).
  *
- * `ensureBootstrap()` creates what is missing; every cloud function calls it first (one read when done).
+ * `ensureBootstrap()` creates what is missing; every cloud function calls it first (one read when done), but for
+ * `order` and `payment`, on the payment path, whose calls find something only in a bootstrapped database (a buyer
+ * registered through `user`, an order, a trade an order started).
  */
 import { DEFAULT_PARAMS, Params } from '../shared/params';
 import { now } from './clock';
@@ -81,8 +83,25 @@ export async function getParamsDoc(tx?: Tx): Promise<ParamsDoc> {
   return { params: defaultParams(), version: 0, updatedAt: 0, updatedBy: null };
 }
 
-/** The guide price in fen per point (inside a transaction: as of its snapshot). */
+/** The guide price read in a transaction, once per transaction (only the release's own transaction changes it). */
+const guideInTx = new WeakMap<object, Promise<number>>();
+
+/**
+ * The guide price in fen per point (inside a transaction: as of its snapshot, read once: a caller may start the
+ * read early, e.g. while it waits for WeChat Pay, and its later uses find it).
+ */
 export async function getGuidePriceFen(tx?: Tx): Promise<number> {
+  if (!tx) return readGuidePriceFen(undefined);
+  let p = guideInTx.get(tx);
+  if (!p) {
+    p = readGuidePriceFen(tx);
+    guideInTx.set(tx, p);
+    p.catch(() => guideInTx.delete(tx));
+  }
+  return p;
+}
+
+async function readGuidePriceFen(tx: Tx | undefined): Promise<number> {
   const doc = await readDoc<GuidePriceDoc>(src(tx), CONFIG_COLL, GUIDE_PRICE_ID);
   if (doc && Number.isSafeInteger(doc.priceFen) && doc.priceFen > 0) return doc.priceFen;
   return (await getParams(tx)).initialGuidePriceFen;

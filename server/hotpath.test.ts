@@ -35,14 +35,18 @@ describe('round trips of the payment path', () => {
       return t.slice(0, t.findIndex((o) => o.op === 'commit') + 1);
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(18);
-    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(10);
+    expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(8);
     // 36 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read), and the
     // store's settled sales (an increment in the last wave); the order's treasury inbox, new, is created without a
     // lock (postEntry creditNew)
     expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
     console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
-    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(9);
+    expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(7);
+    // the whole requests: no bootstrap check before them (cloudfunctions/order, payment); the notification's
+    // transaction, then, together, the messages and the store's day (one increment)
+    expect(roundTrips(create)).toBeLessThanOrEqual(8);
+    expect(roundTrips(pay)).toBeLessThanOrEqual(8);
     // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
     // no counter, no other store's
     const allowed = [

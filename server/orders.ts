@@ -270,10 +270,13 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
   const input = readOrderInput(p);
   const order = await runTx(async (tx) => {
     // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
-    // the guide price and the new order's id (drawn at random: its check that no order has it needs nothing else)
+    // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
+    // the store's balance (as last committed, without a lock: read again only when its released points are booked),
+    // and the store's released points booked (SPEC §4.2, §5: its balance includes them, and they may activate it;
+    // for an id that is no store there is nothing to book, and a refused order's transaction writes nothing)
     // (a replay uses only the first; the buyer's refusal counts only for a new request)
     const at = now();
-    const [req, buyerOr, m0, params, guidePriceFen, orderId] = await Promise.all([
+    const [req, buyerOr, m0, params, guidePriceFen, orderId, acc0, storeSettled] = await Promise.all([
       checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
       requireUser(openid, tx).then(
         (u) => ({ u, e: null }),
@@ -283,6 +286,8 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       getParams(tx),
       getGuidePriceFen(tx),
       newDocId(tx, ORDERS_COLL, 'O', at), // never another order's id: set() would replace it
+      peekAccount(tx, merchantAccount(input.merchantId)),
+      settleFirst(tx, merchantHolderId(input.merchantId)),
     ]);
     if (req.replay) {
       const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
@@ -294,13 +299,17 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     let m = m0;
     if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
     if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
-    // SPEC §4.2, §5: the store's balance includes its released points (which may also activate it)
-    if ((await settleFirst(tx, merchantHolderId(m._id))).credited.gt(0)) m = (await readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id)) ?? m;
+    let acc1 = acc0;
+    if (storeSettled.credited.gt(0)) {
+      const [m1, a1] = await Promise.all([readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id), peekAccount(tx, merchantAccount(m._id))]);
+      m = m1 ?? m;
+      acc1 = a1;
+    }
     if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
     if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
     // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
     // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
-    const acc = (await peekAccount(tx, merchantAccount(m._id))) ?? { seq: 0, balance: '0.00' };
+    const acc = acc1 ?? { seq: 0, balance: '0.00' };
     if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
 
     const lines: OrderLine[] = [];
@@ -342,7 +351,7 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
     // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
     for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
     const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
-    let o: OrderDoc = {
+    const o: OrderDoc = {
       _id: orderId,
       kind,
       merchantId: m._id,
@@ -385,12 +394,17 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       refund: null,
       cancelReason: null,
     };
-    if (o.cashFen === 0) o = await applyPaymentInTx(tx, o, null); // all paid with points
-    else await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
-    if (o.cashFen === 0) await req.record({ orderId });
+    if (o.cashFen === 0) {
+      // all paid with points: paid here, so its messages and its store's day follow this commit (and only this
+      // one: a replay of the request returns the order as it is now, and counts nothing again)
+      const paid = await applyPaymentInTx(tx, o, null);
+      onCommit(tx, () => afterOrderEvent(paid, 'paid'));
+      await req.record({ orderId });
+      return paid;
+    }
+    await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
     return o;
   });
-  if (order.status !== 'unpaid') await afterOrderEvent(order, 'paid'); // paid with points alone
   const r = await payRequestFor(order);
   return { order: orderView(r.order), pay: r.pay };
 }
@@ -508,6 +522,10 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
   // an outcome that changes nothing ends the transaction without its commit (the order's lock wrote lockSeq)
   const noChange = (outcome: PaymentOutcome) => Object.assign(new Error(`payment notification: ${outcome}, nothing to write`), { noChange: outcome });
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
+    // the parameters and the guide price the payment uses, read meanwhile (reads only: nothing is written before
+    // WeChat Pay confirms), so they are there when the confirmation is
+    const pricing = Promise.all([getParams(tx), getGuidePriceFen(tx)]);
+    pricing.catch(() => undefined);
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) throw noChange('unknown');
     if (o.cashFen !== totalFee) throw noChange('mismatch');

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { TestCloud } from '../localcloud/testing';
-import { activeMerchant, fail, login, ok, product, rid, T0, worldForEachTest } from './testkit.testutil';
+import { activeMerchant, fail, grantPoints, login, ok, product, rid, T0, worldForEachTest } from './testkit.testutil';
 
 const DAY = 86_400_000;
 
@@ -42,6 +42,30 @@ describe('the merchant centre (issue 15)', () => {
     expect(d.month).toEqual({ day: '2026-03', orders: 4, amountFen: 7500, cashFen: 7500, refunds: 1, refundFen: 2000, days: 2 });
     expect(d.toHandle).toBe(1);
     expect((await fail(tc, 'merchant', 'o_alice', { action: 'dashboard' })).code).toBe('NOT_MERCHANT');
+  });
+
+  test("the day's first payments at once: each counted once, the day created once", async () => {
+    const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
+    const buyers = ['o_b1', 'o_b2', 'o_b3', 'o_b4', 'o_b5', 'o_b6'];
+    for (const b of buyers) await login(tc, b);
+    const created = await Promise.all(buyers.map((b, i) => ok(tc, 'order', b, { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 * (i + 1) })));
+    await Promise.all(created.map((c: any) => tc.pay(c.pay.outTradeNo)));
+    const d = await ok(tc, 'merchant', 'o_bob', { action: 'dashboard' });
+    expect(d.today).toEqual({ day: '2026-03-02', orders: 6, amountFen: 2100, cashFen: 2100, refunds: 0, refundFen: 0 });
+  });
+
+  test('an order paid with points alone counts once, however often its request is sent again', async () => {
+    const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
+    await login(tc, 'o_alice');
+    await grantPoints(tc, 'o_alice', '20');
+    // ¥10 at the guide price of ¥2 a point: 5 points, no cash
+    const ev = { action: 'create', requestId: rid(), merchantId: mid, amountFen: 1000, points: '5' };
+    const first = await ok(tc, 'order', 'o_alice', ev);
+    expect([first.order.status, first.pay]).toEqual(['completed', null]);
+    expect((await ok(tc, 'order', 'o_alice', ev)).order.id).toBe(first.order.id);
+    expect((await ok(tc, 'order', 'o_alice', ev)).order.id).toBe(first.order.id);
+    const d = await ok(tc, 'merchant', 'o_bob', { action: 'dashboard' });
+    expect(d.today).toEqual({ day: '2026-03-02', orders: 1, amountFen: 1000, cashFen: 0, refunds: 0, refundFen: 0 });
   });
 
   test('the month starts on the 1st (Asia/Shanghai)', async () => {

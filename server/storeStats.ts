@@ -3,8 +3,11 @@
  * points with their history.
  *
  * Sales are statistics, i.e. derived data written after the commit of the order's payment or refund
- * (`afterOrderEvent`), never inside it: one small transaction per event on `storeDays/<merchantId>:<day>` (the
- * business day of the payment) plus a marker `storeDayMarks/<orderId>:<event>`, so a retried event counts once.
+ * (`afterOrderEvent`), never inside it, into `storeDays/<merchantId>:<day>` (the business day of the payment):
+ * - a payment is one atomic increment, no transaction (one round trip): it runs once, after the one commit that
+ *   made the order paid (a repeated notification finds the order paid and counts nothing);
+ * - a refund, rarer and pushed again until WeChat Pay confirms it, is a small transaction with a marker
+ *   `storeDayMarks/<orderId>:refunded`, so a retried refund counts once.
  * `storeDays/<id>:<day>` is written by every payment of that one store that day: its peak write rate is the
  * store's own order rate.
  */
@@ -12,7 +15,7 @@ import type { Order, StoreDashboard, StoreDay } from '../shared/api';
 import { businessDay } from '../shared/time';
 import { svShown } from '../shared/release';
 import { now } from './clock';
-import { createDoc, getDb, lockAndRead, readDoc, runTx, writeDoc } from './db';
+import { createDoc, getDb, isDuplicateKey, lockAndRead, readDoc, runTx, writeDoc } from './db';
 import { requireMyMerchant } from './merchants';
 import { postOrderEvent } from './messages';
 import { statementsOf } from './statements';
@@ -31,31 +34,58 @@ interface StoreDayDoc extends StoreDay {
 
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
-/**
- * Counts a paid or refunded order into its store's day, once (never throws): a small transaction of its own,
- * after the payment's commit — the marker `storeDayMarks/<orderId>:<event>` created, the day locked then read.
- */
-export async function recordStoreDay(o: SaleOrder, event: 'paid' | 'refunded'): Promise<void> {
-  if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
+function storeDayOf(o: SaleOrder & { paidAt: number }): StoreDayDoc {
   const day = businessDay(o.paidAt); // a refund counts against the day of the sale
-  const id = `${o.merchantId}:${day}`;
+  return { _id: `${o.merchantId}:${day}`, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+}
+
+/**
+ * Counts a payment into its store's day (never throws): an atomic increment of the day, which the day's first
+ * payment creates (two first payments at once: the second's add is a duplicate, and it increments instead).
+ */
+async function countPaid(o: SaleOrder): Promise<void> {
+  if (!o.paidAt) return;
+  const fresh = storeDayOf({ ...o, paidAt: o.paidAt });
+  const days = getDb().collection(STORE_DAYS_COLL);
+  const _ = getDb().command;
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = (await days.doc(fresh._id).update({ data: { orders: _.inc(1), amountFen: _.inc(o.amountFen), cashFen: _.inc(o.cashFen), updatedAt: now() } })) as { stats?: { updated?: number } } | undefined;
+      if ((res?.stats?.updated ?? 0) > 0) return;
+      try {
+        await days.add({ data: { ...fresh, orders: 1, amountFen: o.amountFen, cashFen: o.cashFen, updatedAt: now() } });
+        return;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+      }
+    }
+    throw new Error('the day was neither there nor created');
+  } catch (e) {
+    console.warn('[storeStats] not recorded', o._id, 'paid', String((e as Error)?.message ?? e));
+  }
+}
+
+/**
+ * Counts a refunded order into its store's day, once (never throws): a small transaction of its own, after the
+ * refund's commit — the marker `storeDayMarks/<orderId>:refunded` created, the day locked then read.
+ */
+async function countRefunded(o: SaleOrder): Promise<void> {
+  if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
+  const fresh = storeDayOf({ ...o, paidAt: o.paidAt });
   try {
     await runTx(async (tx) => {
-      const markId = `${o._id}:${event}`;
+      const markId = `${o._id}:refunded`;
       if (await readDoc(tx, STORE_DAY_MARKS_COLL, markId)) return;
       // the mark is created (add: a concurrent second count conflicts and finds it), the day locked then read
       // (CloudBase does not re-check reads at commit: a read-then-set would lose a concurrent order's count)
-      const [, locked] = await Promise.all([createDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() }), lockAndRead<StoreDayDoc>(tx, STORE_DAYS_COLL, id)]);
-      const cur = locked ?? { _id: id, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
-      const next: StoreDayDoc =
-        event === 'paid'
-          ? { ...cur, orders: cur.orders + 1, amountFen: cur.amountFen + o.amountFen, cashFen: cur.cashFen + o.cashFen, updatedAt: now() }
-          : { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
-      if (locked) await writeDoc(tx, STORE_DAYS_COLL, id, next);
-      else await createDoc(tx, STORE_DAYS_COLL, id, next);
+      const [, locked] = await Promise.all([createDoc(tx, STORE_DAY_MARKS_COLL, markId, { at: now() }), lockAndRead<StoreDayDoc>(tx, STORE_DAYS_COLL, fresh._id)]);
+      const cur = locked ?? fresh;
+      const next: StoreDayDoc = { ...cur, refunds: cur.refunds + 1, refundFen: cur.refundFen + o.cashFen, updatedAt: now() };
+      if (locked) await writeDoc(tx, STORE_DAYS_COLL, fresh._id, next);
+      else await createDoc(tx, STORE_DAYS_COLL, fresh._id, next);
     });
   } catch (e) {
-    console.warn('[storeStats] not recorded', o._id, event, String((e as Error)?.message ?? e));
+    console.warn('[storeStats] not recorded', o._id, 'refunded', String((e as Error)?.message ?? e));
   }
 }
 
@@ -65,7 +95,7 @@ type OrderEventOrder = Parameters<typeof postOrderEvent>[0] & SaleOrder;
 export async function afterOrderEvent(o: OrderEventOrder | null | undefined, event: 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled'): Promise<void> {
   if (!o) return;
   // independent documents (the users' messages, the store's day): together, so the request waits for the longer only
-  await Promise.all([postOrderEvent(o, event), event === 'paid' || event === 'refunded' ? recordStoreDay(o, event) : null]);
+  await Promise.all([postOrderEvent(o, event), event === 'paid' ? countPaid(o) : event === 'refunded' ? countRefunded(o) : null]);
 }
 
 
