@@ -15,23 +15,10 @@ import { checkAlive } from '../context';
 
 /**
  * One database call as a network round trip (the profile's latency, none in the local profile); `op` is what the
- * server does. A killed function's calls fail (checkAlive). Never throws: a failure is a rejected promise.
- *
- * Without latency (the local profile) it does what roundTrip does with none — checkAlive, then `op` at once —
- * without the async function around it: every promise made costs the AsyncLocalStorage hooks (context.ts), and
- * an async function resolved with op's promise takes extra turns. The answer is `op`'s own promise when it
- * returns one.
+ * server does. A killed function's calls fail (checkAlive).
  */
 function trip<T>(acc: EngineAccess, op: () => T | Promise<T>): Promise<T> {
-  try {
-    const ms = acc.engine().profile.dbRoundTripMs;
-    if (ms) return roundTrip(ms, op, checkAlive);
-    checkAlive();
-    const r = op();
-    return r instanceof Promise ? r : Promise.resolve(r);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+  return roundTrip(acc.engine().profile.dbRoundTripMs, op, checkAlive);
 }
 
 export type AnyDoc = Record<string, any>;
@@ -129,7 +116,7 @@ export class Query {
     return translateWhere(resolveValue(this.st.where, this.acc.now()));
   }
 
-  get(): Promise<GetResult> {
+  async get(): Promise<GetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.get', this.collectionName);
@@ -143,7 +130,7 @@ export class Query {
     });
   }
 
-  count(): Promise<CountResult> {
+  async count(): Promise<CountResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.count', this.collectionName);
@@ -209,7 +196,7 @@ export class DocumentReference {
     return d;
   }
 
-  get(): Promise<DocGetResult> {
+  async get(): Promise<DocGetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('document.get', this.collectionName);
@@ -289,7 +276,7 @@ export class Aggregate {
   sortByCount(o: unknown) { return this.add('sortByCount', o); }
   unwind(o: unknown) { return this.add('unwind', o); }
 
-  end(): Promise<AggregateResult> {
+  async end(): Promise<AggregateResult> {
     return trip(this.acc, () => this.run());
   }
 
@@ -312,7 +299,7 @@ export class Aggregate {
 export class TransactionDocument {
   constructor(private tx: Transaction, private coll: string, readonly id: string) {}
 
-  get(): Promise<DocGetResult> {
+  async get(): Promise<DocGetResult> {
     return trip(this.tx._acc, () => {
       const doc = this.tx._etx.get(this.coll, this.id);
       if (!doc) {
@@ -323,30 +310,20 @@ export class TransactionDocument {
     });
   }
 
-  // Not async functions: the answer is trip's own promise (one promise a call, each costing the AsyncLocalStorage
-  // hooks); what would throw before the call is a rejection all the same.
-
-  set(opts: { data: AnyDoc }): Promise<SetResult> {
-    try {
-      const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
-      if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-      return trip(this.tx._acc, () => ({ _id: this.id, stats: this.tx._etx.set(this.coll, this.id, data), errMsg: 'document.set:ok' }));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async set(opts: { data: AnyDoc }): Promise<SetResult> {
+    const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
+    if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
+    const stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
+    return { _id: this.id, stats, errMsg: 'document.set:ok' };
   }
 
-  update(opts: { data: AnyDoc }): Promise<UpdateResult> {
-    try {
-      const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
-      return trip(this.tx._acc, () => ({ stats: { updated: this.tx._etx.update(this.coll, this.id, mod) }, errMsg: 'document.update:ok' }));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
+    const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
+    return { stats: { updated: await trip(this.tx._acc, () => this.tx._etx.update(this.coll, this.id, mod)) }, errMsg: 'document.update:ok' };
   }
 
-  remove(): Promise<RemoveResult> {
-    return trip(this.tx._acc, () => ({ stats: { removed: this.tx._etx.remove(this.coll, this.id) }, errMsg: 'document.remove:ok' }));
+  async remove(): Promise<RemoveResult> {
+    return { stats: { removed: await trip(this.tx._acc, () => this.tx._etx.remove(this.coll, this.id)) }, errMsg: 'document.remove:ok' };
   }
 }
 
@@ -365,13 +342,10 @@ export class TransactionCollection {
     return new TransactionDocument(this.tx, this.name, checkId(id, 'transaction.collection.doc'));
   }
 
-  add(opts: { data: AnyDoc }): Promise<AddResult> {
-    try {
-      const data = resolvePlainData(dataOf(opts, 'collection.add'), this.tx._acc.now(), 'collection.add') as Doc;
-      return trip(this.tx._acc, () => ({ _id: this.tx._etx.add(this.name, data), errMsg: 'collection.add:ok' }));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async add(opts: { data: AnyDoc }): Promise<AddResult> {
+    const raw = dataOf(opts, 'collection.add');
+    const data = resolvePlainData(raw, this.tx._acc.now(), 'collection.add') as Doc;
+    return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
   }
 
   // Present only to refuse clearly at run time; the TypeScript type of a transaction collection lacks them.
