@@ -49,6 +49,8 @@ export interface PayOrder {
 
 const SP_MCH_ID = '1800000001';
 
+const TRADE_STATE_DESC: Record<PayState, string> = { NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '订单发生过退款' };
+
 let pool = Buffer.alloc(0);
 let poolAt = 0;
 
@@ -112,6 +114,9 @@ export class PaySimulator {
   /**
    * Save an order: seen at once, written in order with the database's commits. Resolves once it is on disk —
    * or at once inside a cloud-function invocation, whose answer waits for it (see engine.ts untilDurable).
+   * The order is given up: it becomes the kept version (never change it afterwards). A new version may share
+   * nested values (refunds, notifications) with the one it replaces: change an order only on a fresh copy
+   * (get()) or build the new version with new arrays, as confirm and notify do.
    */
   private async save(o: PayOrder): Promise<void> {
     await untilDurable(this.cloud.engine.store.payPut(o.outTradeNo, o as unknown as Record<string, unknown>));
@@ -180,7 +185,6 @@ export class PaySimulator {
       totalFee,
       nonceStr: String(params.nonceStr),
       spbillCreateIp: String(params.spbillCreateIp),
-      attach: params.attach === undefined ? undefined : String(params.attach),
       payer,
       state: 'NOTPAY',
       prepayId: 'wx' + Date.now().toString(16) + hex(8),
@@ -188,6 +192,8 @@ export class PaySimulator {
       refunds: [],
       notifications: [],
     };
+    // no `attach: undefined` key: the order is kept as it is only when it is what JSON makes of it (store.payPut)
+    if (params.attach !== undefined) o.attach = String(params.attach);
     await this.save(o);
     return this.unifiedResponse(o);
   }
@@ -234,12 +240,11 @@ export class PaySimulator {
     if (!o || o.subMchId !== String(params.subMchId)) {
       return { ...this.common({ subMchId: String(params.subMchId) }), resultCode: 'FAIL', errCode: 'ORDERNOTEXIST', errCodeDes: '此交易订单号不存在', errMsg: 'cloudPay.queryOrder:ok' };
     }
-    const desc: Record<PayState, string> = { NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '订单发生过退款' };
     return {
       ...this.common(o),
       resultCode: 'SUCCESS',
       tradeState: o.state,
-      tradeStateDesc: desc[o.state],
+      tradeStateDesc: TRADE_STATE_DESC[o.state],
       outTradeNo: o.outTradeNo,
       transactionId: o.transactionId,
       totalFee: o.totalFee,
@@ -379,7 +384,7 @@ export class PaySimulator {
    * (a repeated notification, as WeChat sends when it is not acknowledged). Returns each callback result.
    */
   async confirm(outTradeNo: string, opts: { times?: number; openid?: string } = {}): Promise<{ order: PayOrder; results: unknown[] }> {
-    const o = this.get(outTradeNo);
+    const o = this.peek(outTradeNo);
     if (!o) throw new CloudError('ORDERNOTEXIST', 'ORDERNOTEXIST', `no cloudPay order with outTradeNo ${outTradeNo}`);
     if (o.state === 'CLOSED') throw new CloudError('ORDERCLOSED', 'ORDERCLOSED', `order ${outTradeNo} is closed`);
     if (opts.openid && o.payer && opts.openid !== o.payer) {
@@ -388,12 +393,11 @@ export class PaySimulator {
     let paid: Promise<void> = Promise.resolve();
     if (o.state === 'NOTPAY') {
       const now = this.cloud.clock.now();
-      o.state = 'SUCCESS';
-      o.paidAt = now;
-      o.timeEnd = timeEndOf(now);
-      o.transactionId = '42' + String(now).slice(-10) + String(Math.floor(Math.random() * 1e16)).padStart(16, '0');
+      // a new version (the kept one is shared: never changed); its arrays are the old ones, unchanged
+      const next: PayOrder = { ...o, state: 'SUCCESS', paidAt: now, timeEnd: timeEndOf(now) };
+      next.transactionId = '42' + String(now).slice(-10) + String(Math.floor(Math.random() * 1e16)).padStart(16, '0');
       // written before anything the notification makes (commits are written in order): no need to wait here
-      paid = this.save(o);
+      paid = this.save(next);
       paid.catch(() => undefined);
     }
     const results: unknown[] = [];
@@ -416,10 +420,12 @@ export class PaySimulator {
       result = { thrown: (e as Error)?.message ?? String(e) };
       this.cloud.log(`[localcloud] payment callback ${o.functionName} for ${outTradeNo} threw: ${(e as Error)?.stack ?? e}`);
     }
-    const fresh = this.get(outTradeNo)!;
-    fresh.notifications.push({ at: this.cloud.clock.now(), result, ok });
-    if (fresh.notifications.length > 20) fresh.notifications.shift();
-    await this.save(fresh);
+    // the order as kept now (a refund may have saved it meanwhile), with this notification added: a new version
+    // with a new array (the kept one is shared), the last 20 notifications
+    const fresh = this.peek(outTradeNo)!;
+    const notifications = fresh.notifications.slice(fresh.notifications.length >= 20 ? fresh.notifications.length - 19 : 0);
+    notifications.push({ at: this.cloud.clock.now(), result, ok });
+    await this.save({ ...fresh, notifications });
     if (!ok) {
       this.cloud.log(`[localcloud] payment callback ${o.functionName} did not return { errcode: 0 } for ${outTradeNo}: ${JSON.stringify(result)}`);
       if (this.autoRetry && attempt < this.retryDelaysMs.length && !this.cloud.isClosed) {

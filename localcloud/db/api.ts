@@ -7,7 +7,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createCommand, Command, DbRegExp, ServerDate, AggExpr, isPlainObject } from './commands';
-import { translateWhere, translateUpdate, resolveValue, checkPlainData, Mongo } from './translate';
+import { translateWhere, translateUpdate, resolveValue, resolvePlainData, Mongo } from './translate';
 import { Engine, EngineTx, Doc, runInTx, pageLimit, docNotFound, untilDurable } from './engine';
 import { invalidParam, txFailError, CloudError } from '../errors';
 import { roundTrip } from '../profile';
@@ -176,7 +176,7 @@ export class CollectionReference extends Query {
     e.checkCollection('collection.add', this.collectionName);
     const raw = dataOf(opts, 'collection.add');
     if (Array.isArray(raw)) throw invalidParam('collection.add', 'adding an array of documents is not supported in a cloud function');
-    const data = checkPlainData(resolveValue(raw, this.acc.now()), 'collection.add') as Doc;
+    const data = resolvePlainData(raw, this.acc.now(), 'collection.add') as Doc;
     const _id = await trip(this.acc, () => e.add(this.collectionName, data));
     return { _id, errMsg: 'collection.add:ok' };
   }
@@ -213,7 +213,7 @@ export class DocumentReference {
   async set(opts: { data: AnyDoc }): Promise<SetResult> {
     const e = this.acc.engine();
     e.checkCollection('document.set', this.collectionName);
-    const data = checkPlainData(resolveValue(dataOf(opts, 'document.set'), this.acc.now()), 'document.set') as Doc;
+    const data = resolvePlainData(dataOf(opts, 'document.set'), this.acc.now(), 'document.set') as Doc;
     if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
     const stats = await trip(this.acc, () => e.setDoc(this.collectionName, this.id, data));
     return { _id: this.id, stats, errMsg: 'document.set:ok' };
@@ -311,7 +311,7 @@ export class TransactionDocument {
   }
 
   async set(opts: { data: AnyDoc }): Promise<SetResult> {
-    const data = checkPlainData(resolveValue(dataOf(opts, 'document.set'), this.tx._acc.now()), 'document.set') as Doc;
+    const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
     if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
     const stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
     return { _id: this.id, stats, errMsg: 'document.set:ok' };
@@ -344,7 +344,7 @@ export class TransactionCollection {
 
   async add(opts: { data: AnyDoc }): Promise<AddResult> {
     const raw = dataOf(opts, 'collection.add');
-    const data = checkPlainData(resolveValue(raw, this.tx._acc.now()), 'collection.add') as Doc;
+    const data = resolvePlainData(raw, this.tx._acc.now(), 'collection.add') as Doc;
     return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
   }
 

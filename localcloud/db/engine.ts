@@ -21,7 +21,7 @@ import { isDate, isRegExp } from './values';
 import { Query, update as mingoUpdate, find as mingoFind, Aggregator } from 'mingo';
 import { checkAlive, currentInvocation, currentTx, runWithTx } from '../context';
 import { Store, WriteOp, IndexConfig, DocVersion } from './store';
-import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc } from './translate';
+import { Mongo, Modifier, decodeDoc, encodeDoc, cloneDoc, cloneStored, normalizeOwnedDoc, storesAs } from './translate';
 import { CloudProfile, PROFILES } from '../profile';
 import { CloudError, conflictError, txFailError, collectionNotExist, docNotExist, requestFailed, invalidParam } from '../errors';
 
@@ -130,13 +130,17 @@ function compiled(query: Mongo): Query {
   return q;
 }
 
+const NUMERIC_OPS = ['$inc', '$mul'] as const;
+
 function checkNumericTargets(doc: Doc, mod: Modifier, api: string) {
-  for (const op of ['$inc', '$mul'] as const) {
+  if (!mod.$inc && !mod.$mul) return;
+  for (const op of NUMERIC_OPS) {
     const m = mod[op];
     if (!m) continue;
     for (const p of Object.keys(m)) {
       let v: unknown = doc;
-      for (const part of p.split('.')) {
+      if (!p.includes('.')) v = doc[p]; // a top-level field (a lock's counter): no path to split
+      else for (const part of p.split('.')) {
         if (v === null || typeof v !== 'object') { v = undefined; break; }
         v = (v as Record<string, unknown>)[part];
       }
@@ -148,13 +152,26 @@ function checkNumericTargets(doc: Doc, mod: Modifier, api: string) {
 }
 
 /**
+ * A copy of a stored document's top level (a plain object: own enumerable keys only). A loop: object spread
+ * takes V8's slow path on the many shapes of documents.
+ */
+function shallowCopy(doc: Doc): Doc {
+  const out: Doc = {};
+  for (const k in doc) out[k] = doc[k];
+  return out;
+}
+
+/**
  * Apply a modifier to doc, which the caller owns (it may be changed in place); returns the new document,
  * or null when nothing changed (the cloud counts modified documents).
+ * `shared`: doc is a stored version the caller does not own (never changed here): the new document is a
+ * copy of it down the changed paths only, sharing everything else with it (no deep copy of the whole document).
  */
-export function applyModifier(doc: Doc, mod: Modifier, api: string): Doc | null {
+export function applyModifier(doc: Doc, mod: Modifier, api: string, shared = false): Doc | null {
   checkNumericTargets(doc, mod, api);
-  const fast = fastApply(doc, mod);
-  if (fast !== null) return fast ? doc : null;
+  const target = shared ? shallowCopy(doc) : doc;
+  const fast = fastApply(target, mod, shared);
+  if (fast !== null) return fast ? target : null;
   const copy = cloneDoc(doc);
   let changed: string[];
   try {
@@ -243,10 +260,9 @@ export class Engine {
   }
 
   /** A document as of snapshot `snap` (shared: copy it before handing it out). */
-  readAt(coll: string, id: string, snap: number): DocVersion | null {
-    if (this.weak) return this.store.current(coll, id);
-    const k = key(coll, id);
-    if (this.verOf(k) <= snap) return this.store.current(coll, id);
+  readAt(coll: string, id: string, snap: number, k = key(coll, id)): DocVersion | null {
+    if (this.weak) return this.store.current(coll, id, k);
+    if (this.verOf(k) <= snap) return this.store.current(coll, id, k);
     const h = this.history.get(k);
     if (h) {
       for (let i = h.length - 1; i >= 0; i--) {
@@ -331,8 +347,7 @@ export class Engine {
     }
   }
 
-  lockFor(tx: EngineTx, coll: string, id: string): void {
-    const k = key(coll, id);
+  lockFor(tx: EngineTx, coll: string, id: string, k = key(coll, id)): void {
     const holder = this.locks.get(k);
     if (holder && holder !== tx) {
       const d = `${coll}/${id}`;
@@ -467,41 +482,45 @@ export class Engine {
     const id = data._id === undefined ? newId() : data._id;
     if (typeof id !== 'string' && typeof id !== 'number') throw invalidParam('collection.add', '_id must be a string or number');
     const sid = String(id);
-    await this.waitUnlocked(coll, [sid]);
+    if (this.locks.has(key(coll, sid))) await this.waitUnlocked(coll, [sid]);
     if (this.store.current(coll, sid) !== null) {
       throw requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${sid}" }`);
     }
     const doc = withId(sid, data);
     const st = normalizeOwnedDoc(doc);
-    await untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'insert', coll, id: sid, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return sid;
   }
 
   async updateDoc(coll: string, id: string, mod: Modifier): Promise<number> {
-    await this.waitUnlocked(coll, [id]);
-    const cur = this.getDoc(coll, id);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
+    const cur = this.store.current(coll, id);
     if (!cur) return 0;
-    const next = applyModifier(cur, mod, 'document.update');
+    const next = applyModifier(cur.doc as Doc, mod, 'document.update', true);
     if (!next) return 0;
     const st = normalizeOwnedDoc(next);
-    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return 1;
   }
 
   async setDoc(coll: string, id: string, data: Doc): Promise<{ updated: number; created: number }> {
-    await this.waitUnlocked(coll, [id]);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
     const cur = this.store.current(coll, id);
     const doc = withId(id, data);
     const st = normalizeOwnedDoc(doc);
     if (cur && cur.text === st.text) return { updated: 0, created: 0 };
-    await untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'upsert', coll, id, data: st.text }], [st.doc]));
+    if (durable) await durable;
     return cur ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
   }
 
   async removeDoc(coll: string, id: string): Promise<number> {
-    await this.waitUnlocked(coll, [id]);
+    if (this.locks.has(key(coll, id))) await this.waitUnlocked(coll, [id]);
     if (this.store.current(coll, id) === null) return 0;
-    await untilDurable(this.commitWrites([{ kind: 'delete', coll, id }], [null]));
+    const durable = untilDurable(this.commitWrites([{ kind: 'delete', coll, id }], [null]));
+    if (durable) await durable;
     return 1;
   }
 
@@ -604,10 +623,10 @@ export class EngineTx {
   }
 
   /** The document as this transaction sees it: its own write, else its snapshot (shared: copy before handing out). */
-  private seen(coll: string, id: string): { w: TxWrite | undefined; v: DocVersion | null } {
-    const w = this.writes.get(key(coll, id));
+  private seen(coll: string, id: string, k = key(coll, id)): { w: TxWrite | undefined; v: DocVersion | null } {
+    const w = this.writes.get(k);
     if (w) return { w, v: null };
-    return { w: undefined, v: this.engine.readAt(coll, id, this.snap) };
+    return { w: undefined, v: this.engine.readAt(coll, id, this.snap, k) };
   }
 
   private view(coll: string, id: string): Doc | null {
@@ -621,9 +640,9 @@ export class EngineTx {
     return w ? w.doc !== null : v !== null;
   }
 
-  private lock(coll: string, id: string) {
+  private lock(coll: string, id: string, k = key(coll, id)) {
     try {
-      this.engine.lockFor(this, coll, id);
+      this.engine.lockFor(this, coll, id, k);
     } catch (e) {
       this.abort(e);
       throw e;
@@ -653,28 +672,35 @@ export class EngineTx {
   update(coll: string, id: string, mod: Modifier): number {
     this.check('document.update');
     this.engine.checkCollection('document.update', coll);
-    const cur = this.view(coll, id);
+    // the document as seen (own write or snapshot), not copied: the new version copies only what changes
+    const k = key(coll, id);
+    const { w: prev, v } = this.seen(coll, id, k);
+    const cur = prev ? prev.doc : v === null ? null : (v.doc as Doc);
     if (!cur) return 0;
-    this.lock(coll, id);
-    const next = applyModifier(cur, mod, 'document.update');
+    this.lock(coll, id, k);
+    const next = applyModifier(cur, mod, 'document.update', true);
     if (!next) return 0;
-    const prev = this.writes.get(key(coll, id));
-    this.writes.set(key(coll, id), { coll, id, doc: next, insert: prev?.insert ?? false });
+    this.writes.set(k, { coll, id, doc: next, insert: prev?.insert ?? false });
     return 1;
   }
 
   set(coll: string, id: string, data: Doc): { updated: number; created: number } {
     this.check('document.set');
     this.engine.checkCollection('document.set', coll);
-    this.lock(coll, id);
-    const { w: prev, v } = this.seen(coll, id);
-    // the text of what is there now (own write or snapshot), to tell whether this set changes it
-    const curText = prev ? (prev.doc ? storedOf(prev).text : null) : v ? v.text : null;
+    const k = key(coll, id);
+    this.lock(coll, id, k);
+    const { w: prev, v } = this.seen(coll, id, k);
     const doc = withId(id, data);
     const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
-    this.writes.set(key(coll, id), w);
-    if (curText !== null && curText === storedOf(w).text) return { updated: 0, created: 0 };
-    return curText !== null ? { updated: 1, created: 0 } : { updated: 0, created: 1 };
+    this.writes.set(k, w);
+    const existed = prev ? prev.doc !== null : v !== null;
+    if (!existed) return { updated: 0, created: 1 };
+    // whether this set changes what is there now (own write or snapshot): the same stored text. An own write
+    // not yet stored (typically an update that took the lock) is compared without making its text, which
+    // this set makes useless.
+    const st = storedOf(w);
+    const same = prev ? (prev.stored ? prev.stored.text === st.text : storesAs(prev.doc!, st)) : v!.text === st.text;
+    return same ? { updated: 0, created: 0 } : { updated: 1, created: 0 };
   }
 
   remove(coll: string, id: string): number {

@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WriterThread } from './writer';
 import type { Mongo } from './translate';
-import { cloneStored, decodeDoc } from './translate';
+import { cloneStored, decodeDoc, normalizeOwnedDoc } from './translate';
 import { isDate, isRegExp } from './values';
 
 export interface IndexSpec {
@@ -113,6 +113,8 @@ interface PendingBatch {
   docs: Array<StoredDocument | null>;
   /** One per commit: settled once the batch is written (each resumed on its own turn, see flush). */
   waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+  /** The cache keys its writes pinned (see pin), unpinned once it is written. */
+  pins: string[];
 }
 
 const ckey = (coll: string, id: string) => coll + '\u0000' + id;
@@ -205,6 +207,8 @@ export class Store {
   private stmts = new Map<string, CollStatements>();
   private indexes = new Map<string, IndexSpec[]>();
   private indexedFields = new Map<string, Set<string>>();
+  /** Per collection, its indexed fields as noteFields looks at them: the flags' key and the path's parts. */
+  private fieldNotes = new Map<string, Array<{ field: string; key: string; parts: string[] }>>();
   private flags = new Map<string, FieldFlags>(); // key coll + '\u0000' + field
   private stmtCache = new Map<string, Database.Statement>();
   private uniqueColls = new Set<string>();
@@ -305,6 +309,7 @@ export class Store {
     }
     this.indexes.set(coll, list);
     this.indexedFields.set(coll, fields);
+    this.fieldNotes.set(coll, [...fields].map((f) => ({ field: f, key: coll + '\u0000' + f, parts: splitPath(f) })));
     // flags for fields indexed after documents were written: compute once
     const table = q('c:' + coll);
     for (const f of fields) {
@@ -344,15 +349,14 @@ export class Store {
    * pre-filter): at once in memory, and as a `flags` op appended to the batch being committed (written with it).
    */
   private noteFields(coll: string, doc: Record<string, unknown>, ops: WriteOp[], docs: Array<Record<string, unknown> | null>) {
-    const fields = this.indexedFields.get(coll);
-    if (!fields) return;
-    for (const f of fields) {
-      const key = coll + '\u0000' + f;
+    const notes = this.fieldNotes.get(coll);
+    if (!notes) return;
+    for (const { field: f, key, parts } of notes) {
       const cur = this.flags.get(key) ?? NO_FLAGS;
       if (cur.hasArray && cur.hasOther) continue;
       let v: unknown = doc;
       let arr = false;
-      for (const p of splitPath(f)) {
+      for (const p of parts) {
         if (Array.isArray(v)) { arr = true; break; }
         if (v === null || typeof v !== 'object') { v = undefined; break; }
         v = (v as Record<string, unknown>)[p];
@@ -403,11 +407,11 @@ export class Store {
 
   /**
    * The current version of a document (every commit so far, queued or written), or null when it does not
-   * exist. The returned version is shared: copy `doc` before handing it out, never change it.
+   * exist. The returned version is shared: copy `doc` before handing it out, never change it. `k`: the
+   * document's key, coll + '\u0000' + id, when the caller has it already (engine.ts keys documents the same way).
    */
-  current(coll: string, id: string): DocVersion | null {
+  current(coll: string, id: string, k = ckey(coll, id)): DocVersion | null {
     this.stats.docReads++;
-    const k = ckey(coll, id);
     const hit = this.docCache.get(k);
     if (hit !== undefined) return hit;
     // not in the cache, so not queued either: SQLite has the current version — unless the collection's id
@@ -471,10 +475,8 @@ export class Store {
     this.pinned.set(k, (this.pinned.get(k) ?? 0) + 1);
   }
 
-  private unpin(ops: WriteOp[]): void {
-    for (const op of ops) {
-      if (op.kind === 'flags') continue;
-      const k = op.kind === 'pay' ? PAY_PIN + op.id : ckey(op.coll, op.id);
+  private unpin(keys: string[]): void {
+    for (const k of keys) {
       const n = (this.pinned.get(k) ?? 1) - 1;
       if (n > 0) this.pinned.set(k, n);
       else this.pinned.delete(k);
@@ -588,10 +590,12 @@ export class Store {
   /** Set while commitNow writes on this thread (the writer thread idle). */
   private writeHere = false;
 
-  /** The cache takes the new versions; indexed fields holding arrays or objects are noted (flags ops appended). */
-  private apply(ops: WriteOp[], docs: Array<StoredDocument | null>, cache: boolean, queued = false): void {
-    const n = ops.length;
-    for (let i = 0; i < n; i++) {
+  /**
+   * The cache takes the new versions of ops[from, to); indexed fields holding arrays or objects are noted (flags
+   * ops appended to ops). `pins` (queued writes): each key is pinned and listed there.
+   */
+  private apply(ops: WriteOp[], docs: Array<StoredDocument | null>, cache: boolean, pins: string[] | null = null, from = 0, to = ops.length): void {
+    for (let i = from; i < to; i++) {
       const op = ops[i];
       if (op.kind === 'pay' || op.kind === 'flags') continue;
       const d = docs[i];
@@ -602,7 +606,10 @@ export class Store {
       else {
         this.docCache.delete(k); // to the end of the insertion order: what is written stays longest
         this.docCache.set(k, op.kind === 'delete' || !d ? null : { doc: d, text: op.data });
-        if (queued) this.pin(k);
+        if (pins) {
+          this.pin(k);
+          pins.push(k);
+        }
       }
     }
   }
@@ -648,14 +655,15 @@ export class Store {
    * (then nothing of it is). `docs` as for commitNow.
    */
   commit(ops: WriteOp[], docs: Array<StoredDocument | null>): Promise<void> {
-    const b = (this.pending ??= { ops: [], docs: [], waiters: [] });
-    const all = ops.slice();
-    const allDocs = docs.slice();
-    this.apply(all, allDocs, true, true); // may append flags ops
-    for (let i = 0; i < all.length; i++) {
-      b.ops.push(all[i]);
-      b.docs.push(allDocs[i]);
+    const b = (this.pending ??= { ops: [], docs: [], waiters: [], pins: [] });
+    const from = b.ops.length;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      b.ops.push(op);
+      b.docs.push(docs[i]);
+      if (op.kind === 'pay') b.pins.push(PAY_PIN + op.id); // pinned by payPut
     }
+    this.apply(b.ops, b.docs, true, b.pins, from, b.ops.length); // may append flags ops (after this commit's)
     const promise = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
     if (b.ops.length >= this.maxBatchOps) this.send();
     else if (!this.flushScheduled) {
@@ -730,7 +738,7 @@ export class Store {
    * make them conflict with each other for nothing.
    */
   private settle(b: PendingBatch): void {
-    this.unpin(b.ops);
+    this.unpin(b.pins);
     for (const w of b.waiters) setImmediate(w.resolve);
     if (this.docCache.size > this.cacheLimit) this.trimCache();
     if (this.payCache.size > this.cacheLimit) this.trimPayCache();
@@ -899,14 +907,42 @@ export class Store {
   payPeek(outTradeNo: string): Record<string, unknown> | undefined {
     const hit = this.payCache.get(outTradeNo);
     if (hit !== undefined) return hit ?? undefined;
-    const t = this.cached('SELECT data FROM _pay WHERE outTradeNo = ?', true).get(outTradeNo) as string | undefined;
-    const v = t ? (JSON.parse(t) as Record<string, unknown>) : null;
+    // not in the cache, so not queued either: SQLite has it — unless the filter of known numbers says there is
+    // none (every new order is first looked up: unifiedOrder)
+    let v: Record<string, unknown> | null = null;
+    if (!this.payFilter || this.payFilter.has(outTradeNo)) {
+      this.payGetStmt ??= this.db.prepare('SELECT data FROM _pay WHERE outTradeNo = ?').pluck();
+      const t = this.payGetStmt.get(outTradeNo) as string | undefined;
+      if (t) v = JSON.parse(t) as Record<string, unknown>;
+      else if (!this.payFilter && ++this.payMisses >= FILTER_AFTER_MISSES) this.buildPayFilter();
+    }
     if (this.payCache.size >= this.cacheLimit) {
       if (this.cacheLimit === 0) return v ?? undefined;
       this.trimPayCache();
     }
     this.payCache.set(outTradeNo, v);
     return v ?? undefined;
+  }
+
+  private payGetStmt: Database.Statement | undefined;
+  /** The pay simulator's order numbers (as the id filters of collections: built once often asked for a new one). */
+  private payFilter: IdFilter | null = null;
+  private payMisses = 0;
+
+  private buildPayFilter(): void {
+    this.flush();
+    const nos = this.db.prepare('SELECT outTradeNo FROM _pay').pluck().all() as string[];
+    const f = new IdFilter(Math.max(16_384, nos.length * 8));
+    for (const no of nos) f.add(no);
+    this.payFilter = f;
+  }
+
+  /** A pay order number now exists: keep the filter exact (rebuilt bigger on a later miss when full). */
+  private notePayNo(outTradeNo: string): void {
+    const f = this.payFilter;
+    if (!f || f.has(outTradeNo)) return;
+    f.add(outTradeNo);
+    if (f.count > f.capacity) this.payFilter = null, this.payMisses = FILTER_AFTER_MISSES - 1;
   }
 
   /** A pay simulator order (a fresh copy), or undefined. */
@@ -917,11 +953,14 @@ export class Store {
 
   /**
    * Save a pay simulator order: visible at once, written with the queued commits (in order with them); the
-   * promise resolves once it is on disk.
+   * promise resolves once it is on disk. The caller gives `data` up (it is kept as the cached version when it
+   * is already what JSON makes of it, so it must not change afterwards; its nested values may be shared with
+   * the previous version, which nobody changes either).
    */
   payPut(outTradeNo: string, data: Record<string, unknown>): Promise<void> {
-    const text = JSON.stringify(data);
-    this.payCache.set(outTradeNo, JSON.parse(text) as Record<string, unknown>);
+    const { doc, text } = normalizeOwnedDoc(data);
+    this.payCache.set(outTradeNo, doc);
+    this.notePayNo(outTradeNo);
     this.pin(PAY_PIN + outTradeNo);
     return this.commit([{ kind: 'pay', coll: PAY_OPS, id: outTradeNo, data: text }], [null]);
   }

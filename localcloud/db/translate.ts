@@ -18,25 +18,45 @@ export type Mongo = Record<string, unknown>;
 
 /** Replace serverDate placeholders (anywhere) by Dates of the given time. Returns a fresh deep copy. */
 export function resolveValue(v: unknown, nowMs: number): unknown {
-  if (v instanceof ServerDate) return new Date(nowMs + (v.offset || 0));
-  if (isDate(v)) return new Date(v.getTime());
-  if (isRegExp(v) || v instanceof DbRegExp) return v;
-  if (v instanceof QueryCommand) return new QueryCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
-  if (v instanceof UpdateCommand) return new UpdateCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
-  if (v instanceof LogicCommand) return new LogicCommand(v.op, v.operands.map((o) => resolveValue(o, nowMs)));
-  if (v instanceof AggExpr) return new AggExpr(resolveValue(v.expr, nowMs) as Record<string, unknown>);
-  if (Array.isArray(v)) return v.map((x) => resolveValue(x, nowMs));
-  if (v !== null && typeof v === 'object') {
+  return resolve(v, nowMs, null);
+}
+
+/**
+ * resolveValue, noting in `seen.command` whether a query, update or logic command was met (what checkPlainData
+ * refuses).
+ */
+function resolve(v: unknown, nowMs: number, seen: { command: boolean } | null): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  // the usual case first: a plain object of this realm (no class below to test it against)
+  if (Object.getPrototypeOf(v) !== Object.prototype) {
+    if (v instanceof ServerDate) return new Date(nowMs + (v.offset || 0));
+    if (isDate(v)) return new Date(v.getTime());
+    if (isRegExp(v) || v instanceof DbRegExp) return v;
+    if (v instanceof QueryCommand) return seen && (seen.command = true), new QueryCommand(v.op, v.operands.map((o) => resolve(o, nowMs, seen)));
+    if (v instanceof UpdateCommand) return seen && (seen.command = true), new UpdateCommand(v.op, v.operands.map((o) => resolve(o, nowMs, seen)));
+    if (v instanceof LogicCommand) return seen && (seen.command = true), new LogicCommand(v.op, v.operands.map((o) => resolve(o, nowMs, seen)));
+    if (v instanceof AggExpr) return new AggExpr(resolve(v.expr, nowMs, seen) as Record<string, unknown>);
+    if (Array.isArray(v)) return v.map((x) => resolve(x, nowMs, seen));
     if (Buffer.isBuffer(v)) return v;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x === undefined) continue;
-      out[k] = resolveValue(x, nowMs);
-    }
-    return out;
   }
-  return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    out[k] = resolve(x, nowMs, seen);
+  }
+  return out;
+}
+
+/**
+ * Data for add()/set(): checkPlainData(resolveValue(data, nowMs), api) in one pass over the data (the check's
+ * own pass runs only when there is something for it to refuse, to refuse it with its message).
+ */
+export function resolvePlainData(data: unknown, nowMs: number, api: string): Record<string, unknown> {
+  const seen = { command: false };
+  const v = resolve(data, nowMs, seen);
+  if (seen.command || !isPlainObject(v)) return checkPlainData(v, api);
+  return v as Record<string, unknown>;
 }
 
 function aggToMongo(v: unknown): unknown {
@@ -402,6 +422,37 @@ export function normalizeOwnedDoc(doc: Record<string, unknown>): StoredDoc {
   const st = { dates: false };
   if (!isStoredForm(doc, st)) return normalizeDoc(doc);
   return { doc, text: st.dates ? encodeDoc(doc) : JSON.stringify(doc) };
+}
+
+/** Whether two values in stored form (isStoredForm), the first without Dates, are equal: the same JSON text. */
+function equalStored(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalStored(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || b instanceof Date) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i];
+    if (k !== kb[i] || !equalStored((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether storing `doc` gives exactly `stored`'s text (normalizeDoc(doc).text === stored.text), `stored` being
+ * a normalizeDoc/normalizeOwnedDoc result: compared value by value when doc is already in stored form without
+ * Dates (no text made), else by the text.
+ */
+export function storesAs(doc: Record<string, unknown>, stored: StoredDoc): boolean {
+  const st = { dates: false };
+  if (!isStoredForm(doc, st) || st.dates) return normalizeDoc(doc).text === stored.text;
+  return equalStored(doc, stored.doc);
 }
 
 /**

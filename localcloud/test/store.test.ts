@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import cloud from 'wx-server-sdk';
 import { createLocalCloud, LocalCloud } from '../runtime';
-import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored } from '../db/translate';
+import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs, resolvePlainData, resolveValue, checkPlainData } from '../db/translate';
+import { AggExpr, ServerDate, createCommand } from '../db/commands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const COLLS = ['notes', 'keys'];
@@ -121,6 +122,46 @@ describe('normalizeDoc: what storing a document does to it, without the JSON rou
       { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
     );
   });
+
+  test('resolvePlainData is checkPlainData(resolveValue(data)): the same copy, the same refusals', () => {
+    const _ = createCommand();
+    const now = 1_700_000_000_000;
+    const cases: unknown[] = [
+      { a: 1, b: 'x', c: null, d: [1, { e: new ServerDate(5) }], f: new Date(3), g: /re/i, h: undefined, i: { j: { k: true } } },
+      { at: new ServerDate(0), list: [undefined, 2] },
+      { bad: _.inc(1) },
+      { deep: { list: [{ x: _.set(2) }] } },
+      { agg: new AggExpr({ $add: [1, 2] }) },
+      [1, 2],
+      'text',
+    ];
+    for (const c of cases) {
+      let want: unknown;
+      let wantErr: string | undefined;
+      try { want = checkPlainData(resolveValue(c, now), 'document.set'); } catch (e) { wantErr = (e as Error).message; }
+      if (wantErr !== undefined) expect(() => resolvePlainData(c, now, 'document.set')).toThrow(wantErr);
+      else expect(resolvePlainData(c, now, 'document.set')).toStrictEqual(want);
+    }
+  });
+
+  test('storesAs(a, normalizeDoc(b)) is whether a and b are stored as the same text', () => {
+    const doc = fc.dictionary(fc.string().filter((k) => k !== 'constructor'), value, { maxKeys: 6 }).map((raw) => ({ _id: 'x', ...raw }) as Record<string, unknown>);
+    fc.assert(
+      fc.property(doc, doc, fc.boolean(), (a, b0, same) => {
+        // half the time b is a copy of a: the equal case
+        const b = same ? (copyOf(a) as Record<string, unknown>) : b0;
+        const sb = normalizeDoc(b);
+        expect(storesAs(a, sb)).toBe(normalizeDoc(a).text === sb.text);
+      }),
+      { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
+    );
+    expect(storesAs({ _id: 'x', a: { b: [1, 'x'] } }, normalizeDoc({ _id: 'x', a: { b: [1, 'x'] } }))).toBe(true);
+    expect(storesAs({ _id: 'x', a: { b: [1, 'x'] } }, normalizeDoc({ _id: 'x', a: { b: [1, 'y'] } }))).toBe(false);
+    // the same fields in another order are another text
+    expect(storesAs({ a: 1, b: 2 }, normalizeDoc({ b: 2, a: 1 }))).toBe(false);
+    // undefined is dropped by storage
+    expect(storesAs({ a: 1, b: undefined }, normalizeDoc({ a: 1 }))).toBe(true);
+  });
 });
 
 describe('the document cache', () => {
@@ -180,6 +221,24 @@ describe('the document cache', () => {
     await expect(db.collection('keys').add({ data: { _id: 'bulk7' } })).rejects.toMatchObject({ errCode: -502001 });
     expect((await db.collection('keys').where({ v: _.gte(0) }).count()).total).toBe(132);
     expect((await db.collection('keys').doc('missing3').get()).data).toBeNull();
+  });
+});
+
+describe("the pay simulator's orders", () => {
+  test('after many lookups of new numbers (the filter of known numbers is built), every order is found, before and after a restart', async () => {
+    const lc = newCloud({ LOCALCLOUD_CACHE_DOCS: '20' });
+    const store = lc.engine.store;
+    for (let i = 0; i < 10; i++) await store.payPut(`old${i}`, { outTradeNo: `old${i}`, n: i });
+    const reopened = newCloud({ LOCALCLOUD_CACHE_DOCS: '20' }, lc.dataDir); // (the first one keeps running: reads only)
+    for (const s of [store, reopened.engine.store]) {
+      for (let i = 0; i < 200; i++) expect(s.payPeek(`new${i}`)).toBeUndefined();
+      for (let i = 0; i < 10; i++) expect(s.payPeek(`old${i}`)).toEqual({ outTradeNo: `old${i}`, n: i });
+      expect((s as unknown as { payFilter: unknown }).payFilter).not.toBeNull();
+    }
+    // numbers put after the filter was built, beyond what the cache keeps
+    for (let i = 0; i < 50; i++) await store.payPut(`late${i}`, { outTradeNo: `late${i}`, n: i });
+    for (let i = 0; i < 50; i++) expect(store.payGet(`late${i}`)).toEqual({ outTradeNo: `late${i}`, n: i });
+    expect(store.payAll()).toHaveLength(60);
   });
 });
 

@@ -148,6 +148,48 @@ describe('runTransaction', () => {
     expect(await bal('a')).toBe(100);
   });
 
+  test('an update copies only what it changes: the version it started from, as others read it, is unchanged', async () => {
+    await db.collection('acct').doc('n').set({ data: { bal: 1, nest: { x: 1, deep: { y: 2 } }, other: { z: [1, 2] } } });
+    const before = (await db.collection('acct').doc('n').get()).data;
+    const gate = deferred();
+    const seen: unknown[] = [];
+    // a transaction whose snapshot is the version before the update
+    const reader = db.runTransaction(async (t) => {
+      await t.collection('acct').doc('b').get();
+      await gate.p;
+      seen.push((await t.collection('acct').doc('n').get()).data);
+    }, 0);
+    await new Promise((r) => setImmediate(r));
+    await db.runTransaction(async (t) => {
+      await t.collection('acct').doc('n').update({ data: { nest: { deep: { y: 3 }, w: 4 }, bal: _.inc(1) } });
+      await t.collection('acct').doc('n').update({ data: { nest: { x: 5 } } });
+      expect((await t.collection('acct').doc('n').get()).data).toEqual({ _id: 'n', bal: 2, nest: { x: 5, deep: { y: 3 }, w: 4 }, other: { z: [1, 2] } });
+    });
+    gate.resolve();
+    await reader;
+    expect(seen).toEqual([before]);
+    expect((await db.collection('acct').doc('n').get()).data).toEqual({ _id: 'n', bal: 2, nest: { x: 5, deep: { y: 3 }, w: 4 }, other: { z: [1, 2] } });
+    // ordinary updates too
+    await db.collection('acct').doc('n').update({ data: { other: { q: 1 } } });
+    expect((await db.collection('acct').doc('n').get()).data).toEqual({ _id: 'n', bal: 2, nest: { x: 5, deep: { y: 3 }, w: 4 }, other: { z: [1, 2], q: 1 } });
+  });
+
+  test('set after an update of the same document in a transaction counts updated as the stored texts differ', async () => {
+    const stats: unknown[] = [];
+    await db.runTransaction(async (t) => {
+      const d = t.collection('acct').doc('a');
+      await d.update({ data: { lockSeq: _.inc(1) } });
+      const cur = (await d.get()).data!;
+      stats.push((await d.set({ data: { bal: cur.bal, lockSeq: cur.lockSeq } })).stats); // the same as the update made
+      await d.update({ data: { lockSeq: _.inc(1) } });
+      stats.push((await d.set({ data: { bal: cur.bal + 1, lockSeq: 2 } })).stats); // another value
+      await d.update({ data: { lockSeq: _.inc(1) } });
+      stats.push((await d.set({ data: { lockSeq: 3, bal: cur.bal + 1 } })).stats); // the same fields in another order
+    });
+    expect(stats).toEqual([{ updated: 0, created: 0 }, { updated: 1, created: 0 }, { updated: 1, created: 0 }]);
+    expect((await db.collection('acct').doc('a').get()).data).toEqual({ _id: 'a', lockSeq: 3, bal: 101 });
+  });
+
   test('where / count / aggregate / collection get are refused inside a transaction', async () => {
     await db.runTransaction(async (t) => {
       const c = t.collection('acct') as unknown as Record<string, (...a: unknown[]) => unknown>;
