@@ -54,21 +54,27 @@ function defaultParams(): Params {
   return { ...DEFAULT_PARAMS }; // every parameter is a string or a number: a shallow copy is a full copy
 }
 
-/** The parameters in force (inside a transaction: as of its snapshot). */
-/** Params read in a transaction, once per transaction (they change only through admin.setParam's own transaction). */
+/**
+ * A config document's value read once per transaction (`memo` holds one per transaction): the parameters change
+ * only through admin.setParam's own transaction, the guide price through the release's. A caller may start the
+ * read early (e.g. while it waits for WeChat Pay) and its later uses find it; a failed read is read again.
+ */
+function oncePerTx<T>(memo: WeakMap<object, Promise<T>>, tx: Tx, read: (tx: Tx) => Promise<T>): Promise<T> {
+  let p = memo.get(tx);
+  if (!p) {
+    p = read(tx);
+    memo.set(tx, p);
+    p.catch(() => memo.delete(tx));
+  }
+  return p;
+}
+
 const paramsInTx = new WeakMap<object, Promise<Params>>();
 
+/** The parameters in force (inside a transaction: as of its snapshot, read once; a copy the caller may change). */
 export async function getParams(tx?: Tx): Promise<Params> {
-  if (tx) {
-    let p = paramsInTx.get(tx);
-    if (!p) {
-      p = readParams(tx);
-      paramsInTx.set(tx, p);
-      p.catch(() => paramsInTx.delete(tx));
-    }
-    return { ...(await p) };
-  }
-  return readParams(undefined);
+  if (!tx) return readParams(undefined);
+  return { ...(await oncePerTx(paramsInTx, tx, readParams)) };
 }
 
 async function readParams(tx: Tx | undefined): Promise<Params> {
@@ -83,22 +89,11 @@ export async function getParamsDoc(tx?: Tx): Promise<ParamsDoc> {
   return { params: defaultParams(), version: 0, updatedAt: 0, updatedBy: null };
 }
 
-/** The guide price read in a transaction, once per transaction (only the release's own transaction changes it). */
 const guideInTx = new WeakMap<object, Promise<number>>();
 
-/**
- * The guide price in fen per point (inside a transaction: as of its snapshot, read once: a caller may start the
- * read early, e.g. while it waits for WeChat Pay, and its later uses find it).
- */
+/** The guide price in fen per point (inside a transaction: as of its snapshot, read once). */
 export async function getGuidePriceFen(tx?: Tx): Promise<number> {
-  if (!tx) return readGuidePriceFen(undefined);
-  let p = guideInTx.get(tx);
-  if (!p) {
-    p = readGuidePriceFen(tx);
-    guideInTx.set(tx, p);
-    p.catch(() => guideInTx.delete(tx));
-  }
-  return p;
+  return tx ? oncePerTx(guideInTx, tx, readGuidePriceFen) : readGuidePriceFen(undefined);
 }
 
 async function readGuidePriceFen(tx: Tx | undefined): Promise<number> {

@@ -523,16 +523,15 @@ export async function onOrderPaid(outTradeNo: string, totalFee: number, confirme
   const noChange = (outcome: PaymentOutcome) => Object.assign(new Error(`payment notification: ${outcome}, nothing to write`), { noChange: outcome });
   const outcome = await runTx(async (tx): Promise<PaymentOutcome> => {
     // the parameters and the guide price the payment uses, read meanwhile (reads only: nothing is written before
-    // WeChat Pay confirms), so they are there when the confirmation is
-    const pricing = Promise.all([getParams(tx), getGuidePriceFen(tx)]);
-    pricing.catch(() => undefined);
+    // WeChat Pay confirms) and kept for this transaction (server/config.ts), so they are there when the confirmation is
+    void Promise.all([getParams(tx), getGuidePriceFen(tx)]).catch(() => undefined);
     const o = await lockAndRead<OrderDoc>(tx, ORDERS_COLL, outTradeNo);
     if (!o) throw noChange('unknown');
     if (o.cashFen !== totalFee) throw noChange('mismatch');
     if (o.status === 'unpaid') {
       const p = await applyPaymentInTx(tx, o, await confirm(o));
-      // after the payment's commit, never inside it, and together with the settlement's own after-commit steps (the
-      // store's sales): the messages and the store's day, from the order as this payment committed it (no read again)
+      // after the payment's commit, never inside it: the messages and the store's day, from the order as this
+      // payment committed it (no read again)
       onCommit(tx, () => afterOrderEvent(p, 'paid'));
       return 'paid';
     }

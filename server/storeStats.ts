@@ -34,9 +34,10 @@ interface StoreDayDoc extends StoreDay {
 
 type SaleOrder = Pick<Order, 'merchantId' | 'amountFen' | 'cashFen' | 'paidAt'> & { _id: string };
 
-function storeDayOf(o: SaleOrder & { paidAt: number }): StoreDayDoc {
-  const day = businessDay(o.paidAt); // a refund counts against the day of the sale
-  return { _id: `${o.merchantId}:${day}`, merchantId: o.merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
+/** The store's day of a sale, empty (a refund counts against the day of the sale). */
+function emptyStoreDay(merchantId: string, paidAt: number): StoreDayDoc {
+  const day = businessDay(paidAt);
+  return { _id: `${merchantId}:${day}`, merchantId, day, orders: 0, amountFen: 0, cashFen: 0, refunds: 0, refundFen: 0, updatedAt: 0 };
 }
 
 /**
@@ -45,7 +46,7 @@ function storeDayOf(o: SaleOrder & { paidAt: number }): StoreDayDoc {
  */
 async function countPaid(o: SaleOrder): Promise<void> {
   if (!o.paidAt) return;
-  const fresh = storeDayOf({ ...o, paidAt: o.paidAt });
+  const fresh = emptyStoreDay(o.merchantId, o.paidAt);
   const days = getDb().collection(STORE_DAYS_COLL);
   const _ = getDb().command;
   try {
@@ -71,7 +72,7 @@ async function countPaid(o: SaleOrder): Promise<void> {
  */
 async function countRefunded(o: SaleOrder): Promise<void> {
   if (!o.paidAt) return; // refunded before payment (cancelled then paid late): it never counted
-  const fresh = storeDayOf({ ...o, paidAt: o.paidAt });
+  const fresh = emptyStoreDay(o.merchantId, o.paidAt);
   try {
     await runTx(async (tx) => {
       const markId = `${o._id}:refunded`;
