@@ -10,7 +10,8 @@
  *   text, or "does not exist". Every write goes through this class, which keeps it exact; it is bounded
  *   (LOCALCLOUD_CACHE_DOCS, default 10 000 entries) and SQLite stays the truth for everything not in it.
  * - Group commit: a commit is applied to the cache at once (later reads see it) and queued; the queue is written
- *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows), and each commit's
+ *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows; with the writer
+ *   thread, when the batch it is writing is done: one batch in flight at a time), and each commit's
  *   promise resolves only then — so nothing is acknowledged before it is on disk, and what is on disk after a
  *   crash is always every commit up to some point, in order, each all or nothing. Anything that reads SQLite
  *   itself (a query, a count) writes the queue first, so it sees every commit. A commit that must be checked by
@@ -666,11 +667,14 @@ export class Store {
     this.apply(b.ops, b.docs, true, b.pins, from, b.ops.length); // may append flags ops (after this commit's)
     const promise = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
     if (b.ops.length >= this.maxBatchOps) this.send();
+    // a batch is being written by the thread: this one goes when its answer comes back (see written), with
+    // every commit made meanwhile — commits that arrive one per turn (a round trip's timer each) still group
+    else if (this.writer && this.inflight.size > 0) return promise;
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (this.db.open) this.send();
+        if (this.db.open && !(this.writer && this.inflight.size > 0)) this.send();
       });
     }
     return promise;
@@ -776,6 +780,8 @@ export class Store {
     }
     this.inflight.delete(seq);
     this.settle(b);
+    // the commits queued while it was written: the next batch (one in flight at a time, see commit)
+    if (this.pending && this.inflight.size === 0 && this.db.open) this.send();
   }
 
   /**

@@ -358,4 +358,29 @@ describe('the writer thread (LOCALCLOUD_WRITER=thread)', () => {
     expect((await db2.collection('keys').where({ i: _.gte(30) }).count()).total).toBe(60);
     expect((await db2.collection('notes').where({ tag: 'x' }).get()).data.map((d) => d._id)).toEqual(['t']);
   });
+  test('commits arriving one per turn while a batch is being written go together in the next batch, in order', async () => {
+    const lc = newCloud({ LOCALCLOUD_WRITER: 'thread' });
+    const store = lc.engine.store;
+    const db = lc.database({ throwOnNotFound: false });
+    await db.collection('notes').doc('w').set({ data: { n: 0 } });
+    const batches0 = store.stats.batches;
+    const acked: number[] = [];
+    // 30 commits, each in its own turn of the event loop (as the cloudbase profile's round trips make them arrive)
+    const commits: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) {
+      commits.push(
+        db.collection('keys').doc(`t${i}`).set({ data: { i } }).then(() => {
+          expect(onDisk(lc.dataDir, 'keys').has(`t${i}`)).toBe(true);
+          acked.push(i);
+        }),
+      );
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(commits);
+    expect(acked).toEqual(Array.from({ length: 30 }, (_x, i) => i));
+    // one in flight at a time: the later ones wait for its answer and go together
+    expect(store.stats.batches - batches0).toBeLessThan(20);
+    expect(store.hasPending()).toBe(false);
+    await expect(store.durable()).resolves.toBeUndefined();
+  });
 });
