@@ -10,8 +10,8 @@
  *   text, or "does not exist". Every write goes through this class, which keeps it exact; it is bounded
  *   (LOCALCLOUD_CACHE_DOCS, default 10 000 entries) and SQLite stays the truth for everything not in it.
  * - Group commit: a commit is applied to the cache at once (later reads see it) and queued; the queue is written
- *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows; with the writer
- *   thread, when the batch it is writing is done: one batch in flight at a time), and each commit's
+ *   in one SQLite transaction on the next turn of the event loop (or sooner, when it grows; a small queue waits
+ *   for the batch the writer thread is writing, see waitsForWriter), and each commit's
  *   promise resolves only then — so nothing is acknowledged before it is on disk, and what is on disk after a
  *   crash is always every commit up to some point, in order, each all or nothing. Anything that reads SQLite
  *   itself (a query, a count) writes the queue first, so it sees every commit. A commit that must be checked by
@@ -667,17 +667,25 @@ export class Store {
     this.apply(b.ops, b.docs, true, b.pins, from, b.ops.length); // may append flags ops (after this commit's)
     const promise = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
     if (b.ops.length >= this.maxBatchOps) this.send();
-    // a batch is being written by the thread: this one goes when its answer comes back (see written), with
-    // every commit made meanwhile — commits that arrive one per turn (a round trip's timer each) still group
-    else if (this.writer && this.inflight.size > 0) return promise;
+    else if (this.waitsForWriter(b)) return promise;
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (this.db.open && !(this.writer && this.inflight.size > 0)) this.send();
+        if (this.db.open && !(this.pending && this.waitsForWriter(this.pending))) this.send();
       });
     }
     return promise;
+  }
+
+  /**
+   * Whether the queue waits for the batch the writer thread is writing (sent when its answer comes back, see
+   * written, with every commit made meanwhile): commits that arrive one per turn (each a round trip's timer, the
+   * cloud profile) then group instead of being a SQLite transaction each. A queue of WRITER_BATCH_OPS writes or
+   * more goes at once (a busy local cloud: its commits' latency would grow for no gain).
+   */
+  private waitsForWriter(b: PendingBatch): boolean {
+    return this.writer !== null && this.inflight.size > 0 && b.ops.length < WRITER_BATCH_OPS;
   }
 
   /** Whether commits are queued or being written. */
@@ -780,7 +788,7 @@ export class Store {
     }
     this.inflight.delete(seq);
     this.settle(b);
-    // the commits queued while it was written: the next batch (one in flight at a time, see commit)
+    // the commits queued while it was written (see waitsForWriter)
     if (this.pending && this.inflight.size === 0 && this.db.open) this.send();
   }
 
