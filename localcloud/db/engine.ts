@@ -295,7 +295,9 @@ export class Engine {
         throw e;
       }
     } else {
-      durable = this.store.commit(ops, docs);
+      // inside a cloud-function invocation nothing waits for the commit itself (untilDurable): its answer does
+      if (currentInvocation()) this.store.commit(ops, docs, true);
+      else durable = this.store.commit(ops, docs);
     }
     const s = ++this.seq;
     // versions matter only to transactions open now (a later one snapshots after this commit)

@@ -653,9 +653,10 @@ export class Store {
   /**
    * Commit a batch: applied to the cache at once (later reads see it), written to SQLite with the rest of the
    * queue (group commit). The promise resolves once it is on disk, and rejects if it could not be written
-   * (then nothing of it is). `docs` as for commitNow.
+   * (then nothing of it is). `docs` as for commitNow. `detached`: the caller will not wait for it (a cloud
+   * function's commit: its answer waits for `durable()` and checks `lostGeneration`), so it resolves at once.
    */
-  commit(ops: WriteOp[], docs: Array<StoredDocument | null>): Promise<void> {
+  commit(ops: WriteOp[], docs: Array<StoredDocument | null>, detached = false): Promise<void> {
     const b = (this.pending ??= { ops: [], docs: [], waiters: [], pins: [] });
     const from = b.ops.length;
     for (let i = 0; i < ops.length; i++) {
@@ -665,7 +666,8 @@ export class Store {
       if (op.kind === 'pay') b.pins.push(PAY_PIN + op.id); // pinned by payPut
     }
     this.apply(b.ops, b.docs, true, b.pins, from, b.ops.length); // may append flags ops (after this commit's)
-    const promise = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
+    // detached: nobody waits for this commit alone (a loss shows in lostGeneration): no promise, no waiter
+    const promise = detached ? DONE : new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
     if (b.ops.length >= this.maxBatchOps) this.send();
     else if (this.waitsForWriter(b)) return promise;
     else if (!this.flushScheduled) {
