@@ -45,15 +45,30 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Every answer's CORS headers (the h5 build may be served from elsewhere in development). */
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'content-type, x-openid',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+} as const;
+
+// JSON answers carry the CORS headers themselves: an API request's headers are all given to writeHead, whose
+// fast path (no earlier setHeader) takes them as they are instead of setting them one by one
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body === undefined ? null : body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, { ...CORS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
 /** Send a JSON text as it is. */
 function sendJsonText(res: http.ServerResponse, status: number, text: string) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'access-control-allow-origin': CORS['access-control-allow-origin'],
+    'access-control-allow-headers': CORS['access-control-allow-headers'],
+    'access-control-allow-methods': CORS['access-control-allow-methods'],
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -285,16 +300,17 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
   }
 
   const server = http.createServer((req, res) => {
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'content-type, x-openid');
-    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    const raw = req.url ?? '/';
+    // the common paths need no URL parsing (only letters, digits, _ - /: the path is the pathname as is)
+    const plain = FAST_PATH.test(raw);
+    // an API call answers with send/sendJsonText only, which give the CORS headers themselves
+    if (!(plain && raw.startsWith('/api/')) || req.method === 'OPTIONS') {
+      for (const k of Object.keys(CORS) as Array<keyof typeof CORS>) res.setHeader(k, CORS[k]);
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
       return res.end();
     }
-    const raw = req.url ?? '/';
-    // the common paths need no URL parsing (only letters, digits, _ - /: the path is the pathname as is)
-    const plain = FAST_PATH.test(raw);
     const url = plain ? null : new URL(raw, 'http://local');
     const p = url ? url.pathname : raw;
     const started = Date.now();

@@ -406,7 +406,9 @@ function isStoredForm(v: unknown, st: { dates: boolean }): boolean {
   if (Object.getPrototypeOf(v) !== Object.prototype) return false;
   let count = 0;
   let only = '';
-  for (const k of Object.keys(v as object)) {
+  // for-in, not Object.keys: no array made (a plain object's prototype has no enumerable keys; were one added,
+  // it would only send the document to normalizeDoc)
+  for (const k in v as object) {
     if (k === '__proto__' || !isStoredForm((v as Record<string, unknown>)[k], st)) return false;
     count++;
     only = k;
