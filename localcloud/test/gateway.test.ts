@@ -86,6 +86,11 @@ test('CORS preflight is answered (the h5 dev server runs on another port)', asyn
   const r = await fetch(gw.url + '/api/whoami', { method: 'OPTIONS' });
   expect(r.status).toBe(204);
   expect(r.headers.get('access-control-allow-headers')).toMatch(/x-openid/);
+  // and every answer carries them: an API call's result or refusal, a local endpoint's answer
+  for (const a of [await post('/api/counter', { by: 1 }, 'o_a'), await post('/api/nothing', {}, 'o_a'), await post('/api/whoami', '{nope', 'o_a'), await fetch(gw.url + '/__local/health')]) {
+    expect([a.headers.get('access-control-allow-origin'), a.headers.get('access-control-allow-headers'), a.headers.get('access-control-allow-methods')]).toEqual(['*', 'content-type, x-openid', 'GET, POST, OPTIONS']);
+    expect(a.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  }
 });
 
 /** A raw HTTP/1.1 request with keep-alive, the body written as fast as the socket takes it; resolves with the answer. */
