@@ -269,7 +269,7 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
       }
       if (unsettled) console.log(`${tag} ${unsettled} orders paid in the window were not settled 20 s after it`);
     }
-    const hot = ((await gw.raw('GET', '/__local/conflicts', undefined)).body?.data ?? []) as Array<{ doc: string; conflicts: number }>;
+    const hot = ((await gw.raw('GET', '/__local/conflicts?top=100000', undefined)).body?.data ?? []) as Array<{ doc: string; conflicts: number }>;
     // a notification the payment function did not acknowledge in time (a hot store's queue) is sent again by WeChat
     // Pay for hours, and the timeouts job asks WeChat Pay about paid orders left unpaid: the run stops sooner than
     // either would, so the job runs once, half an hour later, before the data is checked (as in proof/kill)
@@ -297,6 +297,9 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
     console.log(`${tag} per order (${o.waitSettled ? 'create + pay, the pay answered once its notification was' : 'from its creation to its notification acknowledged'}): p50 ${ord.p50.toFixed(1)} ms, p95 ${ord.p95.toFixed(1)} ms, p99 ${ord.p99.toFixed(1)} ms`);
     if (cpu) console.log(`${tag} CPU per settled order: gateway ${cpu.gateway.toFixed(2)} ms (main thread ${cpu.gatewayMain.toFixed(2)} ms; ${(cpu.gatewayCores * 100).toFixed(0)}% of a core), clients ${cpu.clients.toFixed(2)} ms`);
     console.log(`${tag} by action: ${JSON.stringify(byLabel)}`);
+    const byKind = new Map<string, number>();
+    for (const h of hot) byKind.set(h.doc.replace(/[:/].*$/, ''), (byKind.get(h.doc.replace(/[:/].*$/, '')) ?? 0) + h.conflicts);
+    console.log(`${tag} lock conflicts by collection (whole run): ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
     console.log(`${tag} lock conflicts by document (whole run): ${hot.length ? hot.slice(0, 8).map((h) => `${h.doc} ${h.conflicts}`).join(', ') : 'none'}`);
 
     gw.close();

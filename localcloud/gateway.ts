@@ -189,7 +189,7 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
 
   async function handleLocal(req: http.IncomingMessage, res: http.ServerResponse, sub: string, url: URL) {
     const method = req.method ?? 'GET';
-    if (sub === 'conflicts' && method === 'GET') return send(res, 200, { ok: true, data: cloud.engine.hotDocs(20) });
+    if (sub === 'conflicts' && method === 'GET') return send(res, 200, { ok: true, data: cloud.engine.hotDocs(Math.min(100_000, Number(url.searchParams.get('top') ?? 20) || 20)) });
     if (sub === 'health') return send(res, 200, { ok: true, data: { env: cloud.env, dataDir: cloud.dataDir, functions: Object.keys(cloud.functions), clock: cloud.clock.describe(), profile: cloud.profile } });
     if (sub === 'clock') {
       if (method === 'GET') return send(res, 200, { ok: true, data: cloud.clock.describe() });
