@@ -20,6 +20,7 @@
  *   credit or a settlement) with the snapshot it left and `n` (the holder's write count, for order): with
  *   the per-day records this gives the holder's day-by-day statement.
  */
+import { randomInt } from 'crypto';
 import Decimal from 'decimal.js';
 import { D, Dec, dec, ZERO } from '../shared/decimal';
 import {
@@ -164,12 +165,13 @@ export function shardOf(holderId: string): number {
 }
 
 /**
- * The W shard the holder's `n`-th write changes. The shards hold sums (W, holders counted, carries, pending SV),
- * so which shard takes a change does not matter to their total; spreading a holder's writes keeps one busy
- * holder from making one shard hot.
+ * The W shard a holder's write changes: drawn at random for each attempt. The shards hold sums (W, holders
+ * counted, carries, pending SV), so which shard takes a change does not matter to their total. Drawn from the
+ * holder and its write count, two payments of one store in flight together (both read the same count) met on one
+ * shard, and each retry met the shard still locked again; a draw per attempt spreads them.
  */
-export function shardOfWrite(holderId: string, n: number): number {
-  return fnv1a(`${holderId}|${n}`) % SV_SHARDS;
+export function shardOfWrite(): number {
+  return randomInt(SV_SHARDS);
 }
 
 /** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
@@ -498,9 +500,8 @@ async function applyToHolder(
     day: businessDay(at),
   };
 
-  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it; this write's
-  // shard is drawn from (holder, n), which spreads a busy holder's writes (a popular store) over every shard.
-  const k = shardOfWrite(holderId, n);
+  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it (shardOfWrite).
+  const k = shardOfWrite();
   const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
   const after = weightTerm(snapshot, state);
   const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
