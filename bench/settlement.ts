@@ -197,7 +197,7 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
     let settled = 0;
     let measuring = false;
     // the orders paid in the window (notify 'later'): their trade and when their creation was sent (Date.now())
-    let paidInWindow: Array<{ outTradeNo: string; sentAt: number }> = [];
+    let paidInWindow: Array<{ outTradeNo: string; sentAt: number; paidAt: number }> = [];
     const loop = async (c: number, until: () => boolean) => {
       for (let i = 0; !until(); i++) {
         const buyer = world.users[(c * 7919 + i) % world.users.length].openid;
@@ -216,7 +216,7 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
           }
         } else {
           const p = await gw.pay(outTradeNo, buyer, undefined, 'later');
-          if (p.body?.ok === true && measuring) paidInWindow.push({ outTradeNo, sentAt });
+          if (p.body?.ok === true && measuring) paidInWindow.push({ outTradeNo, sentAt, paidAt: Date.now() });
         }
       }
     };
@@ -262,11 +262,17 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
         await new Promise((r) => setTimeout(r, 500));
       }
       for (const at of settledAt.values()) if (at >= windowFrom && at < windowTo) settled++;
+      const notifiedMs: number[] = [];
       for (const x of paidInWindow) {
         const at = settledAt.get(x.outTradeNo);
         if (at === undefined) unsettled++;
-        else orderMs.push(at - x.sentAt);
+        else {
+          orderMs.push(at - x.sentAt);
+          notifiedMs.push(at - x.paidAt);
+        }
       }
+      notifiedMs.sort((a, b) => a - b);
+      console.log(`${tag} from the payment's answer to its notification acknowledged: p50 ${percentile(notifiedMs, 50).toFixed(0)} ms, p95 ${percentile(notifiedMs, 95).toFixed(0)} ms, p99 ${percentile(notifiedMs, 99).toFixed(0)} ms`);
       if (unsettled) console.log(`${tag} ${unsettled} orders paid in the window were not settled 20 s after it`);
     }
     const hot = ((await gw.raw('GET', '/__local/conflicts?top=100000', undefined)).body?.data ?? []) as Array<{ doc: string; conflicts: number }>;
