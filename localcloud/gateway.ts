@@ -204,7 +204,7 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
 
   async function handleLocal(req: http.IncomingMessage, res: http.ServerResponse, sub: string, url: URL) {
     const method = req.method ?? 'GET';
-    if (sub === 'conflicts' && method === 'GET') return send(res, 200, { ok: true, data: cloud.engine.hotDocs(20) });
+    if (sub === 'conflicts' && method === 'GET') return send(res, 200, { ok: true, data: cloud.engine.hotDocs(Math.min(100_000, Number(url.searchParams.get('top') ?? 20) || 20)) });
     if (sub === 'health') return send(res, 200, { ok: true, data: { env: cloud.env, dataDir: cloud.dataDir, functions: Object.keys(cloud.functions), clock: cloud.clock.describe(), profile: cloud.profile } });
     if (sub === 'clock') {
       if (method === 'GET') return send(res, 200, { ok: true, data: cloud.clock.describe() });
@@ -217,11 +217,12 @@ export async function startGateway(cloud: LocalCloud, opts: GatewayOptions = {})
       return send(res, 200, { ok: true, data: { ...cloud.clock.describe(), timerRuns: runs } });
     }
     if (sub === 'pay' && method === 'POST') {
-      const body = (await readJson(req)) as { outTradeNo?: string; times?: number };
+      const body = (await readJson(req)) as { outTradeNo?: string; times?: number; notify?: string };
       if (!body.outTradeNo) return fail(res, 400, 'BAD_REQUEST', 'outTradeNo is required');
       const openid = req.headers['x-openid'];
       try {
-        const r = await cloud.pay.confirm(String(body.outTradeNo), { times: body.times, openid: typeof openid === 'string' ? openid : undefined });
+        const notify = body.notify === 'later' ? 'later' : 'now';
+        const r = await cloud.pay.confirm(String(body.outTradeNo), { times: body.times, openid: typeof openid === 'string' ? openid : undefined, notify });
         return send(res, 200, { ok: true, data: { outTradeNo: r.order.outTradeNo, state: r.order.state, transactionId: r.order.transactionId, callbackResults: r.results } });
       } catch (e) {
         const err = e as { code?: string; message?: string };

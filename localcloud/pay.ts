@@ -382,8 +382,11 @@ export class PaySimulator {
   /**
    * The user completes payment: the order becomes SUCCESS (once) and the callback is notified `times` times
    * (a repeated notification, as WeChat sends when it is not acknowledged). Returns each callback result.
+   * `notify: 'later'` is the platform's order of events: the payment is answered once WeChat Pay has taken it
+   * (wx.requestPayment's success), and the notifications are sent on their own, right after (retried when
+   * unacknowledged, with autoRetry); `results` is then empty and the notifications show in the order's record.
    */
-  async confirm(outTradeNo: string, opts: { times?: number; openid?: string } = {}): Promise<{ order: PayOrder; results: unknown[] }> {
+  async confirm(outTradeNo: string, opts: { times?: number; openid?: string; notify?: 'now' | 'later' } = {}): Promise<{ order: PayOrder; results: unknown[] }> {
     const o = this.peek(outTradeNo);
     if (!o) throw new CloudError('ORDERNOTEXIST', 'ORDERNOTEXIST', `no cloudPay order with outTradeNo ${outTradeNo}`);
     if (o.state === 'CLOSED') throw new CloudError('ORDERCLOSED', 'ORDERCLOSED', `order ${outTradeNo} is closed`);
@@ -402,6 +405,14 @@ export class PaySimulator {
     }
     const results: unknown[] = [];
     const times = Math.max(1, Math.min(10, opts.times ?? 1));
+    if (opts.notify === 'later') {
+      await paid;
+      const send = async () => {
+        for (let i = 0; i < times && !this.cloud.isClosed; i++) await this.notify(outTradeNo);
+      };
+      setImmediate(() => void send().catch((e: unknown) => this.cloud.log(`[localcloud] payment notification for ${outTradeNo} failed: ${(e as Error)?.message ?? e}`)));
+      return { order: this.get(outTradeNo)!, results };
+    }
     for (let i = 0; i < times; i++) results.push(await this.notify(outTradeNo));
     await paid;
     return { order: this.get(outTradeNo)!, results };

@@ -196,9 +196,12 @@ export class Gateway {
     return a.body.data;
   }
 
-  /** The user completes a WeChat Pay payment (the simulator notifies the payment function). */
-  async pay(outTradeNo: string, openid?: string, times?: number): Promise<Answer> {
-    const a = await this.raw('POST', '/__local/pay', { outTradeNo, times }, openid ? { 'x-openid': openid } : {});
+  /**
+   * The user completes a WeChat Pay payment (the simulator notifies the payment function: before it answers, or,
+   * with `notify: 'later'`, on its own right after, as WeChat Pay does).
+   */
+  async pay(outTradeNo: string, openid?: string, times?: number, notify?: 'later'): Promise<Answer> {
+    const a = await this.raw('POST', '/__local/pay', { outTradeNo, times, notify }, openid ? { 'x-openid': openid } : {});
     if (this.stats) {
       const ok = a.status === 200 && a.body?.ok === true;
       this.stats.add({ label: 'pay', ms: a.ms, status: a.status, ok, code: a.body?.error?.code ?? null, message: a.body?.error?.message ?? null }, a.body, { outTradeNo });

@@ -20,6 +20,7 @@
  *   credit or a settlement) with the snapshot it left and `n` (the holder's write count, for order): with
  *   the per-day records this gives the holder's day-by-day statement.
  */
+import { randomInt } from 'crypto';
 import Decimal from 'decimal.js';
 import { D, Dec, dec, ZERO } from '../shared/decimal';
 import {
@@ -57,7 +58,7 @@ export const HOLDER_HISTORY_COLL = 'holderHistory';
  * parallel wave each way). Their content is a sum, so raising the count needs no migration (new shards start
  * empty); lowering it would (a dropped shard's content must be folded into another first).
  */
-export const SV_SHARDS = 64;
+export const SV_SHARDS = 256;
 
 export const RELEASE_CREDIT_KIND = 'release_credit';
 registerLedgerKind(RELEASE_CREDIT_KIND, '每日释放到账');
@@ -164,12 +165,13 @@ export function shardOf(holderId: string): number {
 }
 
 /**
- * The W shard the holder's `n`-th write changes. The shards hold sums (W, holders counted, carries, pending SV),
- * so which shard takes a change does not matter to their total; spreading a holder's writes keeps one busy
- * holder from making one shard hot.
+ * The W shard a holder's write changes: drawn at random for each attempt. The shards hold sums (W, holders
+ * counted, carries, pending SV), so which shard takes a change does not matter to their total. Drawn from the
+ * holder and its write count, two payments of one store in flight together (both read the same count) met on one
+ * shard, and each retry met the shard still locked again; a draw per attempt spreads them.
  */
-export function shardOfWrite(holderId: string, n: number): number {
-  return fnv1a(`${holderId}|${n}`) % SV_SHARDS;
+export function shardOfWrite(): number {
+  return randomInt(SV_SHARDS);
 }
 
 /** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
@@ -424,6 +426,7 @@ async function applyToHolder(
   tx: Tx,
   holderId: string,
   op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
+  computed?: () => void,
 ): Promise<HolderChange> {
   if (op.what === 'settle') {
     // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
@@ -497,9 +500,8 @@ async function applyToHolder(
     day: businessDay(at),
   };
 
-  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it; this write's
-  // shard is drawn from (holder, n), which spreads a busy holder's writes (a popular store) over every shard.
-  const k = shardOfWrite(holderId, n);
+  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it (shardOfWrite).
+  const k = shardOfWrite();
   const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
   const after = weightTerm(snapshot, state);
   const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
@@ -526,6 +528,7 @@ async function applyToHolder(
       writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
     ]);
   });
+  computed?.();
   await Promise.all([
     credit.gt(0)
       ? postEntry(tx, {
@@ -602,14 +605,20 @@ async function lockShardAndCheck(tx: Tx, k: number, used: ReleaseStateDoc): Prom
  * points into its points account, re-snapshot, then add `sv` shared value and update its W shard.
  * Idempotent on `key` (per holder): a second call with the same key changes nothing.
  * `sv` must be ≥ 0; 0 changes nothing.
+ * `computed` is called once the holder's reads are back and its change is computed, as its locks go out (or when
+ * it ends without one): a caller can send its own locks in that same wave.
  */
-export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string): Promise<HolderChange> {
-  parseHolderId(holderId);
-  if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
-  const amount = dec(sv);
-  if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
-  if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
-  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key });
+export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string, computed?: () => void): Promise<HolderChange> {
+  try {
+    parseHolderId(holderId);
+    if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
+    const amount = dec(sv);
+    if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
+    if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
+    return await applyToHolder(tx, holderId, { what: 'credit', sv: amount, key }, computed);
+  } finally {
+    computed?.();
+  }
 }
 
 /** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */

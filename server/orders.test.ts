@@ -517,6 +517,45 @@ describe('orders through the gateway', () => {
     await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 });
   });
 
+  test("WeChat Pay is asked while the order's last writes go out; a creation that runs again pays its own order", async () => {
+    const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
+    await login(tc, 'o_alice');
+    const asked: Array<{ outTradeNo: string; committed: boolean }> = [];
+    let conflictFirst = false;
+    const unifiedOrder = tc.cloud.pay.unifiedOrder.bind(tc.cloud.pay);
+    const spy = jest.spyOn(tc.cloud.pay, 'unifiedOrder').mockImplementation(async (params: Record<string, unknown>) => {
+      const outTradeNo = String(params.outTradeNo);
+      asked.push({ outTradeNo, committed: !!(await orderDoc(tc, outTradeNo)) });
+      if (conflictFirst) tc.setFaults({ conflictRate: asked.length === 1 ? 1 : 0 });
+      return unifiedOrder(params);
+    });
+    try {
+      const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 5000 });
+      // asked once, for this order, before its transaction committed
+      expect(asked).toEqual([{ outTradeNo: order.id, committed: false }]);
+      expect(pay.outTradeNo).toBe(order.id);
+      // the first attempt's commit now conflicts (after WeChat Pay was asked): the creation runs again with a new
+      // order id, and the payment request returned is the committed order's, never the first attempt's
+      asked.length = 0;
+      conflictFirst = true;
+      const again = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 6000 });
+      tc.setFaults({ conflictRate: 0 });
+      expect(asked).toHaveLength(2);
+      expect(asked[0].outTradeNo).not.toBe(again.order.id);
+      expect(asked[1]).toEqual({ outTradeNo: again.order.id, committed: false });
+      expect(again.pay.outTradeNo).toBe(again.order.id);
+      expect((await tc.pay(again.pay.outTradeNo)).results).toEqual([{ errcode: 0, errmsg: 'OK' }]);
+      expect((await ok(tc, 'order', 'o_alice', { action: 'get', orderId: again.order.id })).status).toBe('completed');
+      // a trade of an attempt that did not commit has no order: nobody got its payment request, and it stays unpaid
+      for (const a of asked.filter((x) => x.outTradeNo !== again.order.id)) {
+        expect(await orderDoc(tc, a.outTradeNo)).toBeFalsy();
+        expect(tc.cloud.pay.get(a.outTradeNo)?.state).toBe('NOTPAY');
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('the whole flow under injected transaction conflicts: every step retries to one effect', async () => {
     const { mid, pid } = await shop();
     await grantPoints(tc, 'o_alice', '10');

@@ -257,9 +257,14 @@ function Dec_min(a: Dec, b: Dec): Dec {
  * notification was lost, e.g. the function was killed, and the client now replays its create or pays again),
  * the payment is confirmed with queryOrder and applied here, and the answer is the paid order without a request.
  */
-async function payRequestFor(o: OrderDoc): Promise<{ order: OrderDoc; pay: PaymentRequest | null }> {
+function paymentFor(o: OrderDoc): Promise<PaymentRequest | 'paid'> {
+  return requestPayment({ outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId, body: `共享购-${o.merchantName}`.slice(0, 120) });
+}
+
+/** WeChat Pay's payment request for an unpaid order: `started` when it went out already (for this very order). */
+async function payRequestFor(o: OrderDoc, started?: Promise<PaymentRequest | 'paid'>): Promise<{ order: OrderDoc; pay: PaymentRequest | null }> {
   if (o.status !== 'unpaid' || o.cashFen <= 0) return { order: o, pay: null };
-  const pay = await requestPayment({ outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId, body: `共享购-${o.merchantName}`.slice(0, 120) });
+  const pay = await (started ?? paymentFor(o));
   if (pay !== 'paid') return { order: o, pay };
   if (!(await applyIfPaid(o))) throw new DomainError('PAY_UNAVAILABLE', '该订单的支付正在确认中，请稍后刷新');
   return { order: (await getOrder(o._id)) ?? o, pay: null };
@@ -268,6 +273,8 @@ async function payRequestFor(o: OrderDoc): Promise<{ order: OrderDoc; pay: Payme
 export async function createOrder(openid: string, p: Payload): Promise<{ order: Order; pay: PaymentRequest | null }> {
   const requestId = requestIdOf(p);
   const input = readOrderInput(p);
+  // WeChat Pay's payment request, sent once the order is complete, while its last writes and the commit go out
+  let early: { orderId: string; payment: Promise<PaymentRequest | 'paid'> } | null = null;
   const order = await runTx(async (tx) => {
     // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
     // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
@@ -402,10 +409,17 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       await req.record({ orderId });
       return paid;
     }
+    // the order is complete and nothing left can refuse it: WeChat Pay is asked now, its answer overlapping the
+    // last round trips. A transaction that still fails (it runs again with a new order id) leaves a trade at WeChat
+    // Pay that nobody got the payment request of: no one can pay it, and it expires unpaid there.
+    const payment = paymentFor(o);
+    payment.catch(() => undefined); // its failure is the caller's once the order is committed
+    early = { orderId, payment };
     await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
     return o;
   });
-  const r = await payRequestFor(order);
+  const started = early as { orderId: string; payment: Promise<PaymentRequest | 'paid'> } | null;
+  const r = await payRequestFor(order, started?.orderId === order._id ? started.payment : undefined);
   return { order: orderView(r.order), pay: r.pay };
 }
 
@@ -496,14 +510,31 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       }
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
+  // The store's account and its document, which every payment of the store locks, are locked in the wave of the
+  // holders' locks, once the credits' reads are back, not beside those reads: held a round trip less, so a busy
+  // store's payments meet less often (a meeting runs the whole transaction again).
+  const credits = [
+    rebate.userSv.gt(0) ? { holder: `user:${order.buyerOpenid}`, sv: rebate.userSv, key: `settle:${order._id}:user` } : null,
+    rebate.merchantSv.gt(0) ? { holder: `merchant:${order.merchantId}`, sv: rebate.merchantSv, key: `settle:${order._id}:merchant` } : null,
+  ].filter((c) => c !== null);
+  let waiting = credits.length;
+  let open!: () => void;
+  const computed = new Promise<void>((r) => (open = r));
+  if (!waiting) open();
+  const once = () => {
+    let done = false;
+    return () => {
+      if (!done && (done = true) && --waiting === 0) open();
+    };
+  };
+  const thenStore = <T>(f: () => Promise<T>) => computed.then(f);
   await Promise.all([
-    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
-    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
-    deduction ? postEntry(tx, deduction) : null,
-    points ? postEntry(tx, points) : null,
+    ...credits.map((c) => creditHolderSv(tx, c.holder, c.sv, c.key, once())),
+    deduction ? thenStore(() => postEntry(tx, deduction)) : null,
+    points ? thenStore(() => postEntry(tx, points)) : null,
     !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
     writeDoc(tx, ORDERS_COLL, o._id, o),
-    order.cashFen > 0 ? patchDoc(tx, MERCHANTS_COLL, order.merchantId, { salesFen: cmd().inc(order.cashFen) }) : null,
+    order.cashFen > 0 ? thenStore(() => patchDoc(tx, MERCHANTS_COLL, order.merchantId, { salesFen: cmd().inc(order.cashFen) })) : null,
   ]);
   return o;
 }

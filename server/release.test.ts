@@ -611,6 +611,35 @@ describe('1,095 days of random orders: the lazy release equals the naive referen
 });
 
 /** What a world's release left: compared between a run that failed half-way and one that did not. */
+/**
+ * What the W shards hold together. They are sums, and each write draws its shard at random (server/holders.ts
+ * shardOfWrite): two runs of one script spread the same credits differently, and must agree on the totals.
+ */
+function shardTotals(list: Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  let weight: Dec = D(0);
+  let carry: Dec = D(0);
+  let holders = 0;
+  const pending: Record<string, { sv: Dec; holders: number }> = {};
+  for (const s of list) {
+    weight = weight.plus(s.weight);
+    carry = carry.plus(s.carry);
+    holders += s.holders;
+    for (const [day, p] of Object.entries((s.pending ?? {}) as Record<string, { sv: string; holders: number }>)) {
+      const cur = pending[day] ?? { sv: D(0), holders: 0 };
+      pending[day] = { sv: cur.sv.plus(p.sv), holders: cur.holders + p.holders };
+    }
+  }
+  return {
+    count: list.length,
+    weight: weight.toString(),
+    carry: carry.toString(),
+    holders,
+    pending: Object.entries(pending).sort().map(([day, p]) => ({ day, sv: p.sv.toString(), holders: p.holders })),
+    epochs: [...new Set(list.map((s) => s.epoch))].sort(),
+    stampedSeqs: [...new Set(list.map((s) => s.stampedSeq))].sort(),
+  };
+}
+
 async function worldSnapshot() {
   const strip = (d: Record<string, unknown>) => {
     const { updatedAt: _u, at: _a, ...rest } = d; // eslint-disable-line @typescript-eslint/no-unused-vars
@@ -628,7 +657,7 @@ async function worldSnapshot() {
   return {
     state: strip((await readReleaseState(db)) as unknown as Record<string, unknown>),
     days: await all(RELEASE_DAYS_COLL),
-    shards: await all(SHARDS_COLL),
+    shards: shardTotals(await all(SHARDS_COLL)),
     release: await all('release'),
     ledger,
     accounts,
