@@ -426,7 +426,6 @@ async function applyToHolder(
   tx: Tx,
   holderId: string,
   op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
-  computed?: () => void,
 ): Promise<HolderChange> {
   if (op.what === 'settle') {
     // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
@@ -528,7 +527,6 @@ async function applyToHolder(
       writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
     ]);
   });
-  computed?.();
   await Promise.all([
     credit.gt(0)
       ? postEntry(tx, {
@@ -605,20 +603,14 @@ async function lockShardAndCheck(tx: Tx, k: number, used: ReleaseStateDoc): Prom
  * points into its points account, re-snapshot, then add `sv` shared value and update its W shard.
  * Idempotent on `key` (per holder): a second call with the same key changes nothing.
  * `sv` must be ≥ 0; 0 changes nothing.
- * `computed` is called once the holder's reads are back and its change is computed, as its locks go out (or when
- * it ends without one): a caller can send its own locks in that same wave.
  */
-export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string, computed?: () => void): Promise<HolderChange> {
-  try {
-    parseHolderId(holderId);
-    if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
-    const amount = dec(sv);
-    if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
-    if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
-    return await applyToHolder(tx, holderId, { what: 'credit', sv: amount, key }, computed);
-  } finally {
-    computed?.();
-  }
+export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string): Promise<HolderChange> {
+  parseHolderId(holderId);
+  if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
+  const amount = dec(sv);
+  if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
+  if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
+  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key });
 }
 
 /** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */

@@ -510,31 +510,14 @@ export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Param
       }
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
-  // The store's account and its document, which every payment of the store locks, are locked in the wave of the
-  // holders' locks, once the credits' reads are back, not beside those reads: held a round trip less, so a busy
-  // store's payments meet less often (a meeting runs the whole transaction again).
-  const credits = [
-    rebate.userSv.gt(0) ? { holder: `user:${order.buyerOpenid}`, sv: rebate.userSv, key: `settle:${order._id}:user` } : null,
-    rebate.merchantSv.gt(0) ? { holder: `merchant:${order.merchantId}`, sv: rebate.merchantSv, key: `settle:${order._id}:merchant` } : null,
-  ].filter((c) => c !== null);
-  let waiting = credits.length;
-  let open!: () => void;
-  const computed = new Promise<void>((r) => (open = r));
-  if (!waiting) open();
-  const once = () => {
-    let done = false;
-    return () => {
-      if (!done && (done = true) && --waiting === 0) open();
-    };
-  };
-  const thenStore = <T>(f: () => Promise<T>) => computed.then(f);
   await Promise.all([
-    ...credits.map((c) => creditHolderSv(tx, c.holder, c.sv, c.key, once())),
-    deduction ? thenStore(() => postEntry(tx, deduction)) : null,
-    points ? thenStore(() => postEntry(tx, points)) : null,
+    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
+    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
+    deduction ? postEntry(tx, deduction) : null,
+    points ? postEntry(tx, points) : null,
     !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,
     writeDoc(tx, ORDERS_COLL, o._id, o),
-    order.cashFen > 0 ? thenStore(() => patchDoc(tx, MERCHANTS_COLL, order.merchantId, { salesFen: cmd().inc(order.cashFen) })) : null,
+    order.cashFen > 0 ? patchDoc(tx, MERCHANTS_COLL, order.merchantId, { salesFen: cmd().inc(order.cashFen) }) : null,
   ]);
   return o;
 }

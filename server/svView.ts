@@ -52,7 +52,7 @@ export async function settleAndView(holderId: string): Promise<SvView> {
   return holderSvView(holderId);
 }
 
-/** Credit shared value at settlement (settles the holder first). Idempotent on `key`. `computed`: see creditSv. */
-export async function creditHolderSv(tx: Tx, holderId: string, sv: Dec, key: string, computed?: () => void): Promise<void> {
-  await creditSv(tx, holderId, sv, key, computed);
+/** Credit shared value at settlement (settles the holder first). Idempotent on `key`. */
+export async function creditHolderSv(tx: Tx, holderId: string, sv: Dec, key: string): Promise<void> {
+  await creditSv(tx, holderId, sv, key);
 }
