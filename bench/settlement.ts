@@ -8,6 +8,8 @@
  *   npm run bench:settlement -- --write                       # rewrite the section of docs/benchmarks.md
  *   npm run bench:settlement -- --profile cloudbase --clients 50 --merchants 100 --seconds 20
  *                                                             # under CloudBase's costs and rules (localcloud/profile.ts)
+ *   npm run bench:settlement -- --wait-settled                # each client's payment waits for its notification's answer
+ *   npm run bench:settlement -- --release-at 7                # the day's release fired 7 s into the window, under load
  *
  * The last line printed is one JSON object:
  *   {"profile":"cloudbase","clients":50,"merchants":100,"orders":N,"ordersPerSec":X,"p50Ms":…,"p99Ms":…,"busy":K}
