@@ -8,6 +8,8 @@
  *   npm run bench:settlement -- --write                       # rewrite the section of docs/benchmarks.md
  *   npm run bench:settlement -- --profile cloudbase --clients 50 --merchants 100 --seconds 20
  *                                                             # under CloudBase's costs and rules (localcloud/profile.ts)
+ *   npm run bench:settlement -- --wait-settled                # each client's payment waits for its notification's answer
+ *   npm run bench:settlement -- --release-at 7                # the day's release fired 7 s into the window, under load
  *
  * The last line printed is one JSON object:
  *   {"profile":"cloudbase","clients":50,"merchants":100,"orders":N,"ordersPerSec":X,"p50Ms":…,"p99Ms":…,"busy":K}
@@ -39,6 +41,7 @@ import { SourceMapConsumer } from 'source-map-js';
 import { buildWorld, Gateway, mulberry32, percentile, rid, Stats } from '../proof/kit';
 import { argValue, hasFlag, machine, writeSection } from './lib';
 import { ProfileName, resolveProfile } from '../localcloud/profile';
+import { businessDay, releaseMoment } from '../shared/time';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function summarizeProfile(file: string, top = Number(process.env.PROF_SELF_TOP ?? 25)): string[] {
@@ -175,7 +178,7 @@ interface RunResult {
 }
 
 /** One run: a fresh gateway on a fresh data folder, the world, warm-up, the measured window, the checks. */
-async function runOnce(o: { waitSettled: boolean; clients: number; seconds: number; warmup: number; merchants: number; users: number; depositPoints: number; prof: boolean; run: number; cloudProfile: ProfileName; merchantConcurrency?: number; userConcurrency?: number }): Promise<RunResult> {
+async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: number; seconds: number; warmup: number; merchants: number; users: number; depositPoints: number; prof: boolean; run: number; cloudProfile: ProfileName; merchantConcurrency?: number; userConcurrency?: number }): Promise<RunResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-settlement-'));
   const profDir = path.join(dataDir, 'prof');
   const child = await startGatewayChild(path.join(dataDir, 'data'), {
@@ -191,6 +194,12 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
     const retried = Object.values(world.setupRetries).reduce((a, b) => a + b, 0);
     console.log(`${tag} ${o.merchants} active merchants and ${o.users} users built through the API, ${o.merchantConcurrency ? `one at a time` : 'all arriving at once'}, in ${setupMs} ms; ${retried ? `${retried} answers retried: ${JSON.stringify(world.setupRetries)}` : 'no answer retried'}; gateway pid ${child.proc.pid}`);
     const rnd = mulberry32(42);
+    if (o.releaseAt !== undefined) {
+      // the day's release falls inside the window: the clock is set to just before 22:00 (Asia/Shanghai) of the
+      // day the world was built, so that the release is due `releaseAt` seconds into the measured window
+      const at = releaseMoment(businessDay(Number((await gw.raw('GET', '/__local/clock', undefined)).body?.data?.now)), 22);
+      await gw.clock({ setMs: at - (o.warmup + o.releaseAt - 1) * 1000 });
+    }
 
     let stats = new Stats();
     let orderMs: number[] = [];
@@ -238,7 +247,21 @@ async function runOnce(o: { waitSettled: boolean; clients: number; seconds: numb
     const start = performance.now();
     const windowFrom = Date.now();
     end = windowFrom + o.seconds * 1000;
+    // the daily release, fired as its timer fires it, while the clients keep ordering
+    const release =
+      o.releaseAt === undefined
+        ? null
+        : new Promise((r) => setTimeout(r, o.releaseAt! * 1000)).then(async () => {
+            const t = performance.now();
+            const run = await gw.timer('release');
+            return { ms: performance.now() - t, run };
+          });
     await Promise.all(Array.from({ length: o.clients }, (_x, c) => loop(c, () => Date.now() >= end)));
+    if (release) {
+      const r = await release;
+      const days = r.run?.data?.result?.released ?? r.run?.data?.result;
+      console.log(`${tag} the daily release during the window: ${r.run?.ok ? 'done' : 'FAILED'} in ${r.ms.toFixed(0)} ms (${r.run?.data?.attempts ?? '?'} attempts of its timer)${r.run?.ok ? '' : `: ${String(r.run?.data?.error ?? '').slice(0, 300)}`}; ${JSON.stringify(days ?? null).slice(0, 300)}`);
+    }
     const windowTo = Date.now();
     const elapsed = (performance.now() - start) / 1000;
     const cpu1 = cpuOf(pid);
@@ -354,12 +377,14 @@ async function main() {
   const depositPoints = Math.min(2400, Math.floor(48_000 / merchants));
   const prof = hasFlag('cpu-prof');
   const waitSettled = hasFlag('wait-settled');
+  // --release-at 10: the day's release runs 10 s into the window (under the clients' load)
+  const releaseAt = argValue('release-at', '') === '' ? undefined : Number(argValue('release-at', ''));
   const cloudProfile = resolveProfile(argValue('profile', process.env.CLOUD_PROFILE ?? 'local') as ProfileName).name;
   const m = machine();
   console.log(`[bench:settlement] ${m.text}; profile ${cloudProfile}`);
   const results: RunResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    const o = { waitSettled, clients, seconds, warmup, merchants, users, depositPoints, prof: prof && run === 1, run: runs > 1 ? run : 0, cloudProfile };
+    const o = { waitSettled, releaseAt, clients, seconds, warmup, merchants, users, depositPoints, prof: prof && run === 1, run: runs > 1 ? run : 0, cloudProfile };
     try {
       results.push(await runOnce(o));
     } catch (e) {
