@@ -164,16 +164,6 @@ export function shardOf(holderId: string): number {
   return fnv1a(holderId) % SV_SHARDS;
 }
 
-/**
- * The W shard a holder's write changes: drawn at random for each attempt. The shards hold sums (W, holders
- * counted, carries, pending SV), so which shard takes a change does not matter to their total. Drawn from the
- * holder and its write count, two payments of one store in flight together (both read the same count) met on one
- * shard, and each retry met the shard still locked again; a draw per attempt spreads them.
- */
-export function shardOfWrite(): number {
-  return randomInt(SV_SHARDS);
-}
-
 /** The release pool's claim shard a holder's credits come from (server/ledger.ts RELEASE_POOL_SHARDS). */
 export function poolShardOf(holderId: string): number {
   return fnv1a(`pool:${holderId}`) % RELEASE_POOL_SHARDS;
@@ -436,19 +426,23 @@ async function applyToHolder(
     const r0 = settleComponents(p0.parts, s0);
     if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
-  // Read the holder, the release state, the parameters and the credit's key in one round trip, without locks;
-  // compute; then lock the holder and its W shard together at the end and check that neither moved since
-  // (`lockHolderAndCheck`: the holder's write count n; `lockShardAndCheck`: the release seq). The holder — which
-  // all of a store's settlements write — and the W shard are held for the last round trips only.
-  const [existing, s1, params, seen] = await Promise.all([
-    readHolder(tx, holderId),
+  // Lock the holder and a W shard (drawn at random: the shards hold sums), then read them (DESIGN "Rules" 2: lock,
+  // then read): what this transaction reads of them is then current until it commits, so nothing needs checking
+  // afterwards. The release state, the parameters and the credit's key are read in the locks' wave. The holder —
+  // which all of a store's settlements write — and the shard are held for three round trips and the commit.
+  const k = drawShard(tx);
+  const [, , s1, params, seen] = await Promise.all([
+    lockDoc(tx, HOLDERS_COLL, holderId),
+    lockDoc(tx, SHARDS_COLL, shardId(k)),
     readReleaseState(tx),
     op.what === 'credit' ? getParams(tx) : null,
     // the caller's key makes a credit happen once, whatever retries the caller makes (a credit with this key
-    // committed after this read moved the holder's n: the check at the end makes this transaction run again)
+    // committed before the holder's lock is seen here; one after it cannot commit before this transaction)
     op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
   ]);
+  const [existing, shardRaw] = await Promise.all([readHolder(tx, holderId), readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k))]);
   const state = s1 ?? (await loadOrCreateState(tx));
+  const shard = shardAsOf(k, shardRaw, state);
   const holder = existing ?? newHolderDoc(holderId, state);
   const { parts, waiting } = await partsOf(tx, holder, state);
   const settled = settleComponents(parts, state);
@@ -499,34 +493,31 @@ async function applyToHolder(
     day: businessDay(at),
   };
 
-  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it (shardOfWrite).
-  const k = shardOfWrite();
+  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it (drawShard).
   const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
   const after = weightTerm(snapshot, state);
   const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
-  const shardWrite = () => inShardOrder(tx, k, async (): Promise<void> => {
-    const [shard] = await Promise.all([lockShardAndCheck(tx, k, state), lockHolderAndCheck(tx, holderId, existing)]);
-    const shardPending = { ...(shard.doc.pending ?? {}) };
-    if (op.what === 'credit' && waitFor !== null) {
-      const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
-      shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
-    }
-    const nextShard: ShardDoc = {
-      ...shard.doc,
-      weight: new D(shard.doc.weight).plus(after.minus(before)).toString(),
-      holders: shard.doc.holders + (after.gt(0) ? 1 : 0) - settled.counted,
-      carry: new D(shard.doc.carry).plus(snapshot.carry).minus(holder.carry).toString(),
-      pending: shardPending,
-      updatedAt: at,
-    };
-    await Promise.all([
+  const shardPending = { ...(shard.doc.pending ?? {}) };
+  if (op.what === 'credit' && waitFor !== null) {
+    const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
+    shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
+  }
+  const nextShard: ShardDoc = {
+    ...shard.doc,
+    weight: new D(shard.doc.weight).plus(after.minus(before)).toString(),
+    holders: shard.doc.holders + (after.gt(0) ? 1 : 0) - settled.counted,
+    carry: new D(shard.doc.carry).plus(snapshot.carry).minus(holder.carry).toString(),
+    pending: shardPending,
+    updatedAt: at,
+  };
+  const shardWrite = () =>
+    Promise.all([
       shard.exists ? writeDoc(tx, SHARDS_COLL, shardId(k), nextShard) : createDoc(tx, SHARDS_COLL, shardId(k), nextShard),
       // a new holder is created (`add`): a concurrent first write of the same holder conflicts instead of replacing it
       existing ? writeDoc(tx, HOLDERS_COLL, holderId, nextHolder) : createDoc(tx, HOLDERS_COLL, holderId, nextHolder),
       // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
       writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
     ]);
-  });
   await Promise.all([
     credit.gt(0)
       ? postEntry(tx, {
@@ -549,53 +540,39 @@ async function applyToHolder(
   return change;
 }
 
-/** Per transaction: the last write of each W shard on its way (see `inShardOrder`). */
-const shardQueues = new WeakMap<object, Map<number, Promise<void>>>();
+/** Per transaction: the W shards it drew (see drawShard). */
+const drawnShards = new WeakMap<object, Set<number>>();
 
 /**
- * Run `write` (a read-modify-write of W shard `k`) after this transaction's earlier writes of the same shard: two
- * holders' credits of one transaction (a settlement's buyer and store) may go out together, and when they draw the
- * same shard the second must read what the first wrote.
+ * A W shard for one holder write of this transaction, drawn at random: W, the holder count, carries and pending SV
+ * are sums, so which shard takes a change does not matter to their total, and concurrent payments (two of one
+ * store too) rarely meet on one. Never one this transaction drew already: two credits of one transaction (a
+ * settlement's buyer and store) read their shards together, and each must write a shard only it read.
  */
-function inShardOrder(tx: Tx, k: number, write: () => Promise<void>): Promise<void> {
-  let q = shardQueues.get(tx);
-  if (!q) {
-    q = new Map();
-    shardQueues.set(tx, q);
+function drawShard(tx: Tx): number {
+  let drawn = drawnShards.get(tx);
+  if (!drawn) {
+    drawn = new Set();
+    drawnShards.set(tx, drawn);
   }
-  const prev = q.get(k);
-  const next = prev ? prev.catch(() => undefined).then(write) : write();
-  q.set(k, next);
-  return next;
+  if (drawn.size >= SV_SHARDS) throw new Error('holders: every W shard is taken in this transaction');
+  let k = randomInt(SV_SHARDS);
+  while (drawn.has(k)) k = randomInt(SV_SHARDS);
+  drawn.add(k);
+  return k;
 }
 
 /**
- * Lock the holder (a write first), then read it as last committed: if its write count moved since the caller read
- * it (another transaction wrote it), the caller's change is stale and the transaction conflicts and runs again.
- * A holder that did not exist must still not exist (its creation is an `add`, which conflicts too).
- */
-async function lockHolderAndCheck(tx: Tx, holderId: string, read: HolderDoc | null): Promise<void> {
-  await lockDoc(tx, HOLDERS_COLL, holderId);
-  const cur = await readHolder(tx, holderId);
-  // every write of a holder is this function's and moves n: the same n = the same holder as computed from
-  if ((cur?.n ?? -1) !== (read?.n ?? -1)) throw conflictError(`holders/${holderId} written (n ${read?.n} → ${cur?.n}) since it was read`);
-}
-
-/**
- * Lock W shard `k` (a write first, DESIGN "Rules" 2), then read it as last committed. The caller computed its
+ * W shard `k` as this transaction read it, once locked (its last committed version). The caller computes its
  * change from the release state `used`; every release stamps every shard with its seq in its transaction, so a
- * shard stamped after `used.seq` means a release committed since: the change is stale, the transaction conflicts
- * and runs again. Once the shard is locked no release can commit before this transaction (it rewrites every
- * shard), and a release in progress holds the shard, so the lock itself conflicts.
+ * shard stamped after `used.seq` means a release committed since the state was read: the change would be stale, so
+ * the transaction conflicts and runs again. Once the shard is locked no release can commit before this transaction
+ * (it rewrites every shard), and a release in progress holds the shard, so the lock itself conflicts.
  */
-async function lockShardAndCheck(tx: Tx, k: number, used: ReleaseStateDoc): Promise<{ doc: ShardDoc; exists: boolean }> {
-  await lockDoc(tx, SHARDS_COLL, shardId(k));
-  // read even when the lock found nothing: this transaction may have created it (its other holder's credit)
-  const raw = await readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k));
-  const exists = raw !== null;
+function shardAsOf(k: number, raw: ShardDoc | null, used: ReleaseStateDoc): { doc: ShardDoc; exists: boolean } {
   const doc: ShardDoc = raw ? { ...emptyShard(0), ...stripped(raw) } : { ...emptyShard(used.epoch), stampedSeq: used.seq };
   if (doc.stampedSeq > used.seq) throw conflictError(`svShards/${k} stamped by release ${doc.stampedSeq} after state ${used.seq} was read`);
-  return { doc: shardInEpoch(doc, used.epoch), exists };
+  return { doc: shardInEpoch(doc, used.epoch), exists: raw !== null };
 }
 
 /**

@@ -36,10 +36,10 @@ describe('round trips of the payment path', () => {
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(18);
     expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(8);
-    // 36 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read), and the
+    // 34 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read, once each), and the
     // store's settled sales (an increment in the last wave); the order's treasury inbox, new, is created without a
     // lock (postEntry creditNew)
-    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(36);
+    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(34);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
     console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
     expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(7);

@@ -1,4 +1,5 @@
 import type { TestCloud } from '../localcloud/testing';
+import { conflictError } from './db';
 import {
   ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
@@ -517,40 +518,66 @@ describe('orders through the gateway', () => {
     await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100 });
   });
 
-  test("WeChat Pay is asked while the order's last writes go out; a creation that runs again pays its own order", async () => {
+  test("WeChat Pay is asked before the order's transaction at a store seen lately, else while its last writes go out", async () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
-    const asked: Array<{ outTradeNo: string; committed: boolean }> = [];
-    let conflictFirst = false;
+    const asked: Array<{ outTradeNo: string; subMchId: string; committed: boolean }> = [];
     const unifiedOrder = tc.cloud.pay.unifiedOrder.bind(tc.cloud.pay);
     const spy = jest.spyOn(tc.cloud.pay, 'unifiedOrder').mockImplementation(async (params: Record<string, unknown>) => {
       const outTradeNo = String(params.outTradeNo);
-      asked.push({ outTradeNo, committed: !!(await orderDoc(tc, outTradeNo)) });
-      if (conflictFirst) tc.setFaults({ conflictRate: asked.length === 1 ? 1 : 0 });
+      asked.push({ outTradeNo, subMchId: String(params.subMchId), committed: !!(await orderDoc(tc, outTradeNo)) });
       return unifiedOrder(params);
     });
+    const create = (amountFen: number, extra: Record<string, unknown> = {}) => ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen, ...extra });
+    const subMchId = (await tc.db.collection('merchants').doc(mid).get()).data.subMchId as string;
     try {
-      const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 5000 });
-      // asked once, for this order, before its transaction committed
-      expect(asked).toEqual([{ outTradeNo: order.id, committed: false }]);
-      expect(pay.outTradeNo).toBe(order.id);
-      // the first attempt's commit now conflicts (after WeChat Pay was asked): the creation runs again with a new
-      // order id, and the payment request returned is the committed order's, never the first attempt's
+      // a store this instance has not seen take an order: asked once the order is complete, before its commit
+      const first = await create(5000);
+      expect(asked).toEqual([{ outTradeNo: first.order.id, subMchId, committed: false }]);
+      expect(first.pay.outTradeNo).toBe(first.order.id);
+
+      // seen now: an in-store payment without points is asked for before its transaction begins. Its first commit
+      // conflicts: it runs again with the same order id, and the request already asked is the one returned
       asked.length = 0;
-      conflictFirst = true;
-      const again = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 6000 });
-      tc.setFaults({ conflictRate: 0 });
-      expect(asked).toHaveLength(2);
-      expect(asked[0].outTradeNo).not.toBe(again.order.id);
-      expect(asked[1]).toEqual({ outTradeNo: again.order.id, committed: false });
+      const commitWrites = jest.spyOn(tc.cloud.engine, 'commitWrites').mockImplementationOnce(() => {
+        throw conflictError('injected: the first attempt conflicts');
+      });
+      const again = await create(6000);
+      expect(commitWrites).toHaveBeenCalledTimes(2);
+      commitWrites.mockRestore();
+      expect(asked).toEqual([{ outTradeNo: again.order.id, subMchId, committed: false }]);
       expect(again.pay.outTradeNo).toBe(again.order.id);
       expect((await tc.pay(again.pay.outTradeNo)).results).toEqual([{ errcode: 0, errmsg: 'OK' }]);
       expect((await ok(tc, 'order', 'o_alice', { action: 'get', orderId: again.order.id })).status).toBe('completed');
-      // a trade of an attempt that did not commit has no order: nobody got its payment request, and it stays unpaid
-      for (const a of asked.filter((x) => x.outTradeNo !== again.order.id)) {
-        expect(await orderDoc(tc, a.outTradeNo)).toBeFalsy();
-        expect(tc.cloud.pay.get(a.outTradeNo)?.state).toBe('NOTPAY');
-      }
+
+      // with points the amount is known only in the transaction: asked once the order is complete
+      await grantPoints(tc, 'o_alice', '10');
+      asked.length = 0;
+      const withPoints = await create(8000, { points: '5' });
+      expect(asked).toEqual([{ outTradeNo: withPoints.order.id, subMchId, committed: false }]);
+
+      // the store's sub-merchant changed since: the early request (old sub-merchant) is not used; the order takes
+      // another id and is asked for with the new one. The early trade stays unpaid: nobody got its request
+      await tc.db.collection('merchants').doc(mid).update({ data: { subMchId: '1900000077' } });
+      asked.length = 0;
+      const moved = await create(7000);
+      expect(asked).toHaveLength(2);
+      expect(asked[0]).toMatchObject({ subMchId, committed: false });
+      expect(asked[1]).toEqual({ outTradeNo: moved.order.id, subMchId: '1900000077', committed: false });
+      expect(asked[0].outTradeNo).not.toBe(moved.order.id);
+      expect(await orderDoc(tc, asked[0].outTradeNo)).toBeFalsy();
+      expect(tc.cloud.pay.get(asked[0].outTradeNo)?.state).toBe('NOTPAY');
+      expect(tc.cloud.pay.get(moved.order.id)?.subMchId).toBe('1900000077');
+
+      // a store that refuses an order (suspended here) is forgotten: its next order is not asked for early
+      await tc.db.collection('merchants').doc(mid).update({ data: { status: 'suspended' } });
+      asked.length = 0;
+      expect((await tc.call('order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 3000 })).error?.code).toBe('MERCHANT_SUSPENDED');
+      expect(asked).toHaveLength(1); // the early request, for an order that was refused: unpaid, known to no order
+      expect(tc.cloud.pay.get(asked[0].outTradeNo)?.state).toBe('NOTPAY');
+      asked.length = 0;
+      expect((await tc.call('order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 3000 })).error?.code).toBe('MERCHANT_SUSPENDED');
+      expect(asked).toEqual([]);
     } finally {
       spy.mockRestore();
     }

@@ -613,7 +613,7 @@ describe('1,095 days of random orders: the lazy release equals the naive referen
 /** What a world's release left: compared between a run that failed half-way and one that did not. */
 /**
  * What the W shards hold together. They are sums, and each write draws its shard at random (server/holders.ts
- * shardOfWrite): two runs of one script spread the same credits differently, and must agree on the totals.
+ * drawShard): two runs of one script spread the same credits differently, and must agree on the totals.
  */
 function shardTotals(list: Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
   let weight: Dec = D(0);
