@@ -529,7 +529,7 @@ describe('orders through the gateway', () => {
       return unifiedOrder(params);
     });
     const create = (amountFen: number, extra: Record<string, unknown> = {}) => ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen, ...extra });
-    const subMchId = (await tc.db.collection('merchants').doc(mid).get()).data.subMchId as string;
+    const subMchId = ((await tc.db.collection('merchants').doc(mid).get()).data as { subMchId: string }).subMchId;
     try {
       // a store this instance has not seen take an order: asked once the order is complete, before its commit
       const first = await create(5000);
