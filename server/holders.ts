@@ -58,7 +58,7 @@ export const HOLDER_HISTORY_COLL = 'holderHistory';
  * parallel wave each way). Their content is a sum, so raising the count needs no migration (new shards start
  * empty); lowering it would (a dropped shard's content must be folded into another first).
  */
-export const SV_SHARDS = 256;
+export const SV_SHARDS = 512;
 
 export const RELEASE_CREDIT_KIND = 'release_credit';
 registerLedgerKind(RELEASE_CREDIT_KIND, '每日释放到账');
