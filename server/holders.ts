@@ -428,19 +428,23 @@ async function applyToHolder(
   }
   // Lock the holder and a W shard (drawn at random: the shards hold sums), then read them (DESIGN "Rules" 2: lock,
   // then read): what this transaction reads of them is then current until it commits, so nothing needs checking
-  // afterwards. The release state, the parameters and the credit's key are read in the locks' wave. The holder —
-  // which all of a store's settlements write — and the shard are held for three round trips and the commit.
+  // afterwards. The release state and the parameters are read in the locks' wave, the credit's key with the holder.
+  // The holder — which all of a store's settlements write — and the shard are held for three round trips and the
+  // commit.
   const k = drawShard(tx);
-  const [, , s1, params, seen] = await Promise.all([
+  const [, , s1, params] = await Promise.all([
     lockDoc(tx, HOLDERS_COLL, holderId),
     lockDoc(tx, SHARDS_COLL, shardId(k)),
     readReleaseState(tx),
     op.what === 'credit' ? getParams(tx) : null,
-    // the caller's key makes a credit happen once, whatever retries the caller makes (a credit with this key
-    // committed before the holder's lock is seen here; one after it cannot commit before this transaction)
+  ]);
+  const [existing, shardRaw, seen] = await Promise.all([
+    readHolder(tx, holderId),
+    readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k)),
+    // the caller's key makes a credit happen once, whatever retries the caller makes: read with the holder locked,
+    // so a credit with this key committed before is seen, and none can commit until this transaction does
     op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
   ]);
-  const [existing, shardRaw] = await Promise.all([readHolder(tx, holderId), readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k))]);
   const state = s1 ?? (await loadOrCreateState(tx));
   const shard = shardAsOf(k, shardRaw, state);
   const holder = existing ?? newHolderDoc(holderId, state);
