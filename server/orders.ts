@@ -36,7 +36,7 @@ import { PRODUCTS_COLL, ProductDoc } from './products';
 import { PURCHASES_COLL, expirePurchase } from './deposit';
 import { countSold } from './search';
 import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, requestPayment } from './pay';
-import { Asked, askPayment, forgetPayee, knownPayee, payAskOf, payBody, rememberPayee, sameAsk } from './prepay';
+import { Asked, askPayment, payAskOf, payBody, sameAsk } from './prepay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
@@ -270,166 +270,157 @@ async function payRequestFor(o: OrderDoc, started?: Promise<PaymentRequest | 'pa
 export async function createOrder(openid: string, p: Payload): Promise<{ order: Order; pay: PaymentRequest | null }> {
   const requestId = requestIdOf(p);
   const input = readOrderInput(p);
-  // WeChat Pay's payment request, asked as early as it can be (server/prepay.ts): before the transaction for an
-  // in-store payment without points at a store seen lately, for the id drawn here; else once the order is complete
+  // the new order's id, drawn once: a transaction that runs again asks WeChat Pay again about the same trade, with
+  // the same details (server/prepay.ts), so no attempt leaves a trade of its own behind
   const preId = newId('O', now());
-  const payee = input.amountFen !== null && input.points.isZero() ? knownPayee(input.merchantId, now()) : null;
-  let asked: Asked | null = payee ? askPayment({ outTradeNo: preId, totalFee: input.amountFen!, subMchId: payee.subMchId, body: payBody(payee.name) }) : null;
-  let order: OrderDoc;
-  try {
-    order = await runTx(async (tx) => {
-      // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
-      // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
-      // the store's balance (as last committed, without a lock: read again only when its released points are booked),
-      // and the store's released points booked (SPEC §4.2, §5: its balance includes them, and they may activate it;
-      // for an id that is no store there is nothing to book, and a refused order's transaction writes nothing)
-      // (a replay uses only the first; the buyer's refusal counts only for a new request)
-      const at = now();
-      const [req, buyerOr, m0, params, guidePriceFen, freeId, acc0, storeSettled] = await Promise.all([
-        checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
-        requireUser(openid, tx).then(
-          (u) => ({ u, e: null }),
-          (e: unknown) => ({ u: null, e }),
-        ),
-        readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
-        getParams(tx),
-        getGuidePriceFen(tx),
-        // the id drawn before the transaction (its payment request may be on its way), unless an order has it: set()
-        // would replace that one
-        readDoc(tx, ORDERS_COLL, preId).then((taken) => (taken ? newDocId(tx, ORDERS_COLL, 'O', at) : preId)),
-        peekAccount(tx, merchantAccount(input.merchantId)),
-        settleFirst(tx, merchantHolderId(input.merchantId)),
-      ]);
-      if (req.replay) {
-        const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
-        if (!o) throw new Error('order of a recorded request is missing');
-        return o;
-      }
-      if (!buyerOr.u) throw buyerOr.e;
-      const buyer = buyerOr.u;
-      let m = m0;
-      if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
-      if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
-      let acc1 = acc0;
-      if (storeSettled.credited.gt(0)) {
-        const [m1, a1] = await Promise.all([readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id), peekAccount(tx, merchantAccount(m._id))]);
-        m = m1 ?? m;
-        acc1 = a1;
-      }
-      if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
-      if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
-      // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
-      // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
-      const acc = acc1 ?? { seq: 0, balance: '0.00' };
-      if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
-      // an id WeChat Pay was asked about for another payee (the store's sub-merchant or name changed since this
-      // instance saw it) cannot be asked about again with other details (201 商户订单号重复): the order takes a new one
-      const early = asked as Asked | null;
-      const orderId = early && (early.ask.subMchId !== m.subMchId || early.ask.body !== payBody(m.name)) ? await newDocId(tx, ORDERS_COLL, 'O', at) : freeId;
-
-      const lines: OrderLine[] = [];
-      const stockTaken: StockTaken = {};
-      const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
-      let amountFen = input.amountFen ?? 0;
-      const kind: OrderKind = input.items ? 'goods' : 'instore';
-      const productModes: (FulfilmentMode[] | undefined)[] = [];
-      if (input.items) {
-        for (const it of input.items) {
-          const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
-          if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
-          if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
-          wanted.push({ prod, quantity: it.quantity });
-          lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
-          productModes.push(prod.fulfilmentModes);
-          amountFen += prod.priceFen * it.quantity;
-        }
-        if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
-      }
-      const fulfilment = kind === 'goods' ? chooseMode(input, storeModesOf(m), productModes) : null;
-      const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
-      if (split.points.gt(0)) {
-        await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
-        await postEntry(tx, {
-          key: `order:${orderId}:hold`,
-          kind: 'order_points_hold',
-          debit: userAvailable(openid),
-          credit: orderHold(orderId),
-          amount: split.points,
-          ref: orderId,
-          memo: `订单 ${orderId} 积分抵扣`,
-          owners: { [orderHold(orderId)]: openid },
-          knownNew: true, // a new order's id
-          creditNew: true, // and so its hold
-        });
-      }
-      // the stock last: a shard taken from is locked until the commit, so it is held for the last round trips only
-      // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
-      for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
-      const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
-      const o: OrderDoc = {
-        _id: orderId,
-        kind,
-        merchantId: m._id,
-        merchantName: m.name,
-        merchantOwnerOpenid: m.ownerOpenid,
-        buyerOpenid: openid,
-        buyerUserNo: buyer.userNo,
-        lines,
-        amountFen,
-        pointsUsed: split.points.toFixed(2),
-        pointsFen: split.pointsFen,
-        cashFen: split.cashFen,
-        guidePriceFen,
-        merchantDeduction: '0.00',
-        userSv: estimate.userSv.toFixed(2),
-        merchantSv: estimate.merchantSv.toFixed(2),
-        status: 'unpaid',
-        createdAt: at,
-        paidAt: null,
-        shippedAt: null,
-        completedAt: null,
-        cancelledAt: null,
-        refundedAt: null,
-        autoConfirmAt: null,
-        payExpiresAt: at + params.unpaidOrderMinutes * 60_000,
-        subMchId: m.subMchId,
-        outTradeNo: orderId,
-        transactionId: null,
-        trackingNo: null,
-        carrier: null,
-        fulfilment,
-        address: input.address,
-        note: input.note,
-        pickupCode: fulfilment === 'pickup' ? pickupCodeOf(randomInt(0, 1_000_000)) : null,
-        settled: false,
-        guidePriceAtPayFen: null,
-        stockTaken,
-        merchantSeqAtCreate: acc.seq,
-        merchantBalanceAtCreate: acc.balance,
-        refund: null,
-        cancelReason: null,
-      };
-      if (o.cashFen === 0) {
-        // all paid with points: paid here, so its messages and its store's day follow this commit (and only this
-        // one: a replay of the request returns the order as it is now, and counts nothing again)
-        const paid = await applyPaymentInTx(tx, o, null);
-        onCommit(tx, () => afterOrderEvent(paid, 'paid'));
-        await req.record({ orderId });
-        return paid;
-      }
-      // the order is complete and nothing left can refuse it: unless it went out before the transaction for exactly
-      // this order, WeChat Pay is asked now, its answer overlapping the last writes and the commit
-      const ask = payAskOf(o);
-      if (!asked || !sameAsk(asked.ask, ask)) asked = askPayment(ask);
-      await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
+  let asked: Asked | null = null;
+  const order = await runTx(async (tx) => {
+    // the first reads go out together (one round trip): the request record, the buyer, the store, the parameters,
+    // the guide price, the new order's id (drawn at random: its check that no order has it needs nothing else) and
+    // the store's balance (as last committed, without a lock: read again only when its released points are booked),
+    // and the store's released points booked (SPEC §4.2, §5: its balance includes them, and they may activate it;
+    // for an id that is no store there is nothing to book, and a refused order's transaction writes nothing)
+    // (a replay uses only the first; the buyer's refusal counts only for a new request)
+    const at = now();
+    const [req, buyerOr, m0, params, guidePriceFen, freeId, acc0, storeSettled] = await Promise.all([
+      checkRequest<{ orderId: string }>(tx, 'order.create', openid, requestId, p),
+      requireUser(openid, tx).then(
+        (u) => ({ u, e: null }),
+        (e: unknown) => ({ u: null, e }),
+      ),
+      readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
+      getParams(tx),
+      getGuidePriceFen(tx),
+      // the id drawn before the transaction (its payment request may be on its way), unless an order has it: set()
+      // would replace that one
+      readDoc(tx, ORDERS_COLL, preId).then((taken) => (taken ? newDocId(tx, ORDERS_COLL, 'O', at) : preId)),
+      peekAccount(tx, merchantAccount(input.merchantId)),
+      settleFirst(tx, merchantHolderId(input.merchantId)),
+    ]);
+    if (req.replay) {
+      const o = await readDoc<OrderDoc>(tx, ORDERS_COLL, req.result.orderId);
+      if (!o) throw new Error('order of a recorded request is missing');
       return o;
-    });
-  } catch (e) {
-    // a store that refused an order (inactive, below zero, suspended, gone) gets no more early requests
-    if (e instanceof DomainError) forgetPayee(input.merchantId);
-    throw e;
-  }
-  rememberPayee(order.merchantId, order.subMchId, order.merchantName, now());
+    }
+    if (!buyerOr.u) throw buyerOr.e;
+    const buyer = buyerOr.u;
+    let m = m0;
+    if (!isSeenStore(m)) throw new DomainError('MERCHANT_NOT_FOUND', '商家不存在');
+    if (m.ownerOpenid === openid) throw new DomainError('SELF_ORDER', '不能在自己的店铺下单');
+    let acc1 = acc0;
+    if (storeSettled.credited.gt(0)) {
+      const [m1, a1] = await Promise.all([readDoc<MerchantDoc>(tx, MERCHANTS_COLL, m._id), peekAccount(tx, merchantAccount(m._id))]);
+      m = m1 ?? m;
+      acc1 = a1;
+    }
+    if (m.status === 'suspended') throw new DomainError('MERCHANT_SUSPENDED', '该商家已被平台暂停营业，暂不能下单');
+    if (m.status !== 'active') throw new DomainError('MERCHANT_INACTIVE', '该商家尚未缴足保证金，暂不能下单');
+    // the store's balance as last committed, read without a lock: the order is accepted on the balance of this
+    // moment, and a busy store's orders do not queue on its account (its payments lock it, briefly, at the end)
+    const acc = acc1 ?? { seq: 0, balance: '0.00' };
+    if (dec(acc.balance).lt(0)) throw new DomainError('MERCHANT_NEGATIVE', '该商家积分不足，暂时无法下单');
+    // an id WeChat Pay was asked about with other details (an attempt before this one, at a store whose sub-merchant
+    // or name changed meanwhile) cannot be asked about again (201 商户订单号重复): the order takes a new one
+    const early = asked as Asked | null;
+    const orderId = early && (early.ask.subMchId !== m.subMchId || early.ask.body !== payBody(m.name)) ? await newDocId(tx, ORDERS_COLL, 'O', at) : freeId;
+
+    const lines: OrderLine[] = [];
+    const stockTaken: StockTaken = {};
+    const wanted: Array<{ prod: ProductDoc; quantity: number }> = [];
+    let amountFen = input.amountFen ?? 0;
+    const kind: OrderKind = input.items ? 'goods' : 'instore';
+    const productModes: (FulfilmentMode[] | undefined)[] = [];
+    if (input.items) {
+      for (const it of input.items) {
+        const prod = await readDoc<ProductDoc>(tx, PRODUCTS_COLL, it.productId);
+        if (!prod || prod.merchantId !== m._id) throw new DomainError('PRODUCT_NOT_FOUND', '商品不存在');
+        if (!prod.onShelf) throw new DomainError('PRODUCT_OFF_SHELF', `「${prod.title}」已下架`);
+        wanted.push({ prod, quantity: it.quantity });
+        lines.push({ productId: prod._id, title: prod.title, priceFen: prod.priceFen, quantity: it.quantity });
+        productModes.push(prod.fulfilmentModes);
+        amountFen += prod.priceFen * it.quantity;
+      }
+      if (amountFen > MAX_ORDER_FEN) throw new DomainError('INVALID_AMOUNT', '订单金额过大');
+    }
+    const fulfilment = kind === 'goods' ? chooseMode(input, storeModesOf(m), productModes) : null;
+    const split = splitPayment({ amountFen, points: input.points.toFixed(2), guidePriceFen });
+    if (split.points.gt(0)) {
+      await settleFirst(tx, userHolderId(openid)); // the buyer's released points pay too
+      await postEntry(tx, {
+        key: `order:${orderId}:hold`,
+        kind: 'order_points_hold',
+        debit: userAvailable(openid),
+        credit: orderHold(orderId),
+        amount: split.points,
+        ref: orderId,
+        memo: `订单 ${orderId} 积分抵扣`,
+        owners: { [orderHold(orderId)]: openid },
+        knownNew: true, // a new order's id
+        creditNew: true, // and so its hold
+      });
+    }
+    // the stock last: a shard taken from is locked until the commit, so it is held for the last round trips only
+    // (server/stock.ts: shards, a look at all of them first, then a take from one that had some)
+    for (const w of wanted) stockTaken[w.prod._id] = await takeStockInTx(tx, w.prod, w.quantity);
+    const estimate = orderRebate({ cashFen: split.cashFen, params, guidePriceFen });
+    const o: OrderDoc = {
+      _id: orderId,
+      kind,
+      merchantId: m._id,
+      merchantName: m.name,
+      merchantOwnerOpenid: m.ownerOpenid,
+      buyerOpenid: openid,
+      buyerUserNo: buyer.userNo,
+      lines,
+      amountFen,
+      pointsUsed: split.points.toFixed(2),
+      pointsFen: split.pointsFen,
+      cashFen: split.cashFen,
+      guidePriceFen,
+      merchantDeduction: '0.00',
+      userSv: estimate.userSv.toFixed(2),
+      merchantSv: estimate.merchantSv.toFixed(2),
+      status: 'unpaid',
+      createdAt: at,
+      paidAt: null,
+      shippedAt: null,
+      completedAt: null,
+      cancelledAt: null,
+      refundedAt: null,
+      autoConfirmAt: null,
+      payExpiresAt: at + params.unpaidOrderMinutes * 60_000,
+      subMchId: m.subMchId,
+      outTradeNo: orderId,
+      transactionId: null,
+      trackingNo: null,
+      carrier: null,
+      fulfilment,
+      address: input.address,
+      note: input.note,
+      pickupCode: fulfilment === 'pickup' ? pickupCodeOf(randomInt(0, 1_000_000)) : null,
+      settled: false,
+      guidePriceAtPayFen: null,
+      stockTaken,
+      merchantSeqAtCreate: acc.seq,
+      merchantBalanceAtCreate: acc.balance,
+      refund: null,
+      cancelReason: null,
+    };
+    if (o.cashFen === 0) {
+      // all paid with points: paid here, so its messages and its store's day follow this commit (and only this
+      // one: a replay of the request returns the order as it is now, and counts nothing again)
+      const paid = await applyPaymentInTx(tx, o, null);
+      onCommit(tx, () => afterOrderEvent(paid, 'paid'));
+      await req.record({ orderId });
+      return paid;
+    }
+    // the order is complete and nothing left can refuse it: WeChat Pay is asked now (unless an attempt before this
+    // one asked about exactly this order), its answer overlapping the last writes and the commit
+    const ask = payAskOf(o);
+    if (!asked || !sameAsk(asked.ask, ask)) asked = askPayment(ask);
+    await Promise.all([writeDoc(tx, ORDERS_COLL, orderId, o), req.record({ orderId })]);
+    return o;
+  });
   const started = asked as Asked | null;
   const r = await payRequestFor(order, started && sameAsk(started.ask, payAskOf(order)) ? started.payment : undefined);
   return { order: orderView(r.order), pay: r.pay };

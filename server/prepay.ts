@@ -1,16 +1,15 @@
 /**
- * WeChat Pay's payment request (`unifiedOrder`, server/pay.ts) for a new order, asked as early as it can be: it is
- * most of an order creation's time (100 ms a call under the cloud profile, against 8 ms a database round trip).
+ * WeChat Pay's payment request (`unifiedOrder`, server/pay.ts) for a new order: most of an order creation's time
+ * (100 ms a call under the cloud profile, against 8 ms a database round trip), so it is asked once the order is
+ * complete — every check that can refuse it passed — while the transaction's last writes and commit go out.
  *
- * - For an order whose amount and payee are known before its transaction — an in-store payment without points, at a
- *   store this function instance saw take an order in the last minute (`knownPayee`) — it is asked before the
- *   transaction begins, for the order id the transaction will then check is free and use.
- * - Otherwise it is asked once the order is complete, while the transaction's last writes and commit go out.
- * Either way the request is used only if it is exactly the committed order's (`sameAsk`: trade, amount, payee,
- * description), else asked again. A request that is not used (the store's sub-merchant changed, the order was
- * refused, or the creation's request was a replay) leaves a trade at WeChat Pay that nobody got the payment
- * request of: no one can pay it, and it expires unpaid there (proof/checks.ts accepts such a trade only unpaid). A
- * refused order makes the instance forget the store, so a store that refuses orders gets no more early requests.
+ * The order's id is drawn before the transaction, once: an attempt that conflicts and runs again asks again about
+ * the same trade with the same details, which WeChat Pay answers with the same request (no attempt leaves a trade
+ * of its own behind). The request is used only if it is exactly the committed order's (`sameAsk`: trade, amount,
+ * payee, description), else asked again; a store whose sub-merchant or name changed between two attempts gets the
+ * order a new id (WeChat Pay refuses an id asked about again with other details: 201 商户订单号重复), and the
+ * earlier attempt's trade, which nobody got the request of, expires unpaid (proof/checks.ts accepts such a trade
+ * only unpaid). A refused order asks nothing.
  */
 import type { PaymentRequest } from '../shared/api';
 import { requestPayment } from './pay';
@@ -46,26 +45,4 @@ export function askPayment(ask: PayAsk): Asked {
 
 export function sameAsk(a: PayAsk, b: PayAsk): boolean {
   return a.outTradeNo === b.outTradeNo && a.totalFee === b.totalFee && a.subMchId === b.subMchId && a.body === b.body;
-}
-
-/** Stores this instance saw take an order lately: their sub-merchant and name (for the description), until when. */
-const payees = new Map<string, { subMchId: string; name: string; until: number }>();
-const PAYEE_MS = 60_000;
-const MAX_PAYEES = 10_000;
-
-export function knownPayee(merchantId: string, at: number): { subMchId: string; name: string } | null {
-  const p = payees.get(merchantId);
-  if (!p) return null;
-  if (p.until > at) return p;
-  payees.delete(merchantId);
-  return null;
-}
-
-export function rememberPayee(merchantId: string, subMchId: string, name: string, at: number): void {
-  if (payees.size >= MAX_PAYEES && !payees.has(merchantId)) payees.clear();
-  payees.set(merchantId, { subMchId, name, until: at + PAYEE_MS });
-}
-
-export function forgetPayee(merchantId: string): void {
-  payees.delete(merchantId);
 }
