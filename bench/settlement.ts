@@ -327,7 +327,10 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     if (cpu) console.log(`${tag} CPU per settled order: gateway ${cpu.gateway.toFixed(2)} ms (main thread ${cpu.gatewayMain.toFixed(2)} ms; ${(cpu.gatewayCores * 100).toFixed(0)}% of a core), clients ${cpu.clients.toFixed(2)} ms`);
     console.log(`${tag} by action: ${JSON.stringify(byLabel)}`);
     const byKind = new Map<string, number>();
-    for (const h of hot) byKind.set(h.doc.replace(/[:/].*$/, ''), (byKind.get(h.doc.replace(/[:/].*$/, '')) ?? 0) + h.conflicts);
+    for (const h of hot) {
+      const coll = h.doc.replace(/[:/].*$/, '');
+      byKind.set(coll, (byKind.get(coll) ?? 0) + h.conflicts);
+    }
     console.log(`${tag} lock conflicts by collection (whole run): ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
     console.log(`${tag} lock conflicts by document (whole run): ${hot.length ? hot.slice(0, 8).map((h) => `${h.doc} ${h.conflicts}`).join(', ') : 'none'}`);
 

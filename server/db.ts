@@ -259,10 +259,11 @@ export function newId(prefix: string, at: number): string {
 /**
  * Inside a transaction: a `newId` under which `coll` has no document (as of the transaction's snapshot; a
  * document created there since then makes the transaction's write of it conflict, and the retry draws again).
+ * `first`: the id to try first (one drawn before the transaction).
  */
-export async function newDocId(tx: Tx, coll: string, prefix: string, at: number): Promise<string> {
+export async function newDocId(tx: Tx, coll: string, prefix: string, at: number, first?: string): Promise<string> {
   for (let i = 0; ; i++) {
-    const id = newId(prefix, at);
+    const id = i === 0 && first ? first : newId(prefix, at);
     if (i >= 20 || !(await readDoc(tx, coll, id))) return id;
   }
 }

@@ -291,9 +291,9 @@ export async function createOrder(openid: string, p: Payload): Promise<{ order: 
       readDoc<MerchantDoc>(tx, MERCHANTS_COLL, input.merchantId),
       getParams(tx),
       getGuidePriceFen(tx),
-      // the id drawn before the transaction (its payment request may be on its way), unless an order has it: set()
-      // would replace that one
-      readDoc(tx, ORDERS_COLL, preId).then((taken) => (taken ? newDocId(tx, ORDERS_COLL, 'O', at) : preId)),
+      // the id drawn once before the transaction (every attempt asks WeChat Pay about the same trade), unless an
+      // order has it: set() would replace that one
+      newDocId(tx, ORDERS_COLL, 'O', at, preId),
       peekAccount(tx, merchantAccount(input.merchantId)),
       settleFirst(tx, merchantHolderId(input.merchantId)),
     ]);
