@@ -7,7 +7,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { createCommand, Command, DbRegExp, ServerDate, AggExpr, isPlainObject } from './commands';
-import { translateWhere, translateUpdate, resolveValue, resolvePlainData, Mongo } from './translate';
+import { translateWhere, translateUpdate, resolveValue, resolvePlainData, resolveStoredDoc, Mongo } from './translate';
 import { Engine, EngineTx, Doc, runInTx, pageLimit, docNotFound, untilDurable } from './engine';
 import { invalidParam, txFailError, CloudError } from '../errors';
 import { roundTrip } from '../profile';
@@ -311,9 +311,16 @@ export class TransactionDocument {
   }
 
   async set(opts: { data: AnyDoc }): Promise<SetResult> {
-    const data = resolvePlainData(dataOf(opts, 'document.set'), this.tx._acc.now(), 'document.set') as Doc;
-    if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-    const stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
+    const raw = dataOf(opts, 'document.set');
+    const now = this.tx._acc.now();
+    const made = resolveStoredDoc(raw, now, this.id);
+    let stats: { updated: number; created: number };
+    if (made) stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, made.doc, made));
+    else {
+      const data = resolvePlainData(raw, now, 'document.set') as Doc;
+      if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
+      stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
+    }
     return { _id: this.id, stats, errMsg: 'document.set:ok' };
   }
 
@@ -344,7 +351,10 @@ export class TransactionCollection {
 
   async add(opts: { data: AnyDoc }): Promise<AddResult> {
     const raw = dataOf(opts, 'collection.add');
-    const data = resolvePlainData(raw, this.tx._acc.now(), 'collection.add') as Doc;
+    const now = this.tx._acc.now();
+    const made = resolveStoredDoc(raw, now, null);
+    if (made) return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, made.doc, made)), errMsg: 'collection.add:ok' };
+    const data = resolvePlainData(raw, now, 'collection.add') as Doc;
     return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
   }
 

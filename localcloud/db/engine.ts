@@ -577,10 +577,12 @@ interface TxWrite {
   insert: boolean;
   /** doc as it will be stored (computed once, when first needed); cleared when doc changes. */
   stored?: { doc: Doc; text: string };
+  /** doc is in stored form already, with or without Dates (resolveStoredDoc made it). */
+  known?: { dates: boolean };
 }
 
 function storedOf(w: TxWrite): { doc: Doc; text: string } {
-  return (w.stored ??= normalizeOwnedDoc(w.doc!) as { doc: Doc; text: string });
+  return (w.stored ??= normalizeOwnedDoc(w.doc!, w.known) as { doc: Doc; text: string });
 }
 
 let txCounter = 0;
@@ -657,7 +659,8 @@ export class EngineTx {
     return this.view(coll, id);
   }
 
-  add(coll: string, data: Doc): string {
+  /** `known`: data is the document to store, `_id` first, in stored form (resolveStoredDoc made it). */
+  add(coll: string, data: Doc, known?: { dates: boolean }): string {
     this.check('collection.add');
     this.engine.checkCollection('collection.add', coll);
     const id = data._id === undefined ? newId() : String(data._id);
@@ -666,8 +669,8 @@ export class EngineTx {
       const e = requestFailed('collection.add', `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: "${id}" }`);
       throw e;
     }
-    const doc = withId(id, data);
-    this.writes.set(key(coll, id), { coll, id, doc, insert: true });
+    const w: TxWrite = known ? { coll, id, doc: data, insert: true, known } : { coll, id, doc: withId(id, data), insert: true };
+    this.writes.set(key(coll, id), w);
     return id;
   }
 
@@ -686,14 +689,14 @@ export class EngineTx {
     return 1;
   }
 
-  set(coll: string, id: string, data: Doc): { updated: number; created: number } {
+  /** `known`: as for add (data's `_id` is id). */
+  set(coll: string, id: string, data: Doc, known?: { dates: boolean }): { updated: number; created: number } {
     this.check('document.set');
     this.engine.checkCollection('document.set', coll);
     const k = key(coll, id);
     this.lock(coll, id, k);
     const { w: prev, v } = this.seen(coll, id, k);
-    const doc = withId(id, data);
-    const w: TxWrite = { coll, id, doc, insert: prev?.insert ?? false };
+    const w: TxWrite = { coll, id, doc: known ? data : withId(id, data), insert: prev?.insert ?? false, known };
     this.writes.set(k, w);
     const existed = prev ? prev.doc !== null : v !== null;
     if (!existed) return { updated: 0, created: 1 };

@@ -59,6 +59,104 @@ export function resolvePlainData(data: unknown, nowMs: number, api: string): Rec
   return v as Record<string, unknown>;
 }
 
+/**
+ * The data of a set() or add() as the document it stores, when it is plain data already in stored form
+ * (isStoredForm once resolved): a fresh copy starting with `_id: id` (`id` null: add()'s own `_id`, a string or
+ * number), made in one pass where the general path makes three (resolvePlainData, the engine's `_id` copy,
+ * normalizeOwnedDoc's check). `dates`: whether it holds Dates (a ServerDate resolved to `nowMs`). null for
+ * anything else: a command, a class instance, a number JSON would change, undefined in an array, a `__proto__`
+ * key, an `_id` other than `id`, an object that decodes as a Date. The general path resolves, checks or
+ * refuses those as it always has.
+ */
+export function resolveStoredDoc(data: unknown, nowMs: number, id: string | null): { doc: Record<string, unknown>; dates: boolean } | null {
+  if (typeof data !== 'object' || data === null || Object.getPrototypeOf(data) !== Object.prototype) return null;
+  const given = (data as Record<string, unknown>)._id;
+  let docId: string;
+  if (given === undefined) {
+    if (id === null) return null;
+    docId = id;
+  } else {
+    if (typeof given !== 'string' && typeof given !== 'number') return null;
+    docId = String(given);
+    if (docId === '' || (id !== null && docId !== id)) return null;
+  }
+  const st = { dates: false, ok: true };
+  const doc: Record<string, unknown> = { _id: docId };
+  for (const k in data as object) {
+    if (k === '_id') continue;
+    if (k === '__proto__') return null;
+    const x = (data as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    doc[k] = storedValue(x, nowMs, st);
+    if (!st.ok) return null;
+  }
+  return { doc, dates: st.dates };
+}
+
+/** resolveStoredDoc's copy of one value; `st.ok` false when the value is not stored as it is. */
+function storedValue(v: unknown, nowMs: number, st: { dates: boolean; ok: boolean }): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      if (!Number.isFinite(v) || (v === 0 && 1 / v < 0)) st.ok = false;
+      return v;
+    case 'object':
+      break;
+    default:
+      st.ok = false;
+      return v;
+  }
+  if (v === null) return null;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    let count = 0;
+    let only = '';
+    for (const k in v as object) {
+      if (k === '__proto__') {
+        st.ok = false;
+        return v;
+      }
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined) continue;
+      out[k] = storedValue(x, nowMs, st);
+      if (!st.ok) return v;
+      count++;
+      only = k;
+    }
+    if (count === 1 && only === '$date' && typeof out.$date === 'number') st.ok = false;
+    return out;
+  }
+  if (proto === Array.prototype) {
+    const a = v as unknown[];
+    const n = a.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (a[i] === undefined) {
+        st.ok = false; // a hole too: resolve keeps it undefined, which storage makes null
+        return v;
+      }
+      out[i] = storedValue(a[i], nowMs, st);
+      if (!st.ok) return v;
+    }
+    return out;
+  }
+  if (v instanceof ServerDate) {
+    st.dates = true;
+    return new Date(nowMs + (v.offset || 0));
+  }
+  if (v instanceof Date) {
+    const t = v.getTime();
+    if (Number.isNaN(t)) st.ok = false;
+    st.dates = true;
+    return new Date(t);
+  }
+  st.ok = false;
+  return v;
+}
+
 function aggToMongo(v: unknown): unknown {
   if (v instanceof AggExpr) return aggToMongo(v.expr);
   if (Array.isArray(v)) return v.map(aggToMongo);
@@ -418,11 +516,13 @@ function isStoredForm(v: unknown, st: { dates: boolean }): boolean {
 
 /**
  * normalizeDoc for a document the caller owns outright (built by the database from copies, shared with nobody:
- * not even its nested objects): when it is already in stored form it is kept as it is, without a copy.
+ * not even its nested objects): when it is already in stored form it is kept as it is, without a copy. `known`:
+ * it is, as resolveStoredDoc found (then it is not checked again).
  */
-export function normalizeOwnedDoc(doc: Record<string, unknown>): StoredDoc {
-  const st = { dates: false };
-  if (!isStoredForm(doc, st)) return normalizeDoc(doc);
+export function normalizeOwnedDoc(doc: Record<string, unknown>, known?: { dates: boolean }): StoredDoc {
+  // `known`: the document is in stored form already (resolveStoredDoc made it), with or without Dates
+  const st = known ?? { dates: false };
+  if (!known && !isStoredForm(doc, st)) return normalizeDoc(doc);
   return { doc, text: st.dates ? encodeDoc(doc) : JSON.stringify(doc) };
 }
 
