@@ -112,8 +112,11 @@ export interface StoreStats {
 interface PendingBatch {
   ops: WriteOp[];
   docs: Array<StoredDocument | null>;
-  /** One per commit: settled once the batch is written (each resumed on its own turn, see flush). */
-  waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+  /**
+   * One per commit, settled once the batch is written, each resumed on its own turn (see settle); and the
+   * answers waiting for it (durable), resumed at once.
+   */
+  waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; answer?: true }>;
   /** The cache keys its writes pinned (see pin), unpinned once it is written. */
   pins: string[];
 }
@@ -710,7 +713,7 @@ export class Store {
       if (!last) return DONE;
       b = last;
     }
-    return new Promise<void>((resolve) => b!.waiters.push({ resolve, reject: () => resolve() }));
+    return new Promise<void>((resolve) => b!.waiters.push({ resolve, reject: () => resolve(), answer: true }));
   }
 
   /** Batches sent to the writer thread, by its numbering, until their outcome is back. */
@@ -749,11 +752,15 @@ export class Store {
    * Each commit's waiter is resumed on its own macrotask (setImmediate), so what it does next — typically its
    * request's next transaction — runs to its own next commit before the next waiter resumes, as requests
    * arriving one by one would: resuming them all at once would interleave those transactions step by step and
-   * make them conflict with each other for nothing.
+   * make them conflict with each other for nothing. An answer waiting for the batch (durable) only leaves: it
+   * is resumed at once, without another turn behind every request queued meanwhile.
    */
   private settle(b: PendingBatch): void {
     this.unpin(b.pins);
-    for (const w of b.waiters) setImmediate(w.resolve);
+    for (const w of b.waiters) {
+      if (w.answer) w.resolve();
+      else setImmediate(w.resolve);
+    }
     if (this.docCache.size > this.cacheLimit) this.trimCache();
     if (this.payCache.size > this.cacheLimit) this.trimPayCache();
   }
@@ -769,7 +776,10 @@ export class Store {
     this.pinned.clear();
     this.docCache.clear();
     this.payCache.clear();
-    for (const b of all) for (const w of b.waiters) setImmediate(w.reject, e);
+    for (const b of all) for (const w of b.waiters) {
+      if (w.answer) w.reject(e);
+      else setImmediate(w.reject, e);
+    }
     if (this.writer && !this.writer.alive) {
       // the thread is gone: write on the main thread from now on
       this.writer = null;

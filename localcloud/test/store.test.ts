@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import cloud from 'wx-server-sdk';
 import { createLocalCloud, LocalCloud } from '../runtime';
-import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs, resolvePlainData, resolveValue, checkPlainData } from '../db/translate';
+import { decodeDoc, encodeDoc, normalizeDoc, normalizeOwnedDoc, cloneStored, storesAs, resolvePlainData, resolveStoredDoc, resolveValue, checkPlainData } from '../db/translate';
 import { AggExpr, ServerDate, createCommand } from '../db/commands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -142,6 +142,38 @@ describe('normalizeDoc: what storing a document does to it, without the JSON rou
       if (wantErr !== undefined) expect(() => resolvePlainData(c, now, 'document.set')).toThrow(wantErr);
       else expect(resolvePlainData(c, now, 'document.set')).toStrictEqual(want);
     }
+  });
+
+  test('resolveStoredDoc is the general path in one pass: the same stored document and text, or null', () => {
+    const now = 1_700_000_000_000;
+    const data = fc.dictionary(fc.oneof(fc.string().filter((k) => k !== 'constructor'), fc.constant('_id')), fc.oneof(value, fc.constant(new ServerDate(7))), { maxKeys: 6 });
+    let taken = 0;
+    fc.assert(
+      fc.property(data, fc.boolean(), (raw, asAdd) => {
+        const made = resolveStoredDoc(raw, now, asAdd ? null : 'x');
+        if (!made) return;
+        taken++;
+        // the general path: resolvePlainData, the engine's `_id` first, normalizeDoc
+        const resolved = resolvePlainData(raw, now, 'document.set');
+        const id = asAdd ? String(resolved._id) : 'x';
+        const withId: Record<string, unknown> = { _id: id };
+        for (const k of Object.keys(resolved)) if (k !== '_id') withId[k] = resolved[k];
+        const want = normalizeDoc(withId);
+        expect(normalizeOwnedDoc(made.doc, made).text).toBe(want.text);
+        expect(canon(made.doc)).toStrictEqual(canon(want.doc));
+        expect(made.dates).toBe(want.text.includes('"$date"'));
+      }),
+      { numRuns: 1000, seed: Number(process.env.STORE_FC_SEED ?? 20260302) },
+    );
+    expect(taken).toBeGreaterThan(50); // not vacuous: the generator makes mostly odd values, which go the general way
+    // ordinary documents take it; an add() needs its own `_id`; a set()'s `_id` must be its document's
+    expect(resolveStoredDoc({ a: '1.00', at: new ServerDate(0), list: [{ x: 1 }] }, now, 'd')).toStrictEqual({ doc: { _id: 'd', a: '1.00', at: new Date(now), list: [{ x: 1 }] }, dates: true });
+    expect(resolveStoredDoc({ a: 1 }, now, null)).toBeNull();
+    expect(resolveStoredDoc({ _id: 'e', a: 1 }, now, 'd')).toBeNull();
+    expect(resolveStoredDoc({ _id: 7, a: 1 }, now, null)).toStrictEqual({ doc: { _id: '7', a: 1 }, dates: false });
+    // what storage would change, or a command, goes the general way
+    for (const odd of [{ a: -0 }, { a: NaN }, { a: [undefined] }, { a: { $date: 5 } }, { a: createCommand().inc(1) }, { a: /x/ }, { a: 1n }])
+      expect(resolveStoredDoc(odd, now, 'd')).toBeNull();
   });
 
   test('storesAs(a, normalizeDoc(b)) is whether a and b are stored as the same text', () => {
