@@ -1,7 +1,7 @@
 import type { TestCloud } from '../localcloud/testing';
 import { conflictError } from './db';
 import {
-  ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, rid, stockOf, worldForEachTest,
+  ADMIN, activeMerchant, balanceOf, fail, treasuryOf, grantPoints, login, ok, orderDoc, product, refused, rid, stockOf, worldForEachTest,
 } from './testkit.testutil';
 
 const MIN = 60_000;
@@ -462,6 +462,70 @@ describe('orders through the gateway', () => {
     await tc.pay(pay.outTradeNo);
     sim.notify = realNotify;
     await tc.clock.advance(31 * MIN);
+    await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
+  });
+
+  test('a backlog of payments whose notifications were lost: one pass of the timeouts job settles them, several at once', async () => {
+    const { mid } = await shop();
+    const { mid: mid2 } = await shop('o_carol');
+    const sim = tc.cloud.pay as any;
+    const realNotify = sim.notify;
+    const realQuery = sim.queryOrder.bind(sim);
+    const ids: string[] = [];
+    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
+    for (let i = 0; i < 12; i++) {
+      const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: i % 2 ? mid : mid2, amountFen: 1000 + i });
+      await tc.pay(pay.outTradeNo);
+      ids.push(order.id);
+    }
+    sim.notify = realNotify;
+    // WeChat Pay answers each query after a moment: how many the job has in flight shows
+    let inFlight = 0;
+    let most = 0;
+    sim.queryOrder = async (p: unknown) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return realQuery(p);
+    };
+    try {
+      await tc.clock.advance(31 * MIN);
+      await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    } finally {
+      sim.queryOrder = realQuery;
+    }
+    for (const id of ids) expect((await orderDoc(tc, id)).status).toBe('completed');
+    expect(most).toBe(8);
+  });
+
+  test('a payment WeChat Pay confirms but that cannot be applied now is never cancelled: the next run applies it', async () => {
+    const { mid } = await shop();
+    const sim = tc.cloud.pay as any;
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
+    const realNotify = sim.notify;
+    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
+    await tc.pay(pay.outTradeNo);
+    sim.notify = realNotify;
+    // the store's holder stays locked by others for the whole run: the payment's transaction cannot commit
+    const engine = tc.cloud.engine as any;
+    const realLock = engine.lockFor.bind(engine);
+    engine.lockFor = (tx: unknown, coll: string, id: string, k?: string) => {
+      if (coll === 'holders' && id === `merchant:${mid}`) throw conflictError(`${coll}/${id} is locked by another transaction`);
+      return realLock(tx, coll, id, k);
+    };
+    let run: any;
+    try {
+      // the buyer's cancel meanwhile: refused, nothing changed
+      await refused(tc, 'order', 'o_alice', { action: 'cancel', orderId: order.id }, 'BUSY');
+      await tc.clock.advance(31 * MIN);
+      run = await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    } finally {
+      engine.lockFor = realLock;
+    }
+    expect(run.orders).toMatchObject({ paidLate: 0, paidPending: 1, cancelled: 0 });
+    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
     await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
     expect((await orderDoc(tc, order.id)).status).toBe('completed');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');

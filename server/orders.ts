@@ -35,7 +35,8 @@ import { MERCHANTS_COLL, MerchantDoc, requireMyMerchant, storeModesOf, isSeenSto
 import { PRODUCTS_COLL, ProductDoc } from './products';
 import { PURCHASES_COLL, expirePurchase } from './deposit';
 import { countSold } from './search';
-import { closeOrder, confirmsPayment, queryOrder, refund as payRefund, requestPayment } from './pay';
+import { eachAtMost } from './pool';
+import { closeOrder, confirmsPayment, PaidState, queryOrder, refund as payRefund, requestPayment } from './pay';
 import { Asked, askPayment, payAskOf, payBody, sameAsk } from './prepay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
@@ -263,7 +264,7 @@ async function payRequestFor(o: OrderDoc, started?: Promise<PaymentRequest | 'pa
   if (o.status !== 'unpaid' || o.cashFen <= 0) return { order: o, pay: null };
   const pay = await (started ?? requestPayment(payAskOf(o)));
   if (pay !== 'paid') return { order: o, pay };
-  if (!(await applyIfPaid(o))) throw new DomainError('PAY_UNAVAILABLE', '该订单的支付正在确认中，请稍后刷新');
+  if ((await applyIfPaid(o)) !== 'applied') throw new DomainError('PAY_UNAVAILABLE', '该订单的支付正在确认中，请稍后刷新');
   return { order: (await getOrder(o._id)) ?? o, pay: null };
 }
 
@@ -794,34 +795,49 @@ function readStatus(p: Payload): OrderStatus | undefined {
 
 /**
  * Before an unpaid order is cancelled: close its WeChat Pay trade so it can no longer be paid; if it was
- * paid meanwhile (the notification not yet here), process the payment instead and return 'paid'.
+ * paid meanwhile (the notification not yet here), process the payment instead and return 'paid'. 'later': WeChat
+ * Pay confirms the payment but it could not be applied now (its store's documents busy, the database failing):
+ * the order must not be cancelled; the notification's next try, or the job's next pass, applies it.
  */
-export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed'> {
+export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed' | 'later'> {
   const closed = await closeOrder(o.outTradeNo, o.subMchId);
   if (closed === 'closed') return 'closed';
-  return (await applyIfPaid(o)) ? 'paid' : 'closed';
+  const r = await applyIfPaid(o);
+  return r === 'applied' ? 'paid' : r === 'failed' ? 'later' : 'closed';
 }
 
-/** Ask WeChat Pay whether the order's trade was paid; if it confirms, apply the payment (once). True when paid. */
-async function applyIfPaid(o: OrderDoc): Promise<boolean> {
+/**
+ * Ask WeChat Pay whether the order's trade was paid; if it confirms, apply the payment (once): 'applied'; 'failed'
+ * when it confirms but the payment could not be applied; 'unpaid' otherwise (WeChat Pay does not confirm it, or
+ * cannot be asked).
+ */
+async function applyIfPaid(o: OrderDoc): Promise<'applied' | 'unpaid' | 'failed'> {
+  let q: PaidState | null;
   try {
-    const q = await queryOrder(o.outTradeNo, o.subMchId);
-    if (confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) {
-      const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
-      return r === 'paid' || r === 'duplicate';
-    }
+    q = await queryOrder(o.outTradeNo, o.subMchId);
   } catch (e) {
     console.warn('[order] queryOrder failed', o._id, e);
+    return 'unpaid';
   }
-  return false;
+  if (!confirmsPayment(q, { outTradeNo: o.outTradeNo, totalFee: o.cashFen, subMchId: o.subMchId })) return 'unpaid';
+  try {
+    const r = await onOrderPaid(o._id, o.cashFen, q.transactionId);
+    return r === 'paid' || r === 'duplicate' ? 'applied' : 'unpaid';
+  } catch (e) {
+    console.warn('[order] a payment WeChat Pay confirms could not be applied now', o._id, (e as Error)?.message ?? e);
+    return 'failed';
+  }
 }
 
+/** Orders the timeouts job settles or cancels at once (server/pool.ts). */
+export const TIMEOUTS_AT_ONCE = 8;
+
 /** What the every-minute timer does about orders and deposit purchases. */
-export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: number; confirmed: number; paidLate: number; refunds: number; purchasesCancelled: number }> {
+export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: number; confirmed: number; paidLate: number; paidPending: number; refunds: number; purchasesCancelled: number }> {
   const started = Date.now();
   const db = getDb();
   const _ = db.command;
-  const out = { cancelled: 0, confirmed: 0, paidLate: 0, refunds: 0, purchasesCancelled: 0 };
+  const out = { cancelled: 0, confirmed: 0, paidLate: 0, paidPending: 0, refunds: 0, purchasesCancelled: 0 };
   const inBudget = () => Date.now() - started < budgetMs;
   const t = now();
 
@@ -830,15 +846,22 @@ export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: 
     const res = await db.collection(ORDERS_COLL).where({ status: 'unpaid', payExpiresAt: _.lte(t) }).orderBy('payExpiresAt', 'asc').limit(100).get();
     const list = (res.data ?? []) as OrderDoc[];
     if (list.length === 0) break;
-    for (const o of list) {
-      if (!inBudget()) break;
-      const paid = o.cashFen > 0 && (await closeOrFindPaid(o)) === 'paid';
-      if (paid) out.paidLate++;
-      if (!paid) {
-        const c = await cancelOrder(null, o._id, '超时未支付，自动取消');
-        if (c?.status === 'cancelled') out.cancelled++;
-      }
-    }
+    // several at once: each waits for WeChat Pay (close, then query) and its transaction's round trips, and a
+    // backlog (notifications lost for a while, a store paid faster than it settles) is cleared that much sooner
+    await eachAtMost(
+      list,
+      TIMEOUTS_AT_ONCE,
+      async (o) => {
+        const found = o.cashFen > 0 ? await closeOrFindPaid(o) : 'closed';
+        if (found === 'paid') out.paidLate++;
+        if (found === 'later') out.paidPending++;
+        if (found === 'closed') {
+          const c = await cancelOrder(null, o._id, '超时未支付，自动取消');
+          if (c?.status === 'cancelled') out.cancelled++;
+        }
+      },
+      inBudget,
+    );
     if (list.length < 100) break;
   }
 
@@ -902,7 +925,10 @@ export const orderActions = {
     const orderId = idOf(p, 'orderId', '订单');
     const o = ownOrder(await getOrder(orderId), caller.openid);
     if (o.status !== 'unpaid') throw stateError(o, '取消');
-    if (o.cashFen > 0 && (await closeOrFindPaid(o)) === 'paid') throw new DomainError('INVALID_STATE', '订单已支付，不能取消');
+    const found = o.cashFen > 0 ? await closeOrFindPaid(o) : 'closed';
+    if (found === 'paid') throw new DomainError('INVALID_STATE', '订单已支付，不能取消');
+    // paid, but the payment could not be applied yet: nothing changed, the buyer looks again in a moment
+    if (found === 'later') throw new DomainError('BUSY', '该订单已支付，正在确认中，请稍后刷新');
     return orderView(await cancelOrder(caller.openid, orderId, '买家取消'));
   },
   async refund(p: Payload, caller: { openid: string }): Promise<Order> {
