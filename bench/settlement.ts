@@ -307,7 +307,7 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     // either would, so the job runs half an hour later (as in proof/kill), and again while it still finds orders
     // to settle or cancel — a backlog it takes several of its passes to clear — before the data is checked
     await gw.clock({ advanceMs: 31 * 60_000 });
-    const drained = { passes: 0, paidLate: 0, cancelled: 0, ms: 0 };
+    const drained = { passes: 0, paidLate: 0, paidPending: 0, cancelled: 0, ms: 0 };
     const drainFrom = performance.now();
     while (drained.passes < DRAIN_PASSES) {
       const recovery = await gw.timer('timeouts');
@@ -321,11 +321,12 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
       const done = Number(orders.paidLate ?? 0) + Number(orders.cancelled ?? 0);
       drained.paidLate += Number(orders.paidLate ?? 0);
       drained.cancelled += Number(orders.cancelled ?? 0);
+      drained.paidPending = Number(orders.paidPending ?? 0);
       if (done === 0) break;
     }
     drained.ms = performance.now() - drainFrom;
     if (drained.paidLate || drained.passes > 1)
-      console.log(`${tag} after the window: the timeouts job settled ${drained.paidLate} paid orders still waiting for their notification and cancelled ${drained.cancelled} unpaid ones, in ${drained.passes} passes (${(drained.ms / 1000).toFixed(1)} s)`);
+      console.log(`${tag} after the window: the timeouts job settled ${drained.paidLate} paid orders still waiting for their notification and cancelled ${drained.cancelled} unpaid ones, in ${drained.passes} passes (${(drained.ms / 1000).toFixed(1)} s)${drained.paidPending ? `; ${drained.paidPending} paid ones it could not apply yet were left for its next run` : ''}`);
 
     const rate = settled / elapsed;
     const req = stats.latency();
