@@ -19,6 +19,20 @@ describe('orders through the gateway', () => {
     return { mid, pid: p.id as string };
   }
 
+  /** Alice's order at the store, paid at WeChat Pay, its notification lost (the function answered nothing useful). */
+  async function paidWithoutNotification(mid: string, amountFen = 100000): Promise<string> {
+    const sim = tc.cloud.pay as any;
+    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen });
+    const realNotify = sim.notify;
+    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
+    try {
+      await tc.pay(pay.outTradeNo);
+    } finally {
+      sim.notify = realNotify;
+    }
+    return order.id as string;
+  }
+
   test('the seed example: ¥1000 in store at default params → 1000 SV, 200 SV, 50 points to the treasury', async () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });
     await login(tc, 'o_alice');
@@ -455,15 +469,10 @@ describe('orders through the gateway', () => {
 
   test('an unpaid order whose payment WeChat Pay took without a notification: the timeouts job finds it with queryOrder', async () => {
     const { mid } = await shop();
-    const sim = tc.cloud.pay as any;
-    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
-    const realNotify = sim.notify;
-    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
-    await tc.pay(pay.outTradeNo);
-    sim.notify = realNotify;
+    const orderId = await paidWithoutNotification(mid);
     await tc.clock.advance(31 * MIN);
     await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
-    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect((await orderDoc(tc, orderId)).status).toBe('completed');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
@@ -471,16 +480,9 @@ describe('orders through the gateway', () => {
     const { mid } = await shop();
     const { mid: mid2 } = await shop('o_carol');
     const sim = tc.cloud.pay as any;
-    const realNotify = sim.notify;
     const realQuery = sim.queryOrder.bind(sim);
     const ids: string[] = [];
-    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
-    for (let i = 0; i < 12; i++) {
-      const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: i % 2 ? mid : mid2, amountFen: 1000 + i });
-      await tc.pay(pay.outTradeNo);
-      ids.push(order.id);
-    }
-    sim.notify = realNotify;
+    for (let i = 0; i < 12; i++) ids.push(await paidWithoutNotification(i % 2 ? mid : mid2, 1000 + i));
     // WeChat Pay answers each query after a moment: how many the job has in flight shows
     let inFlight = 0;
     let most = 0;
@@ -502,12 +504,7 @@ describe('orders through the gateway', () => {
 
   test('a payment WeChat Pay confirms but that cannot be applied now is never cancelled: the next run applies it', async () => {
     const { mid } = await shop();
-    const sim = tc.cloud.pay as any;
-    const { order, pay } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 100000 });
-    const realNotify = sim.notify;
-    sim.notify = async () => ({ errcode: 500, errmsg: 'lost' });
-    await tc.pay(pay.outTradeNo);
-    sim.notify = realNotify;
+    const orderId = await paidWithoutNotification(mid);
     // the store's holder stays locked by others for the whole run: the payment's transaction cannot commit
     const engine = tc.cloud.engine as any;
     const realLock = engine.lockFor.bind(engine);
@@ -518,16 +515,16 @@ describe('orders through the gateway', () => {
     let run: any;
     try {
       // the buyer's cancel meanwhile: refused, nothing changed
-      await refused(tc, 'order', 'o_alice', { action: 'cancel', orderId: order.id }, 'BUSY');
+      await refused(tc, 'order', 'o_alice', { action: 'cancel', orderId }, 'BUSY');
       await tc.clock.advance(31 * MIN);
       run = await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
     } finally {
       engine.lockFor = realLock;
     }
     expect(run.orders).toMatchObject({ paidLate: 0, paidPending: 1, cancelled: 0 });
-    expect((await orderDoc(tc, order.id)).status).toBe('unpaid');
+    expect((await orderDoc(tc, orderId)).status).toBe('unpaid');
     await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
-    expect((await orderDoc(tc, order.id)).status).toBe('completed');
+    expect((await orderDoc(tc, orderId)).status).toBe('completed');
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
