@@ -390,6 +390,17 @@ describe('the writer thread (LOCALCLOUD_WRITER=thread)', () => {
     expect((await db2.collection('keys').where({ i: _.gte(30) }).count()).total).toBe(60);
     expect((await db2.collection('notes').where({ tag: 'x' }).get()).data.map((d) => d._id)).toEqual(['t']);
   });
+  test('the WAL is checkpointed into the database file while the writer writes, by a thread of its own', async () => {
+    const lc = newCloud({ LOCALCLOUD_WRITER: 'thread' });
+    const db = lc.database({ throwOnNotFound: false });
+    const file = path.join(lc.dataDir, 'db.sqlite');
+    const before = fs.statSync(file).size;
+    // ~3 MB of documents: without a checkpoint they would all still be in the WAL (the writer makes none)
+    for (let r = 0; r < 6; r++) await Promise.all(Array.from({ length: 1000 }, (_x, i) => db.collection('keys').doc(`w${r}-${i}`).set({ data: { pad: 'x'.repeat(500) } })));
+    for (const until = Date.now() + 3000; fs.statSync(file).size < before + 2_000_000 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 2_000_000);
+    expect(onDisk(lc.dataDir, 'keys').size).toBe(6000);
+  });
   test('commits arriving one per turn while a batch is being written go together in the next batch, in order', async () => {
     const lc = newCloud({ LOCALCLOUD_WRITER: 'thread' });
     const store = lc.engine.store;
