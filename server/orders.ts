@@ -800,6 +800,7 @@ function readStatus(p: Payload): OrderStatus | undefined {
  * the order must not be cancelled; the notification's next try, or the job's next pass, applies it.
  */
 export async function closeOrFindPaid(o: OrderDoc): Promise<'paid' | 'closed' | 'later'> {
+  if (o.cashFen <= 0) return 'closed'; // nothing to pay: no WeChat Pay trade
   const closed = await closeOrder(o.outTradeNo, o.subMchId);
   if (closed === 'closed') return 'closed';
   const r = await applyIfPaid(o);
@@ -852,7 +853,7 @@ export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: 
       list,
       TIMEOUTS_AT_ONCE,
       async (o) => {
-        const found = o.cashFen > 0 ? await closeOrFindPaid(o) : 'closed';
+        const found = await closeOrFindPaid(o);
         if (found === 'paid') out.paidLate++;
         if (found === 'later') out.paidPending++;
         if (found === 'closed') {
@@ -925,7 +926,7 @@ export const orderActions = {
     const orderId = idOf(p, 'orderId', '订单');
     const o = ownOrder(await getOrder(orderId), caller.openid);
     if (o.status !== 'unpaid') throw stateError(o, '取消');
-    const found = o.cashFen > 0 ? await closeOrFindPaid(o) : 'closed';
+    const found = await closeOrFindPaid(o);
     if (found === 'paid') throw new DomainError('INVALID_STATE', '订单已支付，不能取消');
     // paid, but the payment could not be applied yet: nothing changed, the buyer looks again in a moment
     if (found === 'later') throw new DomainError('BUSY', '该订单已支付，正在确认中，请稍后刷新');
