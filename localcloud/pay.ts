@@ -362,19 +362,19 @@ export class PaySimulator {
       isSubscribe: 'N',
       mchId: SP_MCH_ID,
       nonceStr: hex(8),
-      openid: o.payer ?? undefined,
       outTradeNo: o.outTradeNo,
       resultCode: 'SUCCESS',
       returnCode: 'SUCCESS',
       subAppid: this.cloud.appid,
       subIsSubscribe: 'N',
       subMchId: o.subMchId,
-      subOpenid: o.payer ?? undefined,
-      timeEnd: o.timeEnd,
       totalFee: o.totalFee,
       tradeType: 'JSAPI',
-      transactionId: o.transactionId,
     };
+    // what JSON makes of it (no undefined value): the event is handed to the function as it is (invoke's ownEvent)
+    if (o.payer != null) ev.openid = ev.subOpenid = o.payer;
+    if (o.timeEnd !== undefined) ev.timeEnd = o.timeEnd;
+    if (o.transactionId !== undefined) ev.transactionId = o.transactionId;
     if (o.attach !== undefined) ev.attach = o.attach;
     return ev;
   }
@@ -425,7 +425,7 @@ export class PaySimulator {
     let result: unknown;
     let ok = false;
     try {
-      result = await this.cloud.invoke(o.functionName, this.notificationEvent(o), { SOURCE: 'wx_paycallback' });
+      result = await this.cloud.invoke(o.functionName, this.notificationEvent(o), { SOURCE: 'wx_paycallback' }, true);
       ok = !!result && typeof result === 'object' && (result as { errcode?: unknown }).errcode === 0;
     } catch (e) {
       result = { thrown: (e as Error)?.message ?? String(e) };

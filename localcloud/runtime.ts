@@ -208,9 +208,10 @@ export class LocalCloud {
   /**
    * Invoke a cloud function as the cloud would: the event is JSON-serialized, getWXContext() returns `ctx`
    * (SOURCE defaults to wx_client), and the result comes back JSON-serialized. Rejects when the function throws.
+   * `ownEvent`: as invokeJson's (the caller gives up an event that is already what JSON would make of it).
    */
-  async invoke(name: string, event: unknown, ctx: InvokeContext = {}): Promise<unknown> {
-    return JSON.parse(await this.invokeJson(name, event, ctx));
+  async invoke(name: string, event: unknown, ctx: InvokeContext = {}, ownEvent = false): Promise<unknown> {
+    return JSON.parse(await this.invokeJson(name, event, ctx, ownEvent));
   }
 
   /**

@@ -60,18 +60,30 @@ function isNotFound(e: unknown): boolean {
   return /not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(msg);
 }
 
-/** Read one document by id, inside a transaction or not; null when it does not exist. */
-export async function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+function docOf(res: any): AnyDoc | null {
+  const data = res?.data;
+  if (data === null || data === undefined) return null;
+  if (Array.isArray(data)) return data[0] ?? null;
+  return data;
+}
+
+function nullIfNotFound(e: unknown): null {
+  if (isNotFound(e)) return null;
+  throw e;
+}
+
+/**
+ * Read one document by id, inside a transaction or not; null when it does not exist. (A promise chain, not an
+ * async function: the commonest step of every function, and each promise costs the async context's hooks.)
+ */
+export function readDoc<T = AnyDoc>(src: Tx | any, coll: string, id: string): Promise<(T & { _id: string }) | null> {
+  let asked: Promise<unknown>;
   try {
-    const res = await src.collection(coll).doc(id).get();
-    const data = res?.data;
-    if (data === null || data === undefined) return null;
-    if (Array.isArray(data)) return (data[0] as T & { _id: string }) ?? null;
-    return data as T & { _id: string };
+    asked = src.collection(coll).doc(id).get();
   } catch (e) {
-    if (isNotFound(e)) return null;
-    throw e;
+    return new Promise((resolve) => resolve(nullIfNotFound(e)));
   }
+  return asked.then(docOf, nullIfNotFound) as Promise<(T & { _id: string }) | null>;
 }
 
 /**
@@ -95,6 +107,14 @@ function stripId(data: AnyDoc): AnyDoc {
   return rest;
 }
 
+/** A copy of `data` with `id` as its _id (last), in one pass. */
+function withId(data: AnyDoc, id: string): AnyDoc {
+  const out: AnyDoc = {};
+  for (const k of Object.keys(data)) if (k !== '_id') out[k] = data[k];
+  out._id = id;
+  return out;
+}
+
 export function isDuplicateKey(e: unknown): boolean {
   const o = e as { message?: string; errMsg?: string };
   return /E11000|duplicate key/i.test(`${o?.message ?? ''} ${o?.errMsg ?? ''}`);
@@ -110,18 +130,25 @@ export function conflictError(detail: string): Error {
  * created it since this one looked, the add fails and the whole transaction runs again (and then finds it),
  * where a `set` would have silently replaced it: CloudBase does not re-check at commit what was read.
  */
-export async function createDoc(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<void> {
-  try {
-    await tx.collection(coll).add({ data: { ...stripId(data), _id: id } });
-  } catch (e) {
+export function createDoc(tx: Tx, coll: string, id: string, data: AnyDoc): Promise<unknown> {
+  const refused = (e: unknown): never => {
     if (isDuplicateKey(e)) throw conflictError(`${coll}/${id} was created by another transaction`);
     throw e;
+  };
+  try {
+    return tx.collection(coll).add({ data: withId(data, id) }).then(undefined, refused);
+  } catch (e) {
+    return Promise.reject(e).then(undefined, refused);
   }
 }
 
-/** Create or replace a document by id. */
-export async function writeDoc(src: Tx | any, coll: string, id: string, data: AnyDoc): Promise<void> {
-  await src.collection(coll).doc(id).set({ data: stripId(data) });
+/** Create or replace a document by id (the SDK's answer: callers only wait for it). */
+export function writeDoc(src: Tx | any, coll: string, id: string, data: AnyDoc): Promise<unknown> {
+  try {
+    return src.collection(coll).doc(id).set({ data: stripId(data) });
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Update fields of a document by id. */

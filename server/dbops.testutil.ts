@@ -20,7 +20,8 @@ export interface DbOp {
   /**
    * The sequential round trip it went out in: a new one when no other operation was in flight as it started,
    * else the one in flight (operations sent together — Promise.all — share one). Approximate: of two chains run
-   * in parallel, the longer one is counted.
+   * in parallel, the longer one is counted. Exact only with a round trip's latency (a profile's dbRoundTripMs):
+   * without one, an operation may be answered before a sibling sent in the same wave has gone out.
    */
   wave?: number;
 }

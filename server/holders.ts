@@ -202,8 +202,11 @@ export function initialStateDoc(firstDay: string): ReleaseStateDoc {
 }
 
 /** The release state as stored, or null before the first holder / first release. */
-export async function readReleaseState(src: Src): Promise<ReleaseStateDoc | null> {
-  const doc = await readDoc<ReleaseStateDoc>(src, RELEASE_COLL, RELEASE_STATE_ID);
+export function readReleaseState(src: Src): Promise<ReleaseStateDoc | null> {
+  return readDoc<ReleaseStateDoc>(src, RELEASE_COLL, RELEASE_STATE_ID).then(releaseStateOf);
+}
+
+function releaseStateOf(doc: ReleaseStateDoc | null): ReleaseStateDoc | null {
   if (!doc) return null;
   // the stored fields over the defaults, without _id (a loop: object rest takes V8's slow path, and every order
   // reads the state four times)
@@ -320,9 +323,8 @@ function stripped<T extends { _id?: string }>(doc: T): T {
   return rest as T;
 }
 
-export async function readHolder(src: Src, holderId: string): Promise<HolderDoc | null> {
-  const doc = await readDoc<HolderDoc>(src, HOLDERS_COLL, holderId);
-  return doc ? stripped(doc) : null;
+export function readHolder(src: Src, holderId: string): Promise<HolderDoc | null> {
+  return readDoc<HolderDoc>(src, HOLDERS_COLL, holderId).then((doc) => (doc ? stripped(doc) : null));
 }
 
 // ------------------------------------------------------------------ the write
@@ -345,15 +347,15 @@ export interface HolderChange {
  * is then the last committed version and stays so until it commits. Returns false if the document does not
  * exist yet (its creation by `set` conflicts with a concurrent creation instead).
  */
-export async function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
-  try {
-    // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
-    const r = (await tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } })) as { stats?: { updated?: number } } | undefined;
-    return (r?.stats?.updated ?? 1) > 0;
-  } catch (e) {
-    if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
-    throw e;
-  }
+export function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
+  // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
+  return (tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } }) as Promise<{ stats?: { updated?: number } } | undefined>).then(
+    (r) => (r?.stats?.updated ?? 1) > 0,
+    (e: unknown) => {
+      if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
+      throw e;
+    },
+  );
 }
 
 /** What runs after a holder was written in a transaction (a merchant's activation, server/merchants.ts). */

@@ -25,7 +25,7 @@ import type { Address, FulfilmentMode, Order, OrderKind, OrderLine, OrderStatus,
 import { FULFILMENT_LABELS, PICKUP_CODE_RE, allowedModes, isFulfilmentMode, needsShipping, normalizeAddress, pickupCodeOf, settlesOnPayment } from '../shared/fulfilment';
 import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
-import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
+import { maxPointsForAmount, OrderRebate, orderRebate, splitPayment } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
@@ -466,7 +466,7 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
   };
   // same transaction: same values; the deduction is posted last, with the settlement's points (in store and dine-in), so the
   // store's account — which all its payments lock — is held for the last few round trips only
-  if (settlesOnPayment(o.kind, o.fulfilment)) return settleInTx(tx, o, { params, guidePriceFen }, deduction);
+  if (settlesOnPayment(o.kind, o.fulfilment)) return settleInTx(tx, o, { params, guidePriceFen, rebate }, deduction);
   await Promise.all([deduction ? postEntry(tx, deduction) : null, writeDoc(tx, ORDERS_COLL, o._id, o)]);
   return o;
 }
@@ -475,14 +475,17 @@ export async function applyPaymentInTx(tx: Tx, order: OrderDoc, transactionId: s
  * Settlement (SPEC §4.4), once per order: the points offset goes from the hold to the merchant; the buyer
  * and the merchant are credited shared value at this moment's parameters; the merchant's settled sales grow.
  */
-export async function settleInTx(tx: Tx, order: OrderDoc, read?: { params: Params; guidePriceFen: number }, deduction?: PostEntryInput | null): Promise<OrderDoc> {
+export async function settleInTx(
+  tx: Tx,
+  order: OrderDoc,
+  read?: { params: Params; guidePriceFen: number; rebate: OrderRebate },
+  deduction?: PostEntryInput | null,
+): Promise<OrderDoc> {
   if (order.settled) return order;
   // the parameters and guide price in force: as this transaction reads them (the caller may pass what it read
-  // in this same transaction — the same snapshot, so the same values)
-  const params = read?.params ?? (await getParams(tx));
-  const guidePriceFen = read?.guidePriceFen ?? (await getGuidePriceFen(tx));
+  // in this same transaction — the same snapshot, so the same values — and the order's rebate at them)
   const at = now();
-  const rebate = orderRebate({ cashFen: order.cashFen, params, guidePriceFen });
+  const rebate = read?.rebate ?? orderRebate({ cashFen: order.cashFen, params: await getParams(tx), guidePriceFen: await getGuidePriceFen(tx) });
   // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
   // store's documents, which all its payments lock, are then held for the last round trips only. (The two credits of
   // one transaction draw different W shards: server/holders.ts drawShard.)

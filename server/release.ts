@@ -227,7 +227,7 @@ async function releaseInTx(tx: Tx, state: ReleaseStateDoc, day: string, by: stri
   // transaction: an order settling now conflicts and retries after the release, instead of the release
   // retrying behind a stream of orders.
   let weightAfter = rel.newEpoch ? ZERO : totals.weight;
-  const stamps: Promise<void>[] = [];
+  const stamps: Promise<unknown>[] = [];
   for (let k = 0; k < SV_SHARDS; k++) {
     const s = shardInEpoch(totals.shards[k], state.epoch);
     const base: ShardDoc = rel.newEpoch ? { ...s, epoch: next.epoch, weight: '0', holders: 0 } : s;

@@ -56,7 +56,7 @@ export async function setStockInTx(tx: Tx, productId: string, stock: number, pre
   const n = shardCountFor(stock);
   const shares = dealStock(stock, n);
   const at = now();
-  const writes: Promise<void>[] = [];
+  const writes: Promise<unknown>[] = [];
   for (let k = 0; k < Math.max(n, previousShards); k++) {
     writes.push(writeDoc(tx, STOCK_COLL, stockShardId(productId, k), { productId, k, stock: k < n ? shares[k] : 0, updatedAt: at }));
   }

@@ -5,6 +5,7 @@
  */
 import type { ApiResult } from '../shared/api';
 import { startTestCloud, TestCloud } from '../localcloud/testing';
+import type { ProfileOption } from '../localcloud/profile';
 import { userAvailable, userEscrow, verifyLedger } from './ledger';
 
 export const ADMIN = 'o_admin';
@@ -17,14 +18,16 @@ export function rid(tag = 'r'): string {
 }
 
 /** A fresh test cloud (temporary data folder, gateway on a free port) with ADMIN as the env admin, at T0. */
-export async function startWorld(opts: { now?: number; frozenClock?: boolean } = {}): Promise<TestCloud> {
+export async function startWorld(opts: { now?: number; frozenClock?: boolean; profile?: ProfileOption } = {}): Promise<TestCloud> {
   process.env.ADMIN_OPENIDS = ADMIN;
-  return startTestCloud({ now: opts.now ?? T0, frozenClock: opts.frozenClock });
+  return startTestCloud({ now: opts.now ?? T0, frozenClock: opts.frozenClock, profile: opts.profile });
 }
 
 export interface WorldOptions {
   now?: number;
   frozenClock?: boolean;
+  /** The cloud profile's settings for this world (default: CLOUD_PROFILE's, localcloud/profile.ts). */
+  profile?: ProfileOption;
   /** Runs once the world is up (e.g. logins every test expects). */
   setup?: (tc: TestCloud) => Promise<unknown>;
 }

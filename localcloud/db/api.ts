@@ -21,6 +21,23 @@ function trip<T>(acc: EngineAccess, op: () => T | Promise<T>): Promise<T> {
   return roundTrip(acc.engine().profile.dbRoundTripMs, op, checkAlive);
 }
 
+/**
+ * A database call whose arguments are checked here, before its round trip: `prepare` returns the server's work,
+ * and a throw in it becomes the call's rejection, as in an async method. The methods below are plain functions
+ * returning the round trip's promise, not async ones: a database call is the commonest step of every function,
+ * and each promise an async method adds (its own, and the one its `await` makes while the async context's hooks
+ * are on: context.ts) costs the hooks again.
+ */
+function call<T>(acc: EngineAccess, prepare: () => () => T | Promise<T>): Promise<T> {
+  let op: () => T | Promise<T>;
+  try {
+    op = prepare();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return trip(acc, op);
+}
+
 export type AnyDoc = Record<string, any>;
 
 export interface GetResult { data: AnyDoc[]; errMsg: string }
@@ -116,7 +133,7 @@ export class Query {
     return translateWhere(resolveValue(this.st.where, this.acc.now()));
   }
 
-  async get(): Promise<GetResult> {
+  get(): Promise<GetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.get', this.collectionName);
@@ -130,7 +147,7 @@ export class Query {
     });
   }
 
-  async count(): Promise<CountResult> {
+  count(): Promise<CountResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('collection.count', this.collectionName);
@@ -139,22 +156,24 @@ export class Query {
   }
 
   /** Update every matching document (not transactional; each document atomically). */
-  async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
-    const e = this.acc.engine();
-    e.checkCollection('collection.update', this.collectionName);
-    if (!this.st.hasWhere) throw invalidParam('collection.update', 'update() on a collection needs a where() condition');
-    const mod = translateUpdate(resolveValue(dataOf(opts, 'collection.update'), this.acc.now()), 'collection.update');
-    const updated = await trip(this.acc, () => e.updateWhere(this.collectionName, this.mongo(), mod));
-    return { stats: { updated }, errMsg: 'collection.update:ok' };
+  update(opts: { data: AnyDoc }): Promise<UpdateResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('collection.update', this.collectionName);
+      if (!this.st.hasWhere) throw invalidParam('collection.update', 'update() on a collection needs a where() condition');
+      const mod = translateUpdate(resolveValue(dataOf(opts, 'collection.update'), this.acc.now()), 'collection.update');
+      return async () => ({ stats: { updated: await e.updateWhere(this.collectionName, this.mongo(), mod) }, errMsg: 'collection.update:ok' });
+    });
   }
 
   /** Remove every matching document. */
-  async remove(): Promise<RemoveResult> {
-    const e = this.acc.engine();
-    e.checkCollection('collection.remove', this.collectionName);
-    if (!this.st.hasWhere) throw invalidParam('collection.remove', 'remove() on a collection needs a where() condition');
-    const removed = await trip(this.acc, () => e.removeWhere(this.collectionName, this.mongo()));
-    return { stats: { removed }, errMsg: 'collection.remove:ok' };
+  remove(): Promise<RemoveResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('collection.remove', this.collectionName);
+      if (!this.st.hasWhere) throw invalidParam('collection.remove', 'remove() on a collection needs a where() condition');
+      return async () => ({ stats: { removed: await e.removeWhere(this.collectionName, this.mongo()) }, errMsg: 'collection.remove:ok' });
+    });
   }
 }
 
@@ -171,14 +190,15 @@ export class CollectionReference extends Query {
     return new DocumentReference(this.acc, this.collectionName, checkId(id, 'collection.doc'), this.dbOpts);
   }
 
-  async add(opts: { data: AnyDoc }): Promise<AddResult> {
-    const e = this.acc.engine();
-    e.checkCollection('collection.add', this.collectionName);
-    const raw = dataOf(opts, 'collection.add');
-    if (Array.isArray(raw)) throw invalidParam('collection.add', 'adding an array of documents is not supported in a cloud function');
-    const data = resolvePlainData(raw, this.acc.now(), 'collection.add') as Doc;
-    const _id = await trip(this.acc, () => e.add(this.collectionName, data));
-    return { _id, errMsg: 'collection.add:ok' };
+  add(opts: { data: AnyDoc }): Promise<AddResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('collection.add', this.collectionName);
+      const raw = dataOf(opts, 'collection.add');
+      if (Array.isArray(raw)) throw invalidParam('collection.add', 'adding an array of documents is not supported in a cloud function');
+      const data = resolvePlainData(raw, this.acc.now(), 'collection.add') as Doc;
+      return async () => ({ _id: await e.add(this.collectionName, data), errMsg: 'collection.add:ok' });
+    });
   }
 
   aggregate(): Aggregate {
@@ -196,7 +216,7 @@ export class DocumentReference {
     return d;
   }
 
-  async get(): Promise<DocGetResult> {
+  get(): Promise<DocGetResult> {
     return trip(this.acc, () => {
       const e = this.acc.engine();
       e.checkCollection('document.get', this.collectionName);
@@ -210,28 +230,31 @@ export class DocumentReference {
     });
   }
 
-  async set(opts: { data: AnyDoc }): Promise<SetResult> {
-    const e = this.acc.engine();
-    e.checkCollection('document.set', this.collectionName);
-    const data = resolvePlainData(dataOf(opts, 'document.set'), this.acc.now(), 'document.set') as Doc;
-    if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-    const stats = await trip(this.acc, () => e.setDoc(this.collectionName, this.id, data));
-    return { _id: this.id, stats, errMsg: 'document.set:ok' };
+  set(opts: { data: AnyDoc }): Promise<SetResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('document.set', this.collectionName);
+      const data = resolvePlainData(dataOf(opts, 'document.set'), this.acc.now(), 'document.set') as Doc;
+      if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
+      return async () => ({ _id: this.id, stats: await e.setDoc(this.collectionName, this.id, data), errMsg: 'document.set:ok' });
+    });
   }
 
-  async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
-    const e = this.acc.engine();
-    e.checkCollection('document.update', this.collectionName);
-    const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.acc.now()), 'document.update');
-    const updated = await trip(this.acc, () => e.updateDoc(this.collectionName, this.id, mod));
-    return { stats: { updated }, errMsg: 'document.update:ok' };
+  update(opts: { data: AnyDoc }): Promise<UpdateResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('document.update', this.collectionName);
+      const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.acc.now()), 'document.update');
+      return async () => ({ stats: { updated: await e.updateDoc(this.collectionName, this.id, mod) }, errMsg: 'document.update:ok' });
+    });
   }
 
-  async remove(): Promise<RemoveResult> {
-    const e = this.acc.engine();
-    e.checkCollection('document.remove', this.collectionName);
-    const removed = await trip(this.acc, () => e.removeDoc(this.collectionName, this.id));
-    return { stats: { removed }, errMsg: 'document.remove:ok' };
+  remove(): Promise<RemoveResult> {
+    return call(this.acc, () => {
+      const e = this.acc.engine();
+      e.checkCollection('document.remove', this.collectionName);
+      return async () => ({ stats: { removed: await e.removeDoc(this.collectionName, this.id) }, errMsg: 'document.remove:ok' });
+    });
   }
 }
 
@@ -299,7 +322,7 @@ export class Aggregate {
 export class TransactionDocument {
   constructor(private tx: Transaction, private coll: string, readonly id: string) {}
 
-  async get(): Promise<DocGetResult> {
+  get(): Promise<DocGetResult> {
     return trip(this.tx._acc, () => {
       const doc = this.tx._etx.get(this.coll, this.id);
       if (!doc) {
@@ -310,27 +333,27 @@ export class TransactionDocument {
     });
   }
 
-  async set(opts: { data: AnyDoc }): Promise<SetResult> {
-    const raw = dataOf(opts, 'document.set');
-    const now = this.tx._acc.now();
-    const made = resolveStoredDoc(raw, now, this.id);
-    let stats: { updated: number; created: number };
-    if (made) stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, made.doc, made));
-    else {
+  set(opts: { data: AnyDoc }): Promise<SetResult> {
+    return call(this.tx._acc, () => {
+      const raw = dataOf(opts, 'document.set');
+      const now = this.tx._acc.now();
+      const made = resolveStoredDoc(raw, now, this.id);
+      if (made) return () => ({ _id: this.id, stats: this.tx._etx.set(this.coll, this.id, made.doc, made), errMsg: 'document.set:ok' });
       const data = resolvePlainData(raw, now, 'document.set') as Doc;
       if ('_id' in data && String(data._id) !== this.id) throw invalidParam('document.set', '_id in data differs from doc(id)');
-      stats = await trip(this.tx._acc, () => this.tx._etx.set(this.coll, this.id, data));
-    }
-    return { _id: this.id, stats, errMsg: 'document.set:ok' };
+      return () => ({ _id: this.id, stats: this.tx._etx.set(this.coll, this.id, data), errMsg: 'document.set:ok' });
+    });
   }
 
-  async update(opts: { data: AnyDoc }): Promise<UpdateResult> {
-    const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
-    return { stats: { updated: await trip(this.tx._acc, () => this.tx._etx.update(this.coll, this.id, mod)) }, errMsg: 'document.update:ok' };
+  update(opts: { data: AnyDoc }): Promise<UpdateResult> {
+    return call(this.tx._acc, () => {
+      const mod = translateUpdate(resolveValue(dataOf(opts, 'document.update'), this.tx._acc.now()), 'document.update');
+      return () => ({ stats: { updated: this.tx._etx.update(this.coll, this.id, mod) }, errMsg: 'document.update:ok' });
+    });
   }
 
-  async remove(): Promise<RemoveResult> {
-    return { stats: { removed: await trip(this.tx._acc, () => this.tx._etx.remove(this.coll, this.id)) }, errMsg: 'document.remove:ok' };
+  remove(): Promise<RemoveResult> {
+    return trip(this.tx._acc, () => ({ stats: { removed: this.tx._etx.remove(this.coll, this.id) }, errMsg: 'document.remove:ok' }));
   }
 }
 
@@ -349,13 +372,15 @@ export class TransactionCollection {
     return new TransactionDocument(this.tx, this.name, checkId(id, 'transaction.collection.doc'));
   }
 
-  async add(opts: { data: AnyDoc }): Promise<AddResult> {
-    const raw = dataOf(opts, 'collection.add');
-    const now = this.tx._acc.now();
-    const made = resolveStoredDoc(raw, now, null);
-    if (made) return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, made.doc, made)), errMsg: 'collection.add:ok' };
-    const data = resolvePlainData(raw, now, 'collection.add') as Doc;
-    return { _id: await trip(this.tx._acc, () => this.tx._etx.add(this.name, data)), errMsg: 'collection.add:ok' };
+  add(opts: { data: AnyDoc }): Promise<AddResult> {
+    return call(this.tx._acc, () => {
+      const raw = dataOf(opts, 'collection.add');
+      const now = this.tx._acc.now();
+      const made = resolveStoredDoc(raw, now, null);
+      if (made) return () => ({ _id: this.tx._etx.add(this.name, made.doc, made), errMsg: 'collection.add:ok' });
+      const data = resolvePlainData(raw, now, 'collection.add') as Doc;
+      return () => ({ _id: this.tx._etx.add(this.name, data), errMsg: 'collection.add:ok' });
+    });
   }
 
   // Present only to refuse clearly at run time; the TypeScript type of a transaction collection lacks them.
