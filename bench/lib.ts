@@ -38,6 +38,27 @@ export function machine(): { text: string; nproc: number; cpu: string; node: str
   return { text, nproc, cpu, node, date, load };
 }
 
+/** The machine's CPU time so far (Linux /proc/stat, all CPUs, in clock ticks): all of it, and what was stolen. */
+export function machineTicks(): { total: number; steal: number } | null {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { total, steal: f[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The share of the machine's CPU time the hypervisor gave to other guests between two readings (steal): on a
+ * shared virtual machine, the same run is slower by about that much, so a figure is read with it.
+ */
+export function stealShare(from: ReturnType<typeof machineTicks>, to: ReturnType<typeof machineTicks>): number | null {
+  if (!from || !to || to.total <= from.total) return null;
+  return (to.steal - from.steal) / (to.total - from.total);
+}
+
 export function argValue(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;

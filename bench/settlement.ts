@@ -39,7 +39,7 @@ import { checkWorld } from '../proof/checks';
 import { gatewayBundle, startGatewayChild } from '../proof/child';
 import { SourceMapConsumer } from 'source-map-js';
 import { buildWorld, Gateway, mulberry32, percentile, rid, Stats } from '../proof/kit';
-import { argValue, hasFlag, machine, writeSection } from './lib';
+import { argValue, hasFlag, machine, machineTicks, stealShare, writeSection } from './lib';
 import { ProfileName, resolveProfile } from '../localcloud/profile';
 import { businessDay, releaseMoment } from '../shared/time';
 
@@ -172,6 +172,8 @@ interface RunResult {
   byLabel: ReturnType<Stats['byLabel']>;
   /** CPU per settled order: the gateway (all threads, its main thread) and the clients' process. */
   cpu: { gateway: number; gatewayMain: number; gatewayCores: number; clients: number } | null;
+  /** The machine's CPU time stolen by the hypervisor in the window (0–1), where /proc/stat tells. */
+  steal: number | null;
   checks: { errors: string[]; settled: number };
   profile: string[];
   /** Per-order latency in the window, and BUSY answers. */
@@ -247,6 +249,7 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     const clockOffset = Number((await gw.raw('GET', '/__local/clock', undefined)).body?.data?.offsetMs ?? 0);
     const cpu0 = cpuOf(pid);
     const mine0 = process.cpuUsage();
+    const ticks0 = machineTicks();
     const start = performance.now();
     const windowFrom = Date.now();
     end = windowFrom + o.seconds * 1000;
@@ -269,6 +272,7 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     const elapsed = (performance.now() - start) / 1000;
     const cpu1 = cpuOf(pid);
     const mine = process.cpuUsage(mine0);
+    const steal = stealShare(ticks0, machineTicks());
     gw.stats = null;
     let unsettled = 0;
     if (!o.waitSettled) {
@@ -347,6 +351,7 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     console.log(`${tag} per request: p50 ${req.p50.toFixed(1)} ms, p95 ${req.p95.toFixed(1)} ms, p99 ${req.p99.toFixed(1)} ms (${stats.outcomes.length} requests, ${failures.length} refused: ${JSON.stringify(stats.codes())})`);
     console.log(`${tag} per order (${o.waitSettled ? 'create + pay, the pay answered once its notification was' : 'from its creation to its notification acknowledged'}): p50 ${ord.p50.toFixed(1)} ms, p95 ${ord.p95.toFixed(1)} ms, p99 ${ord.p99.toFixed(1)} ms`);
     if (cpu) console.log(`${tag} CPU per settled order: gateway ${cpu.gateway.toFixed(2)} ms (main thread ${cpu.gatewayMain.toFixed(2)} ms; ${(cpu.gatewayCores * 100).toFixed(0)}% of a core), clients ${cpu.clients.toFixed(2)} ms`);
+    if (steal !== null) console.log(`${tag} the machine's CPU time stolen by the hypervisor during the window (steal): ${(steal * 100).toFixed(1)} %`);
     console.log(`${tag} by action: ${JSON.stringify(byLabel)}`);
     const byKind = new Map<string, number>();
     for (const h of hot) {
@@ -376,7 +381,7 @@ async function runOnce(o: { waitSettled: boolean; releaseAt?: number; clients: n
     await lc.close();
     console.log(`${tag} afterwards: ${w.orders} orders, ${w.settled} settled, ledger ${w.ledgerEntries} entries; ${w.errors.length ? `ERRORS:\n${w.errors.slice(0, 20).join('\n')}` : 'every check holds'}`);
     const busy = stats.outcomes.filter((x) => x.code === 'BUSY').length;
-    return { rate, settled, elapsed, req, ord, requests: stats.outcomes.length, failures: failures.length, codes: stats.codes(), byLabel, cpu, checks: { errors: w.errors, settled: w.settled }, profile, busy, setupRetries: world.setupRetries, setupMs };
+    return { rate, settled, elapsed, req, ord, requests: stats.outcomes.length, failures: failures.length, codes: stats.codes(), byLabel, cpu, steal, checks: { errors: w.errors, settled: w.settled }, profile, busy, setupRetries: world.setupRetries, setupMs };
   } finally {
     gw.close();
     await child.kill();
@@ -431,7 +436,7 @@ async function main() {
   const okP99 = r.req.p99 < 100 ? 'met' : 'missed';
   const errors = results.reduce((n, x) => n + x.checks.errors.length, 0);
   if (runs > 1) {
-    console.log(`[bench:settlement] ${runs} runs: ${results.map((x) => `${x.rate.toFixed(0)}/s p99 ${x.req.p99.toFixed(0)} ms`).join('; ')}; median ${median(results.map((x) => x.rate)).toFixed(0)}/s`);
+    console.log(`[bench:settlement] ${runs} runs: ${results.map((x) => `${x.rate.toFixed(0)}/s p99 ${x.req.p99.toFixed(0)} ms${x.steal === null ? '' : ` steal ${(x.steal * 100).toFixed(1)} %`}`).join('; ')}; median ${median(results.map((x) => x.rate)).toFixed(0)}/s`);
   }
   const profile = results.find((x) => x.profile.length)?.profile ?? [];
   if (hasFlag('write') && (!cost || cloudProfile !== 'local')) {
