@@ -348,14 +348,18 @@ export interface HolderChange {
  * exist yet (its creation by `set` conflicts with a concurrent creation instead).
  */
 export function lockDoc(tx: Tx, coll: string, id: string): Promise<boolean> {
-  // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
-  return (tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } }) as Promise<{ stats?: { updated?: number } } | undefined>).then(
-    (r) => (r?.stats?.updated ?? 1) > 0,
-    (e: unknown) => {
-      if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
-      throw e;
-    },
-  );
+  const missing = (e: unknown): false => {
+    if (/not exist|not found|does not exist|DOCUMENT_NOT_EXIST|-502004/i.test(String((e as Error)?.message ?? e))) return false;
+    throw e;
+  };
+  let asked: Promise<{ stats?: { updated?: number } } | undefined>;
+  try {
+    // the same lock field as db.ts lockAndRead (a counter): one convention for every locked document
+    asked = tx.collection(coll).doc(id).update({ data: { lockSeq: getDb().command.inc(1) } }) as typeof asked;
+  } catch (e) {
+    return new Promise((resolve) => resolve(missing(e)));
+  }
+  return asked.then((r) => (r?.stats?.updated ?? 1) > 0, missing);
 }
 
 /** What runs after a holder was written in a transaction (a merchant's activation, server/merchants.ts). */

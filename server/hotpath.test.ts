@@ -12,7 +12,7 @@ describe('round trips of the payment path', () => {
   let tc: TestCloud;
   // with a round trip's latency, as on the platform: operations sent together are then in flight together, so the
   // count of sequential round trips does not depend on how many promise steps the runtime's code takes between them
-  worldForEachTest((c) => (tc = c), { profile: { dbRoundTripMs: 2 } });
+  worldForEachTest((c) => (tc = c), { profile: { name: 'local', dbRoundTripMs: 2 } });
 
   test('an in-store payment, part paid with points: operations counted, nothing shared written', async () => {
     const mid = await activeMerchant(tc, 'o_bob', { depositPoints: '250' });

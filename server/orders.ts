@@ -25,7 +25,8 @@ import type { Address, FulfilmentMode, Order, OrderKind, OrderLine, OrderStatus,
 import { FULFILMENT_LABELS, PICKUP_CODE_RE, allowedModes, isFulfilmentMode, needsShipping, normalizeAddress, pickupCodeOf, settlesOnPayment } from '../shared/fulfilment';
 import { Dec, ZERO, dec, formatPointsText, toAmountString } from '../shared/decimal';
 import { DomainError } from '../shared/errors';
-import { maxPointsForAmount, OrderRebate, orderRebate, splitPayment } from '../shared/settlement';
+import { maxPointsForAmount, orderRebate, splitPayment } from '../shared/settlement';
+import type { OrderRebate } from '../shared/settlement';
 import { now } from './clock';
 import { getGuidePriceFen, getParams } from './config';
 import type { Params } from '../shared/params';
@@ -484,8 +485,8 @@ export async function settleInTx(
   if (order.settled) return order;
   // the parameters and guide price in force: as this transaction reads them (the caller may pass what it read
   // in this same transaction — the same snapshot, so the same values — and the order's rebate at them)
-  const at = now();
   const rebate = read?.rebate ?? orderRebate({ cashFen: order.cashFen, params: await getParams(tx), guidePriceFen: await getGuidePriceFen(tx) });
+  const at = now();
   // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
   // store's documents, which all its payments lock, are then held for the last round trips only. (The two credits of
   // one transaction draw different W shards: server/holders.ts drawShard.)

@@ -18,7 +18,13 @@ import { checkAlive } from '../context';
  * server does. A killed function's calls fail (checkAlive).
  */
 function trip<T>(acc: EngineAccess, op: () => T | Promise<T>): Promise<T> {
-  return roundTrip(acc.engine().profile.dbRoundTripMs, op, checkAlive);
+  let ms: number;
+  try {
+    ms = acc.engine().profile.dbRoundTripMs; // throws when no local cloud runs: the call's rejection
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return roundTrip(ms, op, checkAlive);
 }
 
 /**
