@@ -528,6 +528,36 @@ describe('orders through the gateway', () => {
     expect(await balanceOf(tc, `merchant:${mid}`)).toBe('200.00');
   });
 
+  test('100 payments that cannot be applied yet do not hide the orders after them from the timeouts job', async () => {
+    const { mid } = await shop();
+    const stuck: string[] = [];
+    for (let i = 0; i < 101; i++) stuck.push(await paidWithoutNotification(mid, 100 + i));
+    const { order: unpaid } = await ok(tc, 'order', 'o_alice', { action: 'create', requestId: rid(), merchantId: mid, amountFen: 500 });
+    // the store's holder cannot be written meanwhile: every payment WeChat Pay confirms fails to apply
+    const engine = tc.cloud.engine as any;
+    const realLock = engine.lockFor.bind(engine);
+    engine.lockFor = (tx: unknown, coll: string, id: string, k?: string) => {
+      if (coll === 'holders' && id === `merchant:${mid}`) throw new Error('holders: unavailable');
+      return realLock(tx, coll, id, k);
+    };
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let run: any;
+    try {
+      await tc.clock.advance(31 * MIN);
+      run = await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    } finally {
+      engine.lockFor = realLock;
+      warn.mockRestore();
+    }
+    // the 101 earliest are left for the next run, the one after them is cancelled in this one
+    expect(run.orders).toMatchObject({ paidLate: 0, paidPending: 101, cancelled: 1 });
+    expect((await orderDoc(tc, unpaid.id)).status).toBe('cancelled');
+    expect((await orderDoc(tc, stuck[100])).status).toBe('unpaid');
+    const next = await ok(tc, 'timeouts', ADMIN, { action: 'tick' });
+    expect(next.orders).toMatchObject({ paidLate: 101, paidPending: 0, cancelled: 0 });
+    for (const id of stuck) expect((await orderDoc(tc, id)).status).toBe('completed');
+  }, 60_000);
+
   test('the payment notification fails closed: no confirmation, no sub-merchant or another one → not applied', async () => {
     const { mid } = await shop();
     const sim = tc.cloud.pay as any;

@@ -846,11 +846,20 @@ export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: 
   const inBudget = () => Date.now() - started < budgetMs;
   const t = now();
 
-  // unpaid orders past their time: ask WeChat Pay first (a payment may be on its way), then cancel
+  // unpaid orders past their time: ask WeChat Pay first (a payment may be on its way), then cancel. Page by page
+  // from where the last one ended: an order left unpaid (a payment that cannot be applied yet, a cancel refused)
+  // would otherwise head every page again, and 100 of them would hide the rest from this run
+  let from: number | null = null;
+  const seen = new Set<string>();
   for (let round = 0; round < 20 && inBudget(); round++) {
-    const res = await db.collection(ORDERS_COLL).where({ status: 'unpaid', payExpiresAt: _.lte(t) }).orderBy('payExpiresAt', 'asc').limit(100).get();
-    const list = (res.data ?? []) as OrderDoc[];
+    const due = from === null ? _.lte(t) : _.gte(from).and(_.lte(t));
+    const res = await db.collection(ORDERS_COLL).where({ status: 'unpaid', payExpiresAt: due }).orderBy('payExpiresAt', 'asc').limit(100).get();
+    const page = (res.data ?? []) as OrderDoc[];
+    // orders expiring at the same millisecond as the last page's last one are read again: those seen are skipped
+    const list = page.filter((o) => !seen.has(o._id));
     if (list.length === 0) break;
+    for (const o of list) seen.add(o._id);
+    from = page[page.length - 1].payExpiresAt;
     // several at once: each waits for WeChat Pay (close, then query) and its transaction's round trips, and a
     // backlog (notifications lost for a while, a store paid faster than it settles) is cleared that much sooner
     await eachAtMost(
@@ -867,7 +876,7 @@ export async function runOrderTimeouts(budgetMs = 40_000): Promise<{ cancelled: 
       },
       inBudget,
     );
-    if (list.length < 100) break;
+    if (page.length < 100) break;
   }
 
   // shipped orders past the auto-confirm time
