@@ -99,18 +99,20 @@ export async function lockAndRead<T = AnyDoc>(tx: Tx, coll: string, id: string):
   return readDoc<T>(tx, coll, id);
 }
 
-function stripId(data: AnyDoc): AnyDoc {
-  if (!('_id' in data)) return data;
-  // a copy without _id (a plain loop: faster than object rest, which takes a slow path in V8)
+/** A copy of `data` without _id (a plain loop: faster than object rest, which takes a slow path in V8). */
+function copyWithoutId(data: AnyDoc): AnyDoc {
   const rest: AnyDoc = {};
   for (const k of Object.keys(data)) if (k !== '_id') rest[k] = data[k];
   return rest;
 }
 
+function stripId(data: AnyDoc): AnyDoc {
+  return '_id' in data ? copyWithoutId(data) : data;
+}
+
 /** A copy of `data` with `id` as its _id (last), in one pass. */
 function withId(data: AnyDoc, id: string): AnyDoc {
-  const out: AnyDoc = {};
-  for (const k of Object.keys(data)) if (k !== '_id') out[k] = data[k];
+  const out = copyWithoutId(data);
   out._id = id;
   return out;
 }
