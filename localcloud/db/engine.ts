@@ -579,6 +579,25 @@ interface TxWrite {
   stored?: { doc: Doc; text: string };
   /** doc is in stored form already, with or without Dates (resolveStoredDoc made it). */
   known?: { dates: boolean };
+  /**
+   * doc is in stored form (a stored version changed by numbers only, as a lock's `lockSeq: inc(1)`), so reading it
+   * back takes the stored form's copy. Its text is still made by normalizeOwnedDoc, which checks it.
+   */
+  storedForm?: boolean;
+}
+
+/**
+ * Whether `next`, made from a document in stored form by `mod`, is in stored form too: `mod` only increments
+ * top-level fields, and each ends a finite number other than -0 (what a lock or a counter does).
+ */
+function incrementedOnly(mod: Modifier, next: Doc): boolean {
+  for (const op in mod) if (op !== '$inc') return false;
+  for (const path in mod.$inc) {
+    if (path.includes('.')) return false;
+    const v = next[path];
+    if (typeof v !== 'number' || !Number.isFinite(v) || Object.is(v, -0)) return false;
+  }
+  return true;
 }
 
 function storedOf(w: TxWrite): { doc: Doc; text: string } {
@@ -635,7 +654,8 @@ export class EngineTx {
 
   private view(coll: string, id: string): Doc | null {
     const { w, v } = this.seen(coll, id);
-    if (w) return w.doc ? cloneDoc(w.doc) : null;
+    // an own write in stored form (a set() of plain data, a lock's increment) takes the stored form's copy
+    if (w) return w.doc ? (w.known || w.storedForm ? cloneStored(w.doc) : cloneDoc(w.doc)) : null;
     return v === null ? null : (cloneStored(v.doc) as Doc);
   }
 
@@ -685,7 +705,9 @@ export class EngineTx {
     this.lock(coll, id, k);
     const next = applyModifier(cur, mod, 'document.update', true);
     if (!next) return 0;
-    this.writes.set(k, { coll, id, doc: next, insert: prev?.insert ?? false });
+    // the snapshot's version is in stored form; so is an own write that was
+    const storedForm = (prev ? !!(prev.known || prev.storedForm) : true) && incrementedOnly(mod, next);
+    this.writes.set(k, { coll, id, doc: next, insert: prev?.insert ?? false, storedForm });
     return 1;
   }
 

@@ -43,6 +43,27 @@ describe('runTransaction', () => {
     expect(await bal('b')).toBe(30);
   });
 
+  test('a document read back after its lock (an increment) is its own copy, Dates and nested values included', async () => {
+    const at = new Date(Date.UTC(2026, 2, 2, 10));
+    await db.collection('acct').doc('a').set({ data: { bal: 100, at, tags: ['x'], deep: { n: 1 } } });
+    const stored = await db.runTransaction(async (t) => {
+      await t.collection('acct').doc('a').update({ data: { lockSeq: _.inc(1) } });
+      const first = (await t.collection('acct').doc('a').get()).data!;
+      expect(first).toEqual({ _id: 'a', bal: 100, at, tags: ['x'], deep: { n: 1 }, lockSeq: 1 });
+      expect(first.at).toBeInstanceOf(Date);
+      // changing what was read changes neither the transaction's version nor the next read
+      first.tags.push('y');
+      first.deep.n = 2;
+      (first.at as Date).setUTCFullYear(2000);
+      const again = (await t.collection('acct').doc('a').get()).data!;
+      expect(again).toEqual({ _id: 'a', bal: 100, at, tags: ['x'], deep: { n: 1 }, lockSeq: 1 });
+      await t.collection('acct').doc('a').update({ data: { bal: _.inc(-0.5), lockSeq: _.inc(1) } });
+      return (await t.collection('acct').doc('a').get()).data!;
+    });
+    expect(stored).toEqual({ _id: 'a', bal: 99.5, at, tags: ['x'], deep: { n: 1 }, lockSeq: 2 });
+    expect((await db.collection('acct').doc('a').get()).data).toEqual(stored);
+  });
+
   test('reads inside see a snapshot from the start plus their own writes', async () => {
     const seen: number[] = [];
     const gate = deferred();
