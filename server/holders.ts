@@ -421,11 +421,9 @@ function sumPending(list: PendingSv[]): Dec {
   return list.reduce((t, p) => t.plus(p.sv), ZERO);
 }
 
-async function applyToHolder(
-  tx: Tx,
-  holderId: string,
-  op: { what: 'credit'; sv: Dec; key: string } | { what: 'settle' },
-): Promise<HolderChange> {
+type HolderOp = { what: 'credit'; sv: Dec; key: string } | { what: 'settle' };
+
+async function applyToHolder(tx: Tx, holderId: string, op: HolderOp): Promise<HolderChange> {
   if (op.what === 'settle') {
     // A plain read first: most settlements find nothing to credit or fold and write nothing. A stale read
     // here only places this transaction before a release that commits meanwhile.
@@ -435,122 +433,167 @@ async function applyToHolder(
     const r0 = settleComponents(p0.parts, s0);
     if (r0.credit.isZero() && p0.parts.length === 1) return { status: 'unchanged', sv: r0.sv.plus(sumPending(p0.waiting)), credited: ZERO, carry: new D(r0.snapshot.carry) };
   }
-  // Lock the holder and a W shard (drawn at random: the shards hold sums), then read them (DESIGN "Rules" 2: lock,
+  return (await applyToHolders(tx, [{ holderId, op }]))[0];
+}
+
+/** One holder's part of applyToHolders: its writes (none when nothing changes) and its share of the W shard's change. */
+interface HolderStep {
+  change: HolderChange;
+  kind: HolderKind;
+  owner: string;
+  writes?: {
+    nextHolder: HolderDoc;
+    existing: boolean;
+    hist: HolderHistoryDoc;
+    histId: string;
+    credit: Dec;
+    account: string;
+    n: number;
+  };
+}
+
+/**
+ * Several holders' changes in one transaction, their W shard changes summed into one shard: the buyer's and the
+ * store's credits of a settlement lock, read and write one shard, not one each. Each holder must appear once.
+ */
+async function applyToHolders(tx: Tx, items: ReadonlyArray<{ holderId: string; op: HolderOp }>): Promise<HolderChange[]> {
+  if (new Set(items.map((x) => x.holderId)).size !== items.length) throw new Error('holders: one change per holder in one call');
+  const anyCredit = items.some((x) => x.op.what === 'credit');
+  // Lock the holders and a W shard (drawn at random: the shards hold sums), then read them (DESIGN "Rules" 2: lock,
   // then read): what this transaction reads of them is then current until it commits, so nothing needs checking
-  // afterwards. The release state and the parameters are read in the locks' wave, the credit's key with the holder.
-  // The holder — which all of a store's settlements write — and the shard are held for three round trips and the
-  // commit.
+  // afterwards. The release state and the parameters are read in the locks' wave, the credits' keys with the
+  // holders. The holders — a store's is written by all its settlements — and the shard are held for three round
+  // trips and the commit.
   const k = drawShard(tx);
-  const [, , s1, params] = await Promise.all([
-    lockDoc(tx, HOLDERS_COLL, holderId),
-    lockDoc(tx, SHARDS_COLL, shardId(k)),
+  const [, s1, params] = await Promise.all([
+    Promise.all([...items.map((x) => lockDoc(tx, HOLDERS_COLL, x.holderId)), lockDoc(tx, SHARDS_COLL, shardId(k))]),
     readReleaseState(tx),
-    op.what === 'credit' ? getParams(tx) : null,
+    anyCredit ? getParams(tx) : null,
   ]);
-  const [existing, shardRaw, seen] = await Promise.all([
-    readHolder(tx, holderId),
+  const [existings, shardRaw, seens] = await Promise.all([
+    Promise.all(items.map((x) => readHolder(tx, x.holderId))),
     readDoc<ShardDoc>(tx, SHARDS_COLL, shardId(k)),
-    // the caller's key makes a credit happen once, whatever retries the caller makes: read with the holder locked,
-    // so a credit with this key committed before is seen, and none can commit until this transaction does
-    op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(holderId, op.key)) : null,
+    // a credit's key makes it happen once, whatever retries the caller makes: read with the holder locked, so a
+    // credit with this key committed before is seen, and none can commit until this transaction does
+    Promise.all(items.map((x) => (x.op.what === 'credit' ? readDoc(tx, HOLDER_HISTORY_COLL, creditKeyId(x.holderId, x.op.key)) : null))),
   ]);
   const state = s1 ?? (await loadOrCreateState(tx));
   const shard = shardAsOf(k, shardRaw, state);
-  const holder = existing ?? newHolderDoc(holderId, state);
-  const { parts, waiting } = await partsOf(tx, holder, state);
-  const settled = settleComponents(parts, state);
-  if (seen) return { status: 'duplicate', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(holder.carry) };
-  if (op.what === 'settle' && settled.credit.isZero() && parts.length === 1) {
-    // nothing to credit or fold: keep the snapshot (its fractions keep accruing), write nothing more
-    return { status: 'unchanged', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(settled.snapshot.carry) };
-  }
-  // SV credited after a due release that has not run yet waits for it (SPEC §5)
-  const waitFor = op.what === 'credit' ? pendingDayFor(state, now(), (params ?? (await getParams(tx))).releaseHour) : null;
-  let snapshot = settled.snapshot;
-  let sv = settled.sv;
-  let pending = waiting;
-  if (op.what === 'credit' && waitFor === null) {
-    sv = settled.sv.plus(op.sv);
-    snapshot = { ...snapshot, sv0: sv.toString() };
-  } else if (op.what === 'credit' && waitFor !== null) {
-    const had = pending.find((p) => p.day === waitFor);
-    pending = had
-      ? pending.map((p) => (p.day === waitFor ? { day: p.day, sv: new D(p.sv).plus(op.sv).toString() } : p))
-      : [...pending, { day: waitFor, sv: op.sv.toString() }];
-  }
-  const credit = settled.credit;
-
+  const releaseHour = anyCredit ? (params ?? (await getParams(tx))).releaseHour : 0;
   const at = now();
-  const n = holder.n + 1;
-  const { account } = parseHolderId(holderId);
-  const svAdded = op.what === 'credit' ? op.sv : ZERO;
-  const nextHolder: HolderDoc = {
-    ...holder,
-    ...snapshotFields(snapshot),
-    n,
-    svCredited: new D(holder.svCredited).plus(svAdded).toString(),
-    pointsCredited: new D(holder.pointsCredited).plus(credit).toFixed(2),
-    pending,
-    updatedAt: at,
-  };
-  const hist: HolderHistoryDoc = {
-    ...snapshotFields(snapshot),
-    holderId,
-    n,
-    what: op.what,
-    key: op.what === 'credit' ? op.key : null,
-    svAdded: svAdded.toString(),
-    pointsCredited: credit.toFixed(2),
-    pending,
-    at,
-    day: businessDay(at),
-  };
-
-  // The W shard's change: W, holder count, carries and pending SV are sums, so any shard may take it (drawShard).
-  const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
-  const after = weightTerm(snapshot, state);
-  const newcomer = op.what === 'credit' && waitFor !== null && !(holder.pending ?? []).some((p) => p.day === waitFor);
+  // the W shard's change: W, holder count, carries and pending SV are sums, so any shard may take any holder's
+  let weight = new D(shard.doc.weight);
+  let holders = shard.doc.holders;
+  let carry = new D(shard.doc.carry);
   const shardPending = { ...(shard.doc.pending ?? {}) };
-  if (op.what === 'credit' && waitFor !== null) {
-    const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
-    shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
-  }
-  const nextShard: ShardDoc = {
-    ...shard.doc,
-    weight: new D(shard.doc.weight).plus(after.minus(before)).toString(),
-    holders: shard.doc.holders + (after.gt(0) ? 1 : 0) - settled.counted,
-    carry: new D(shard.doc.carry).plus(snapshot.carry).minus(holder.carry).toString(),
-    pending: shardPending,
-    updatedAt: at,
-  };
-  const shardWrite = () =>
-    Promise.all([
+  const steps = await Promise.all(
+    items.map(async ({ holderId, op }, i): Promise<HolderStep> => {
+      const existing = existings[i];
+      const holder = existing ?? newHolderDoc(holderId, state);
+      const { parts, waiting } = await partsOf(tx, holder, state);
+      const settled = settleComponents(parts, state);
+      const base = { kind: holder.kind, owner: holder.owner };
+      if (seens[i]) return { ...base, change: { status: 'duplicate', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(holder.carry) } };
+      if (op.what === 'settle' && settled.credit.isZero() && parts.length === 1) {
+        // nothing to credit or fold: keep the snapshot (its fractions keep accruing), write nothing more
+        return { ...base, change: { status: 'unchanged', sv: settled.sv.plus(sumPending(waiting)), credited: ZERO, carry: new D(settled.snapshot.carry) } };
+      }
+      // SV credited after a due release that has not run yet waits for it (SPEC §5)
+      const waitFor = op.what === 'credit' ? pendingDayFor(state, at, releaseHour) : null;
+      let snapshot = settled.snapshot;
+      let sv = settled.sv;
+      let pending = waiting;
+      if (op.what === 'credit' && waitFor === null) {
+        sv = settled.sv.plus(op.sv);
+        snapshot = { ...snapshot, sv0: sv.toString() };
+      } else if (op.what === 'credit' && waitFor !== null) {
+        const had = pending.find((p) => p.day === waitFor);
+        pending = had
+          ? pending.map((p) => (p.day === waitFor ? { day: p.day, sv: new D(p.sv).plus(op.sv).toString() } : p))
+          : [...pending, { day: waitFor, sv: op.sv.toString() }];
+      }
+      const credit = settled.credit;
+      const n = holder.n + 1;
+      const svAdded = op.what === 'credit' ? op.sv : ZERO;
+      const nextHolder: HolderDoc = {
+        ...holder,
+        ...snapshotFields(snapshot),
+        n,
+        svCredited: new D(holder.svCredited).plus(svAdded).toString(),
+        pointsCredited: new D(holder.pointsCredited).plus(credit).toFixed(2),
+        pending,
+        updatedAt: at,
+      };
+      const hist: HolderHistoryDoc = {
+        ...snapshotFields(snapshot),
+        holderId,
+        n,
+        what: op.what,
+        key: op.what === 'credit' ? op.key : null,
+        svAdded: svAdded.toString(),
+        pointsCredited: credit.toFixed(2),
+        pending,
+        at,
+        day: businessDay(at),
+      };
+      const before = parts.reduce((t, p) => t.plus(weightTerm(p.snapshot, state)), ZERO);
+      const after = weightTerm(snapshot, state);
+      weight = weight.plus(after.minus(before));
+      holders += (after.gt(0) ? 1 : 0) - settled.counted;
+      carry = carry.plus(snapshot.carry).minus(holder.carry);
+      if (op.what === 'credit' && waitFor !== null) {
+        const newcomer = !(holder.pending ?? []).some((p) => p.day === waitFor);
+        const cur = shardPending[waitFor] ?? { sv: '0', holders: 0 };
+        shardPending[waitFor] = { sv: new D(cur.sv).plus(op.sv).toString(), holders: cur.holders + (newcomer ? 1 : 0) };
+      }
+      return {
+        ...base,
+        change: { status: 'applied', sv: sv.plus(sumPending(pending)), credited: credit, carry: new D(snapshot.carry) },
+        writes: {
+          nextHolder,
+          existing: existing !== null,
+          hist,
+          // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
+          histId: op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n),
+          credit,
+          account: parseHolderId(holderId).account,
+          n,
+        },
+      };
+    }),
+  );
+  if (steps.some((x) => x.writes)) {
+    const nextShard: ShardDoc = { ...shard.doc, weight: weight.toString(), holders, carry: carry.toString(), pending: shardPending, updatedAt: at };
+    await Promise.all([
       shard.exists ? writeDoc(tx, SHARDS_COLL, shardId(k), nextShard) : createDoc(tx, SHARDS_COLL, shardId(k), nextShard),
-      // a new holder is created (`add`): a concurrent first write of the same holder conflicts instead of replacing it
-      existing ? writeDoc(tx, HOLDERS_COLL, holderId, nextHolder) : createDoc(tx, HOLDERS_COLL, holderId, nextHolder),
-      // a credit's record is addressed by its key (which makes the credit idempotent), a settlement's by n
-      writeDoc(tx, HOLDER_HISTORY_COLL, op.what === 'credit' ? creditKeyId(holderId, op.key) : historyId(holderId, n), hist),
+      ...steps.map((x, i) => {
+        const w = x.writes;
+        if (!w) return null;
+        const holderId = items[i].holderId;
+        return Promise.all([
+          // a new holder is created (`add`): a concurrent first write of the same holder conflicts instead of replacing it
+          w.existing ? writeDoc(tx, HOLDERS_COLL, holderId, w.nextHolder) : createDoc(tx, HOLDERS_COLL, holderId, w.nextHolder),
+          writeDoc(tx, HOLDER_HISTORY_COLL, w.histId, w.hist),
+          w.credit.gt(0)
+            ? postEntry(tx, {
+                key: `release-credit:${holderId}:${w.n}`,
+                kind: RELEASE_CREDIT_KIND,
+                // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
+                debit: releasePoolShard(poolShardOf(holderId)),
+                allowNegative: true,
+                credit: w.account,
+                amount: w.credit,
+                ref: holderId,
+                memo: '每日释放到账',
+              })
+            : null,
+        ]);
+      }),
     ]);
-  await Promise.all([
-    credit.gt(0)
-      ? postEntry(tx, {
-          key: `release-credit:${holderId}:${n}`,
-          kind: RELEASE_CREDIT_KIND,
-          // the holder's claim shard of the pool (may go below zero; the pool as a whole never does)
-          debit: releasePoolShard(poolShardOf(holderId)),
-          allowNegative: true,
-          credit: account,
-          amount: credit,
-          ref: holderId,
-          memo: '每日释放到账',
-        })
-      : null,
-    shardWrite(),
-  ]);
-  const change: HolderChange = { status: 'applied', sv: sv.plus(sumPending(pending)), credited: credit, carry: new D(snapshot.carry) };
+  }
   // points arrived: what depends on a balance going up (a merchant's activation) follows in this transaction
-  if (credit.gt(0)) for (const hook of hooks[holder.kind]) await hook(tx, holder.owner, change);
-  return change;
+  for (const x of steps) if (x.change.credited.gt(0)) for (const hook of hooks[x.kind]) await hook(tx, x.owner, x.change);
+  return steps.map((x) => x.change);
 }
 
 /** Per transaction: the W shards it drew (see drawShard). */
@@ -595,12 +638,24 @@ function shardAsOf(k: number, raw: ShardDoc | null, used: ReleaseStateDoc): { do
  * `sv` must be ≥ 0; 0 changes nothing.
  */
 export async function creditSv(tx: Tx, holderId: string, sv: Decimal.Value, key: string): Promise<HolderChange> {
-  parseHolderId(holderId);
-  if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
-  const amount = dec(sv);
-  if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
-  if (amount.isZero()) return { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO };
-  return applyToHolder(tx, holderId, { what: 'credit', sv: amount, key });
+  return (await creditSvEach(tx, [{ holderId, sv, key }]))[0];
+}
+
+/**
+ * creditSv for several holders (each once) in one transaction, their W shard changes summed into one shard: a
+ * settlement's buyer and store. The changes come back in the credits' order.
+ */
+export async function creditSvEach(tx: Tx, credits: ReadonlyArray<{ holderId: string; sv: Decimal.Value; key: string }>): Promise<HolderChange[]> {
+  const ops = credits.map(({ holderId, sv, key }) => {
+    parseHolderId(holderId);
+    if (!key || typeof key !== 'string') throw new Error('creditSv: key required');
+    const amount = dec(sv);
+    if (!amount.isFinite() || amount.isNegative()) throw new Error(`creditSv: shared value must be ≥ 0, got ${String(sv)}`);
+    return { holderId, op: { what: 'credit' as const, sv: amount, key } };
+  });
+  const live = ops.filter((x) => !x.op.sv.isZero());
+  const changes = live.length ? await applyToHolders(tx, live) : [];
+  return ops.map((x) => (x.op.sv.isZero() ? { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO } : changes[live.indexOf(x)]));
 }
 
 /** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */

@@ -38,10 +38,10 @@ describe('round trips of the payment path', () => {
     };
     expect(summary(firstTx(create)).total).toBeLessThanOrEqual(18);
     expect(roundTrips(firstTx(create))).toBeLessThanOrEqual(8);
-    // 34 includes the lock (update) of each holder and of its W shard before reading them (lock-then-read, once each), and the
+    // 30 includes the lock (update) of each holder and of their one W shard before reading them (lock-then-read, once each), and the
     // store's settled sales (an increment in the last wave); the order's treasury inbox, new, is created without a
     // lock (postEntry creditNew)
-    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(34);
+    expect(summary(firstTx(pay)).total).toBeLessThanOrEqual(30);
     // and in sequential round trips (operations sent together count one; begin and commit one each)
     console.log(`round trips: order.create ${roundTrips(firstTx(create))} (request ${roundTrips(create)}), payment ${roundTrips(firstTx(pay))} (request ${roundTrips(pay)})`);
     expect(roundTrips(firstTx(pay))).toBeLessThanOrEqual(5);
@@ -49,7 +49,7 @@ describe('round trips of the payment path', () => {
     // transaction, then, together, the messages and the store's day (one increment)
     expect(roundTrips(create)).toBeLessThanOrEqual(8);
     expect(roundTrips(pay)).toBeLessThanOrEqual(6);
-    // written: the buyer's, the order's and the store's own documents and the two W shards — no treasury, no pool,
+    // written: the buyer's, the order's and the store's own documents and one W shard — no treasury, no pool,
     // no counter, no other store's
     const allowed = [
       /^orders\//, /^requests\//, /^ledger\//, /^accounts\/user:o_alice:available$/, new RegExp(`^accounts/(hold:order|treasury:in:order):${id}$`),

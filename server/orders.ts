@@ -42,7 +42,7 @@ import { Asked, askPayment, payAskOf, payBody, sameAsk } from './prepay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
-import { creditHolderSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
+import { creditHoldersSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
@@ -488,8 +488,8 @@ export async function settleInTx(
   const rebate = read?.rebate ?? orderRebate({ cashFen: order.cashFen, params: await getParams(tx), guidePriceFen: await getGuidePriceFen(tx) });
   const at = now();
   // the buyer's and the store's shared value are credited together, last, with the store's postings (below): the
-  // store's documents, which all its payments lock, are then held for the last round trips only. (The two credits of
-  // one transaction draw different W shards: server/holders.ts drawShard.)
+  // store's documents, which all its payments lock, are then held for the last round trips only. (The two credits
+  // share one W shard, drawn at random: server/holders.ts applyToHolders.)
   // the store's settled sales (merchant.mine salesFen) grow in this transaction, with the store's postings below:
   // written after the commit, a function killed right there lost the increment for good (proof/kill found it)
   // so is each product's units sold (the home feed's 已售), after the commit and for the same reason
@@ -519,8 +519,10 @@ export async function settleInTx(
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
   await Promise.all([
-    rebate.userSv.gt(0) ? creditHolderSv(tx, `user:${order.buyerOpenid}`, rebate.userSv, `settle:${order._id}:user`) : null,
-    rebate.merchantSv.gt(0) ? creditHolderSv(tx, `merchant:${order.merchantId}`, rebate.merchantSv, `settle:${order._id}:merchant`) : null,
+    creditHoldersSv(tx, [
+      { holderId: `user:${order.buyerOpenid}`, sv: rebate.userSv, key: `settle:${order._id}:user` },
+      { holderId: `merchant:${order.merchantId}`, sv: rebate.merchantSv, key: `settle:${order._id}:merchant` },
+    ]),
     deduction ? postEntry(tx, deduction) : null,
     points ? postEntry(tx, points) : null,
     !settlesOnPayment(order.kind, order.fulfilment) && order.deductionAccount && dec(order.merchantDeduction).gt(0) ? markInboxDue(tx, `order:${order._id}`) : null,

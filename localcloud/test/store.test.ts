@@ -407,10 +407,11 @@ describe('the writer thread (LOCALCLOUD_WRITER=thread)', () => {
     const db = lc.database({ throwOnNotFound: false });
     await db.collection('notes').doc('w').set({ data: { n: 0 } });
     const batches0 = store.stats.batches;
-    // a big batch keeps the writer thread busy (tens of ms) while the commits below arrive
+    // a big batch keeps the writer thread busy (a hundred ms or more) while the commits below arrive, also when the
+    // machine is busy with other suites (1,500 writes were once written before the 30 turns below had passed)
     const big = store.commit(
-      Array.from({ length: 1500 }, (_x, i) => ({ kind: 'upsert' as const, coll: 'keys', id: `big${i}`, data: JSON.stringify({ _id: `big${i}`, pad: 'x'.repeat(200) }) })),
-      Array.from({ length: 1500 }, (_x, i) => ({ _id: `big${i}`, pad: 'x'.repeat(200) })),
+      Array.from({ length: 6000 }, (_x, i) => ({ kind: 'upsert' as const, coll: 'keys', id: `big${i}`, data: JSON.stringify({ _id: `big${i}`, pad: 'x'.repeat(200) }) })),
+      Array.from({ length: 6000 }, (_x, i) => ({ _id: `big${i}`, pad: 'x'.repeat(200) })),
     );
     const acked: number[] = [];
     // 30 commits, each in its own turn of the event loop (as the cloudbase profile's round trips make them arrive)
