@@ -655,7 +655,8 @@ export async function creditSvEach(tx: Tx, credits: ReadonlyArray<{ holderId: st
   });
   const live = ops.filter((x) => !x.op.sv.isZero());
   const changes = live.length ? await applyToHolders(tx, live) : [];
-  return ops.map((x) => (x.op.sv.isZero() ? { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO } : changes[live.indexOf(x)]));
+  let next = 0;
+  return ops.map((x): HolderChange => (x.op.sv.isZero() ? { status: 'unchanged', sv: ZERO, credited: ZERO, carry: ZERO } : changes[next++]));
 }
 
 /** Inside the caller's transaction: credit what the releases gave the holder (if ≥ 0.01) and re-snapshot. */

@@ -42,7 +42,8 @@ import { Asked, askPayment, payAskOf, payBody, sameAsk } from './prepay';
 import { checkRequest } from './requests';
 import { afterOrderEvent } from './storeStats';
 import { StockTaken, returnStockInTx, takeStockInTx } from './stock';
-import { creditHoldersSv, merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
+import { merchantHolderId, pointsNow, settleFirst, userHolderId } from './svView';
+import { creditSvEach } from './holders';
 import { requireUser } from './users';
 import { CURSOR_SHAPES, Payload, cursor as cursorOf, fen, id as idOf, optId, optPoints, optStr, requestId as requestIdOf, str } from './validate';
 
@@ -519,7 +520,7 @@ export async function settleInTx(
     : null;
   // (postings of one transaction may go out together, even on one account: server/ledger.ts lockAccount)
   await Promise.all([
-    creditHoldersSv(tx, [
+    creditSvEach(tx, [
       { holderId: `user:${order.buyerOpenid}`, sv: rebate.userSv, key: `settle:${order._id}:user` },
       { holderId: `merchant:${order.merchantId}`, sv: rebate.merchantSv, key: `settle:${order._id}:merchant` },
     ]),

@@ -11,7 +11,7 @@
  */
 import type { Dec } from '../shared/decimal';
 import type { Tx } from './db';
-import { creditSvEach, HolderChange, holderPoints, HolderPoints, holderView, merchantHolderId, settleHolderIn, settleHolderNow, userHolderId } from './holders';
+import { HolderChange, holderPoints, HolderPoints, holderView, merchantHolderId, settleHolderIn, settleHolderNow, userHolderId } from './holders';
 
 export { merchantHolderId, userHolderId };
 export type { HolderPoints };
@@ -52,7 +52,3 @@ export async function settleAndView(holderId: string): Promise<SvView> {
   return holderSvView(holderId);
 }
 
-/** Credit shared value at settlement (settles each holder first), one W shard for all. Idempotent on each `key`. */
-export async function creditHoldersSv(tx: Tx, credits: ReadonlyArray<{ holderId: string; sv: Dec; key: string }>): Promise<void> {
-  await creditSvEach(tx, credits);
-}
